@@ -1,0 +1,157 @@
+/**
+ * Typed configuration read from environment variables.
+ *
+ * Each service declares a spec (variable name -> parser with default); `readEnv`
+ * validates all of them at start-up and reports every bad or missing variable at
+ * once through ConfigError, which the service entry point turns into exit code 2.
+ */
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join("; "));
+    this.name = "ConfigError";
+  }
+}
+
+/** Exit code used when the configuration is unusable. */
+export const CONFIG_EXIT_CODE = 2;
+
+export interface VarSpec<T> {
+  /** What a valid value looks like, shown in errors and in `describeEnv`. */
+  readonly expects: string;
+  /** Default when the variable is unset or empty; undefined means required. */
+  readonly fallback: T | undefined;
+  readonly secret: boolean;
+  parse(raw: string): T;
+  /** Optional explanation of why a required variable matters and how to set it. */
+  readonly hint?: string;
+}
+
+type Parsed<S> = { [K in keyof S]: S[K] extends VarSpec<infer T> ? T : never };
+
+function spec<T>(expects: string, parse: (raw: string) => T, fallback?: T): VarSpec<T> {
+  return { expects, parse, fallback, secret: false };
+}
+
+/** Marks a variable as secret: its value never appears in logs or errors. */
+export function secret<T>(s: VarSpec<T>, hint?: string): VarSpec<T> {
+  return { ...s, secret: true, hint };
+}
+
+/** Adds a hint shown when the variable is missing. */
+export function withHint<T>(s: VarSpec<T>, hint: string): VarSpec<T> {
+  return { ...s, hint };
+}
+
+export const str = (fallback?: string): VarSpec<string> =>
+  spec("a non-empty string", (raw) => raw, fallback);
+
+export const oneOf = <T extends string>(values: readonly T[], fallback?: T): VarSpec<T> =>
+  spec(
+    `one of ${values.join(", ")}`,
+    (raw) => {
+      const v = raw.toLowerCase() as T;
+      if (!values.includes(v)) throw new Error("not allowed");
+      return v;
+    },
+    fallback,
+  );
+
+export const int = (fallback?: number, min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER): VarSpec<number> =>
+  spec(
+    min === Number.MIN_SAFE_INTEGER && max === Number.MAX_SAFE_INTEGER ? "an integer" : `an integer from ${min} to ${max}`,
+    (raw) => {
+      if (!/^-?\d+$/.test(raw)) throw new Error("not an integer");
+      const n = Number(raw);
+      if (n < min || n > max) throw new Error("out of range");
+      return n;
+    },
+    fallback,
+  );
+
+export const num = (fallback?: number, min = -Infinity, max = Infinity): VarSpec<number> =>
+  spec(
+    min === -Infinity && max === Infinity ? "a number" : `a number from ${min} to ${max}`,
+    (raw) => {
+      const n = Number(raw);
+      if (raw.trim() === "" || !Number.isFinite(n)) throw new Error("not a number");
+      if (n < min || n > max) throw new Error("out of range");
+      return n;
+    },
+    fallback,
+  );
+
+export const bool = (fallback?: boolean): VarSpec<boolean> =>
+  spec(
+    "true or false",
+    (raw) => {
+      const v = raw.toLowerCase();
+      if (["1", "true", "yes", "on"].includes(v)) return true;
+      if (["0", "false", "no", "off"].includes(v)) return false;
+      throw new Error("not a boolean");
+    },
+    fallback,
+  );
+
+/** Comma-separated list of non-empty items, trimmed. */
+export const list = (fallback?: string[], itemPattern?: RegExp): VarSpec<string[]> =>
+  spec(
+    itemPattern ? `a comma-separated list of items matching ${itemPattern}` : "a comma-separated list",
+    (raw) => {
+      const items = raw
+        .split(",")
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0);
+      if (items.length === 0) throw new Error("empty list");
+      if (itemPattern && !items.every((i) => itemPattern.test(i))) throw new Error("bad item");
+      return items;
+    },
+    fallback,
+  );
+
+export const url = (fallback?: string, protocols?: string[]): VarSpec<string> =>
+  spec(
+    protocols ? `a URL (${protocols.join(", ")})` : "a URL",
+    (raw) => {
+      const u = new URL(raw);
+      if (protocols && !protocols.includes(u.protocol.replace(/:$/, ""))) throw new Error("bad protocol");
+      return raw.replace(/\/+$/, "");
+    },
+    fallback,
+  );
+
+/** Reads and validates every variable in `specs`; throws ConfigError listing all problems. */
+export function readEnv<S extends Record<string, VarSpec<unknown>>>(
+  specs: S,
+  env: NodeJS.ProcessEnv = process.env,
+): Parsed<S> {
+  const out: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [name, s] of Object.entries(specs)) {
+    const raw = env[name];
+    if (raw === undefined || raw.trim() === "") {
+      if (s.fallback === undefined) {
+        problems.push(`${name} is not set: expected ${s.expects}${s.hint ? ` (${s.hint})` : ""}`);
+      } else {
+        out[name] = s.fallback;
+      }
+      continue;
+    }
+    try {
+      out[name] = s.parse(raw.trim());
+    } catch {
+      const shown = s.secret ? "<secret>" : JSON.stringify(raw);
+      problems.push(`${name}=${shown} is invalid: expected ${s.expects}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return out as Parsed<S>;
+}
+
+/** Lines for a README-style table: name, expected value, default. */
+export function describeEnv(specs: Record<string, VarSpec<unknown>>): string[] {
+  return Object.entries(specs).map(([name, s]) => {
+    const def = s.fallback === undefined ? "(required)" : s.secret ? "(secret)" : JSON.stringify(s.fallback);
+    return `${name}\t${s.expects}\t${def}`;
+  });
+}

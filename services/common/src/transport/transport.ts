@@ -1,0 +1,65 @@
+/**
+ * The one transport interface the services see. Two implementations exist:
+ * ZeroMQ push-pull (transport/zmq) and Kafka (transport/kafka); config picks one.
+ *
+ * Producers publish keyed byte messages to a named topic. Consumers receive
+ * batches and report, through `commit`, the point up to which everything they
+ * received has been made durable; a transport that keeps a log (Kafka) resumes
+ * from there after a restart, one that does not (ZeroMQ) ignores it.
+ */
+
+export interface OutboundMessage {
+  /** Partitioning key (the symbol for market events). ZeroMQ does not carry it. */
+  readonly key?: string;
+  readonly value: Buffer;
+}
+
+export interface Delivery {
+  readonly topic: string;
+  readonly key: string | undefined;
+  readonly value: Buffer;
+  /** Kafka partition; 0 on transports without partitions. */
+  readonly partition: number;
+  /** Position of this message in its partition, as a decimal string (Kafka offset, or a local counter). */
+  readonly offset: string;
+}
+
+export interface Producer {
+  /** Connects or binds; resolves when messages can be published. */
+  start(): Promise<void>;
+  /**
+   * Publishes messages in order. Resolves when the transport has taken them
+   * (queued by ZeroMQ, acknowledged by the Kafka brokers). Rejects on failure
+   * after the transport's own retries; the caller decides whether to retry.
+   */
+  publish(topic: string, messages: readonly OutboundMessage[]): Promise<void>;
+  /** Sends what is queued (bounded by a linger time) and closes. */
+  stop(): Promise<void>;
+}
+
+/** Called once per batch; the next batch is not delivered until it resolves. */
+export type BatchHandler = (batch: readonly Delivery[]) => Promise<void>;
+
+export interface CommitPoint {
+  readonly topic: string;
+  readonly partition: number;
+  /** The offset of the next message to read after a restart (Kafka convention). */
+  readonly offset: string;
+}
+
+export interface Consumer {
+  /** Subscribes to `topic` and starts delivering batches to `handler`. */
+  start(topic: string, handler: BatchHandler): Promise<void>;
+  /**
+   * Marks everything before each commit point as durable. Kafka commits the
+   * offsets for the consumer group; ZeroMQ has nothing to commit.
+   */
+  commit(points: readonly CommitPoint[]): Promise<void>;
+  /**
+   * Registers a callback run when partitions are taken away (rebalance) or
+   * before stop, so the caller can flush and commit what it holds.
+   */
+  onRevoke?(cb: () => Promise<void>): void;
+  /** Stops intake, waits for the batch in progress, then closes. */
+  stop(): Promise<void>;
+}

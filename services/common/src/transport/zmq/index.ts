@@ -1,0 +1,3 @@
+export * from "./options.js";
+export * from "./push-producer.js";
+export * from "./pull-consumer.js";

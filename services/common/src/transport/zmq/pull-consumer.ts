@@ -1,0 +1,65 @@
+import * as zmq from "zeromq";
+import type { BatchHandler, CommitPoint, Consumer, Delivery } from "../transport.js";
+import { type ZmqEndpoints, type ZmqOptions, defaultZmqOptions, endpointFor } from "./options.js";
+
+/**
+ * Consumer side of ZeroMQ push-pull: connects a PULL socket to the topic's
+ * endpoint and hands the handler batches of whatever is already queued, up to
+ * `maxBatch` messages. ZeroMQ keeps no log, so `commit` has nothing to do:
+ * what a processor has not written when it dies is gone.
+ */
+export class ZmqPullConsumer implements Consumer {
+  private sock: zmq.Pull | undefined;
+  private loop: Promise<void> | undefined;
+  private stopping = false;
+  private counter = 0n;
+
+  constructor(
+    private readonly endpoints: ZmqEndpoints,
+    private readonly options: ZmqOptions = defaultZmqOptions,
+    private readonly maxBatch = 5_000,
+  ) {}
+
+  async start(topic: string, handler: BatchHandler): Promise<void> {
+    const endpoint = endpointFor(this.endpoints, topic);
+    const sock = new zmq.Pull({ receiveHighWaterMark: this.options.receiveHighWaterMark, linger: 0 });
+    sock.connect(endpoint);
+    this.sock = sock;
+    this.loop = this.run(sock, topic, handler);
+  }
+
+  private async run(sock: zmq.Pull, topic: string, handler: BatchHandler): Promise<void> {
+    while (!this.stopping) {
+      const batch: Delivery[] = [];
+      try {
+        batch.push(this.delivery(topic, await sock.receive()));
+        while (batch.length < this.maxBatch && sock.readable) batch.push(this.delivery(topic, await sock.receive()));
+      } catch (err) {
+        // Closing the socket on stop rejects the pending receive; anything else is fatal.
+        if (!(this.stopping || sock.closed)) throw err;
+      }
+      if (batch.length > 0) await handler(batch);
+    }
+  }
+
+  private delivery(topic: string, frames: Buffer[]): Delivery {
+    // A multi-frame message from another sender: the value is the last frame.
+    const value = frames.length === 1 ? frames[0]! : frames[frames.length - 1]!;
+    return { topic, key: undefined, value, partition: 0, offset: (this.counter++).toString() };
+  }
+
+  async commit(_points: readonly CommitPoint[]): Promise<void> {
+    // Nothing to commit: ZeroMQ keeps no log to resume from.
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    // Closing the socket rejects a pending receive(); a batch in progress finishes first.
+    this.sock?.close();
+    try {
+      await this.loop;
+    } finally {
+      this.sock = undefined;
+    }
+  }
+}
