@@ -1,1 +1,37 @@
-export {};
+import { consumerFromEnv, readEnv, runService } from "@cryptostream/common";
+import { windowRules } from "@cryptostream/common/window/window-book";
+import { H5Appender } from "@cryptostream/common/hdf5/appender";
+import { MarketAggregator } from "./aggregate/market-aggregator.js";
+import { loadDanfo, reduceWithDanfo } from "./aggregate/reduce-danfo.js";
+import { STREAM_SPECS } from "./aggregate/spec.js";
+import { processorEnv } from "./config.js";
+import { MarketProcessor } from "./processor.js";
+
+await runService({ name: "binance-processor", defaultHealthPort: 9102 }, async ({ log, metrics }) => {
+  const cfg = readEnv(processorEnv);
+  const spec = STREAM_SPECS[cfg.BINANCE_STREAM === "aggtrade" ? "aggTrade" : "ticker"];
+  const symbols = cfg.BINANCE_SYMBOLS.includes("*") ? null : new Set(cfg.BINANCE_SYMBOLS.map((s) => s.toUpperCase()));
+  const { consumer, topic, kind } = await consumerFromEnv({ stream: "binance", defaultEndpoint: "tcp://127.0.0.1:5555", log });
+  const dfd = await loadDanfo();
+  const aggregator = new MarketAggregator({
+    spec,
+    rules: windowRules(cfg.WINDOW_SECONDS, cfg.ALLOWED_LATENESS_SECONDS),
+    reduce: (batch) => reduceWithDanfo(dfd, batch),
+  });
+  const processor = new MarketProcessor({
+    spec,
+    aggregator,
+    appender: new H5Appender(cfg.BINANCE_H5_PATH),
+    consumer,
+    topic,
+    symbols,
+    windowSeconds: cfg.WINDOW_SECONDS,
+    latenessSeconds: cfg.ALLOWED_LATENESS_SECONDS,
+    maxFutureSkewMs: cfg.MAX_FUTURE_SKEW_SECONDS * 1000,
+    log,
+    metrics,
+  });
+  await processor.start();
+  log.info("consuming", { transport: kind, topic, stream: spec.stream, file: cfg.BINANCE_H5_PATH, windowSeconds: cfg.WINDOW_SECONDS });
+  return { stop: () => processor.stop(), health: () => ({ ok: processor.healthy(), detail: { rowsWritten: processor.rowsWritten } }) };
+});

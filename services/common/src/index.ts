@@ -6,3 +6,8 @@ export * from "./metrics/registry.js";
 export * from "./service/health-server.js";
 export * from "./service/run-service.js";
 export * from "./transport/transport.js";
+export * from "./transport/from-env.js";
+export * from "./metrics/rejections.js";
+export * from "./service/serial.js";
+export * from "./window/window-book.js";
+export * from "./outbox/outbox.js";

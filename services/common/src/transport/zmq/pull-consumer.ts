@@ -23,7 +23,7 @@ export class ZmqPullConsumer implements Consumer {
   async start(topic: string, handler: BatchHandler): Promise<void> {
     const endpoint = endpointFor(this.endpoints, topic);
     const sock = new zmq.Pull({ receiveHighWaterMark: this.options.receiveHighWaterMark, linger: 0 });
-    sock.connect(endpoint);
+    for (const ep of endpoint.split(",")) sock.connect(ep.trim());
     this.sock = sock;
     this.loop = this.run(sock, topic, handler);
   }

@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# Builds the local stand-ins for the public images the compose files name, because no
+# image registry can be reached here:
+#   cryptostream/standin-node:20      for node:20-bookworm-slim (NODE_IMAGE)
+#   cryptostream/standin-kafka:3.9.1  for apache/kafka:3.9.1   (KAFKA_IMAGE)
+# Both start from a Debian bookworm rootfs made with debootstrap (minbase) on this machine;
+# the node image gets the machine's own node + npm, the Kafka image gets
+# openjdk-17-jre-headless (installed by debootstrap itself) and Kafka's jars from Maven.
+#
+# Cached and idempotent: rootfs tarballs and jars live under .cache/docker/; each image
+# carries a label with the hash of its inputs and is rebuilt only when that hash changes.
+# Usage: docker/build-standins.sh [node|kafka]...   (default: both)
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/.." && pwd)"
+CACHE="$ROOT/.cache/docker"
+SUITE=bookworm
+MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+KAFKA_VERSION=3.9.1
+NODE_TAG=cryptostream/standin-node:20
+KAFKA_TAG=cryptostream/standin-kafka:$KAFKA_VERSION
+LABEL=cryptostream.standin.inputs
+
+log() { printf '[standins] %s\n' "$*" >&2; }
+sha() { sha256sum "$@" | cut -c1-64; }
+# Hash of a list of strings/files: stable across runs, changes when any input changes.
+hash_of() { printf '%s\n' "$@" | sha256sum | cut -c1-16; }
+image_label() { docker image inspect -f "{{ index .Config.Labels \"$LABEL\" }}" "$1" 2>/dev/null || true; }
+timed() {
+  local what=$1 t0=$SECONDS
+  shift
+  "$@"
+  log "TIME $what: $((SECONDS - t0))s"
+}
+
+mkdir -p "$CACHE/debs"
+
+# rootfs_tar NAME INCLUDES -> prints the tarball path; runs debootstrap only when missing.
+rootfs_tar() {
+  local name=$1 include=$2
+  local key tar dir
+  key=$(hash_of "$SUITE" "$include" v1)
+  tar="$CACHE/rootfs-$name-$key.tar"
+  if [ -s "$tar" ]; then
+    log "rootfs $name: cached ($(basename "$tar"))"
+  else
+    dir="$CACHE/rootfs-$name.tmp"
+    rm -rf "$dir"
+    log "rootfs $name: debootstrap $SUITE minbase + $include"
+    local t0=$SECONDS
+    debootstrap --variant=minbase --include="$include" --cache-dir="$CACHE/debs" \
+      "$SUITE" "$dir" "$MIRROR" >"$CACHE/debootstrap-$name.log" 2>&1 ||
+      {
+        tail -n 30 "$CACHE/debootstrap-$name.log" >&2
+        exit 1
+      }
+    # Slim the image: package caches and lists are of no use without a reachable mirror.
+    rm -rf "$dir"/var/cache/apt/archives/*.deb "$dir"/var/lib/apt/lists/* "$dir"/usr/share/doc/* \
+      "$dir"/usr/share/man/* "$dir"/usr/share/locale/*
+    tar --numeric-owner -C "$dir" --exclude='./dev/*' --exclude='./proc/*' --exclude='./sys/*' \
+      -cf "$tar.part" .
+    mv "$tar.part" "$tar"
+    rm -rf "$dir"
+    log "TIME debootstrap $name: $((SECONDS - t0))s"
+  fi
+  printf '%s' "$tar"
+}
+
+# import_rootfs TAR TAG: docker import, skipped when the image already holds that tarball.
+import_rootfs() {
+  local tar=$1 tag=$2 key
+  key=$(basename "$tar" .tar)
+  if [ "$(image_label "$tag")" = "$key" ]; then
+    log "image $tag: cached"
+    return
+  fi
+  log "image $tag: importing $(basename "$tar")"
+  docker import --change "LABEL $LABEL=$key" --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+    --change 'CMD ["bash"]' "$tar" "$tag" >/dev/null
+}
+
+build_node() {
+  local tar ctx key node_bin npm_dir ca
+  tar=$(rootfs_tar base ca-certificates)
+  timed "import rootfs-base" import_rootfs "$tar" cryptostream/rootfs-base:$SUITE
+  node_bin="$(readlink -f "$(command -v node)")"
+  npm_dir="$(cd "$(dirname "$(readlink -f "$(command -v npm)")")/.." && pwd)"
+  ca=/etc/ssl/certs/ca-certificates.crt
+  key=$(hash_of "$(basename "$tar")" "$(sha "$node_bin")" "$(cat "$npm_dir/package.json" | sha256sum)" \
+    "$(sha "$ca")" "$(sha "$HERE/standin-node/Dockerfile")")
+  if [ "$(image_label "$NODE_TAG")" = "$key" ]; then
+    log "image $NODE_TAG: cached"
+    return
+  fi
+  ctx="$CACHE/ctx-node"
+  rm -rf "$ctx" && mkdir -p "$ctx"
+  cp "$node_bin" "$ctx/node"
+  cp -a "$npm_dir" "$ctx/npm"
+  cp "$ca" "$ctx/ca-certificates.crt"
+  cp "$HERE/standin-node/Dockerfile" "$ctx/Dockerfile"
+  log "image $NODE_TAG: building (node $("$node_bin" --version), npm from $npm_dir)"
+  docker build -q --build-arg ROOTFS_IMAGE=cryptostream/rootfs-base:$SUITE \
+    --label "$LABEL=$key" -t "$NODE_TAG" "$ctx" >/dev/null
+  rm -rf "$ctx"
+}
+
+# kafka_libs -> prints a folder holding the broker's runtime jars.
+kafka_libs() {
+  # Prefer the jars scripts/kafka/ caches for the native test broker, when complete.
+  local shared="$ROOT/.cache/kafka/$KAFKA_VERSION/libs"
+  if ls "$shared"/kafka_2.13-"$KAFKA_VERSION".jar "$shared"/slf4j-reload4j-*.jar >/dev/null 2>&1; then
+    printf '%s' "$shared"
+    return
+  fi
+  local own="$CACHE/kafka-$KAFKA_VERSION/libs"
+  if ! ls "$own"/kafka_2.13-"$KAFKA_VERSION".jar >/dev/null 2>&1; then
+    log "kafka jars: mvn dependency:copy-dependencies (kafka_2.13:$KAFKA_VERSION)"
+    rm -rf "$own"
+    (cd "$HERE/standin-kafka" && mvn -q -B dependency:copy-dependencies -Dkafka.version="$KAFKA_VERSION" \
+      -DincludeScope=runtime -DoutputDirectory="$own") >"$CACHE/mvn-kafka.log" 2>&1 ||
+      {
+        tail -n 30 "$CACHE/mvn-kafka.log" >&2
+        exit 1
+      }
+  fi
+  printf '%s' "$own"
+}
+
+build_kafka() {
+  local tar ctx key libs f
+  tar=$(rootfs_tar jre17 ca-certificates,openjdk-17-jre-headless)
+  timed "import rootfs-jre17" import_rootfs "$tar" cryptostream/rootfs-jre17:$SUITE
+  libs=$(kafka_libs)
+  key=$(hash_of "$(basename "$tar")" "$(ls "$libs" | sha256sum)" \
+    "$(cd "$HERE/standin-kafka" && sha Dockerfile kafka-run.sh kafka-broker-api-versions.sh log4j.properties tools-log4j.properties)")
+  if [ "$(image_label "$KAFKA_TAG")" = "$key" ]; then
+    log "image $KAFKA_TAG: cached"
+    return
+  fi
+  ctx="$CACHE/ctx-kafka"
+  rm -rf "$ctx" && mkdir -p "$ctx/libs"
+  cp "$libs"/*.jar "$ctx/libs/"
+  for f in Dockerfile kafka-run.sh kafka-broker-api-versions.sh log4j.properties tools-log4j.properties; do
+    cp "$HERE/standin-kafka/$f" "$ctx/$f"
+  done
+  log "image $KAFKA_TAG: building ($(ls "$ctx/libs" | wc -l) jars from $libs)"
+  docker build -q --build-arg ROOTFS_IMAGE=cryptostream/rootfs-jre17:$SUITE \
+    --label "$LABEL=$key" -t "$KAFKA_TAG" "$ctx" >/dev/null
+  rm -rf "$ctx"
+}
+
+targets=("$@")
+[ "${#targets[@]}" -gt 0 ] || targets=(node kafka)
+for t in "${targets[@]}"; do
+  case "$t" in
+    node) timed "standin node" build_node ;;
+    kafka) timed "standin kafka" build_kafka ;;
+    *)
+      log "unknown target: $t (node|kafka)"
+      exit 2
+      ;;
+  esac
+done
+docker image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep -E '^cryptostream/(standin|rootfs)' >&2 || true

@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+// Runs every compiled test with node's built-in runner.
+//   node scripts/test.mjs            unit specs, then integration specs
+//   node scripts/test.mjs --unit     unit specs only (*.test.js)
+// Unit specs sit beside their sources (services/*/src/**/*.test.ts); integration
+// specs (*.integration.test.ts, test/**) need real peers: a Kafka broker, python3-h5py,
+// ZeroMQ sockets, Docker. scripts/test-prereqs.sh installs what they need.
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
+const unitOnly = process.argv.includes("--unit");
+const filter = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
+
+function walk(dir, out) {
+  if (!fs.existsSync(dir)) return out;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) {
+      if (e.name !== "node_modules") walk(p, out);
+    } else if (e.name.endsWith(".test.js")) out.push(p);
+  }
+  return out;
+}
+
+const files = [];
+for (const svc of fs.readdirSync(path.join(root, "services"))) walk(path.join(root, "services", svc, "dist"), files);
+walk(path.join(root, "dist", "test"), files);
+const isIntegration = (f) => f.endsWith(".integration.test.js") || f.includes(`${path.sep}dist${path.sep}test${path.sep}`);
+let selected = files.filter((f) => (unitOnly ? !isIntegration(f) : true));
+if (filter) selected = selected.filter((f) => f.includes(filter));
+// Unit specs first: they are fast and point at the cause when an end-to-end test fails.
+selected.sort((a, b) => Number(isIntegration(a)) - Number(isIntegration(b)) || a.localeCompare(b));
+if (selected.length === 0) {
+  console.error("no test files found: run `npm run build` first");
+  process.exit(1);
+}
+const r = spawnSync(
+  process.execPath,
+  ["--test", "--test-concurrency=1", "--test-reporter=spec", ...selected.map((f) => path.relative(root, f))],
+  { cwd: root, stdio: "inherit", env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? "warn" } },
+);
+process.exit(r.status ?? 1);

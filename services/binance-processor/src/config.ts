@@ -1,0 +1,15 @@
+import { list, num, oneOf, str } from "@cryptostream/common";
+
+export const DEFAULT_SYMBOLS = ["btcusdt", "ethusdt", "bnbusdt", "xrpusdt", "adausdt", "solusdt", "dogeusdt"];
+
+/** Environment read by the binance-processor (transport variables are read by the transport). */
+export const processorEnv = {
+  BINANCE_STREAM: oneOf(["ticker", "aggtrade"] as const, "ticker"),
+  /** Symbols to accept; "*" accepts any. */
+  BINANCE_SYMBOLS: list(DEFAULT_SYMBOLS, /^(\*|[A-Za-z0-9]{2,20})$/),
+  WINDOW_SECONDS: num(60, 0.001, 86_400),
+  ALLOWED_LATENESS_SECONDS: num(5, 0, 86_400),
+  /** Events dated further than this ahead of the wall clock are rejected (they would close every window). */
+  MAX_FUTURE_SKEW_SECONDS: num(3_600, 0),
+  BINANCE_H5_PATH: str("data/binance.h5"),
+};

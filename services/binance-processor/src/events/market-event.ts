@@ -1,0 +1,55 @@
+/**
+ * Turns a decoded Binance message into the numbers the aggregator needs, or
+ * a rejection with a reason. Accepts the combined-stream envelope
+ * `{"stream": "...", "data": {...}}` and a bare payload.
+ */
+
+import type { StreamSpec } from "../aggregate/spec.js";
+
+export type RejectReason =
+  | "not_json"
+  | "bad_shape"
+  | "wrong_event_type"
+  | "bad_event_time"
+  | "non_numeric"
+  | "unknown_symbol"
+  | "late";
+
+export type Parsed =
+  | { readonly ok: true; readonly symbol: string; readonly time: number; readonly values: Float64Array }
+  | { readonly ok: false; readonly reason: RejectReason; readonly detail: string };
+
+const reject = (reason: RejectReason, detail: string): Parsed => ({ ok: false, reason, detail });
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** Binance sends decimals as strings ("43251.37000000"); numbers are accepted too. */
+function toNumber(v: unknown): number {
+  if (typeof v === "number") return v;
+  if (typeof v === "string" && v.trim() !== "") return Number(v);
+  return NaN;
+}
+
+export function parseMarketMessage(msg: unknown, spec: StreamSpec, symbols: ReadonlySet<string> | null): Parsed {
+  if (!isObject(msg)) return reject("bad_shape", "message is not a JSON object");
+  const data = isObject(msg.data) ? msg.data : msg;
+  if (typeof data.e !== "string") return reject("bad_shape", "payload has no event type 'e'");
+  if (data.e !== spec.eventType) return reject("wrong_event_type", `expected ${spec.eventType}, got ${data.e}`);
+  if (typeof data.s !== "string" || data.s.length === 0) return reject("bad_shape", "payload has no symbol 's'");
+  const symbol = data.s.toUpperCase();
+  if (symbols && !symbols.has(symbol)) return reject("unknown_symbol", `symbol ${symbol} is not configured`);
+  const time = data.E;
+  if (typeof time !== "number" || !Number.isSafeInteger(time) || time <= 0) {
+    return reject("bad_event_time", `event time 'E' must be a positive integer of ms, got ${JSON.stringify(time)}`);
+  }
+  const values = new Float64Array(spec.fields.length);
+  for (let i = 0; i < spec.fields.length; i++) {
+    const f = spec.fields[i]!;
+    const v = toNumber(data[f.source]);
+    if (!Number.isFinite(v)) return reject("non_numeric", `field '${f.source}' is not a finite number: ${JSON.stringify(data[f.source])}`);
+    values[i] = v;
+  }
+  return { ok: true, symbol, time, values };
+}

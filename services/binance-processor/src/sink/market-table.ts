@@ -1,0 +1,67 @@
+/**
+ * HDF5 layout of the market aggregates: one table per stream and symbol at
+ * `/<stream>/<SYMBOL>`, one row per window. See docs/hdf5-layout.md.
+ */
+
+import type { ColumnSpec, TableSpec } from "@cryptostream/common/hdf5/table-schema";
+import type { TableWrite } from "@cryptostream/common/hdf5/appender";
+import { finish } from "../aggregate/partial.js";
+import type { ClosedWindow } from "../aggregate/market-aggregator.js";
+import { type StreamSpec, valueColumns } from "../aggregate/spec.js";
+
+export const MARKET_SCHEMA_VERSION = 1;
+
+const KEY_COLUMNS: ColumnSpec[] = [
+  { name: "window_start", type: "<i8" },
+  { name: "window_end", type: "<i8" },
+  { name: "count", type: "<i8" },
+  { name: "event_time_first", type: "<i8" },
+  { name: "event_time_last", type: "<i8" },
+  { name: "complete", type: "|u1" },
+];
+
+export function marketColumns(spec: StreamSpec): ColumnSpec[] {
+  return [...KEY_COLUMNS, ...valueColumns(spec).map((name): ColumnSpec => ({ name, type: "<f8" }))];
+}
+
+export function marketTableSpec(spec: StreamSpec, symbol: string, windowSeconds: number, latenessSeconds: number): TableSpec {
+  return {
+    path: `/${spec.stream}/${symbol}`,
+    columns: marketColumns(spec),
+    chunkRows: 1024,
+    gzip: 4,
+    attrs: {
+      schema_version: MARKET_SCHEMA_VERSION,
+      source: `binance spot ${spec.stream} stream (${spec.eventType})`,
+      symbol,
+      stream: spec.stream,
+      window_seconds: windowSeconds,
+      allowed_lateness_seconds: latenessSeconds,
+      time_unit: "ms since 1970-01-01T00:00:00Z (UTC)",
+      window_bounds: "[window_start, window_end)",
+      complete_flag: "1 = window closed normally; 0 = written early at shutdown, merge rows with equal window_start",
+    },
+  };
+}
+
+/** Groups closed windows by symbol into table writes. */
+export function marketWrites(spec: StreamSpec, closed: readonly ClosedWindow[], windowSeconds: number, latenessSeconds: number): TableWrite[] {
+  const names = valueColumns(spec);
+  const bySymbol = new Map<string, Map<string, Array<number | bigint>>>();
+  for (const w of closed) {
+    let cols = bySymbol.get(w.symbol);
+    if (!cols) {
+      cols = new Map(marketColumns(spec).map((c) => [c.name, []]));
+      bySymbol.set(w.symbol, cols);
+    }
+    cols.get("window_start")!.push(BigInt(w.windowStart));
+    cols.get("window_end")!.push(BigInt(w.windowEnd));
+    cols.get("count")!.push(BigInt(w.partial.count));
+    cols.get("event_time_first")!.push(BigInt(w.partial.timeFirst));
+    cols.get("event_time_last")!.push(BigInt(w.partial.timeLast));
+    cols.get("complete")!.push(w.complete ? 1 : 0);
+    const values = finish(spec, w.partial);
+    names.forEach((n, i) => cols!.get(n)!.push(values[i]!));
+  }
+  return [...bySymbol].map(([symbol, data]) => ({ spec: marketTableSpec(spec, symbol, windowSeconds, latenessSeconds), data }));
+}

@@ -1,0 +1,218 @@
+/**
+ * JS value -> pickle bytes (protocol 4 by default, 5 on request), using only opcodes that
+ * build plain data, so any Python 3.4+ can load the result with pickle.loads.
+ *
+ * Choices worth knowing:
+ * - A number that is a safe integer encodes as int; every other number (fractions, NaN,
+ *   ±Infinity, -0, and integers beyond 2^53 whose exact value JS has already lost) as float.
+ * - Strings go out as UTF-8 with "surrogatepass", like CPython's pickler: a lone surrogate
+ *   becomes the 3-byte sequence that pickle.loads turns back into the same lone surrogate.
+ * - Object properties whose value is undefined are skipped, as JSON.stringify does; undefined
+ *   anywhere else, functions, symbols, class instances, Maps, Dates and cycles are refused.
+ * - No memo and no FRAME opcodes: both are optional in protocol 4 and we never share objects.
+ */
+import { CodecError } from "../codec.js";
+import { ByteWriter } from "./byte-writer.js";
+import { BATCH_SIZE, Op } from "./opcodes.js";
+import { encodeSurrogatePass, hasLoneSurrogate } from "./utf8.js";
+
+export interface EncodeOptions {
+  /** Pickle protocol written in the PROTO header: 4 (default; Python 3.4+) or 5 (3.8+). */
+  protocol?: 4 | 5;
+  /** Deepest container nesting accepted; deeper (or cyclic) input is refused. Default 1000. */
+  maxDepth?: number;
+}
+
+const INT32_MIN = -0x80000000;
+const INT32_MAX = 0x7fffffff;
+
+/** Raised inside the recursion; carries the path to the offending value for the message. */
+class EncodeFailure extends Error {
+  constructor(
+    readonly reason: string,
+    readonly path: string[] = [],
+  ) {
+    super(reason);
+  }
+}
+
+export function encodePickle(value: unknown, opts: EncodeOptions = {}): Buffer {
+  const protocol = opts.protocol ?? 4;
+  if (protocol !== 4 && protocol !== 5) {
+    throw new CodecError("pickle", `cannot write protocol ${String(protocol)}; use 4 or 5`);
+  }
+  const encoder = new Encoder(opts.maxDepth ?? 1000);
+  encoder.out.byte2(Op.PROTO, protocol);
+  try {
+    encoder.value(value, 0);
+  } catch (err) {
+    if (err instanceof EncodeFailure) {
+      const where = "$" + err.path.reverse().join("");
+      throw new CodecError("pickle", `cannot encode value at ${where}: ${err.reason}`);
+    }
+    throw new CodecError("pickle", `cannot encode value: ${(err as Error).message}`);
+  }
+  encoder.out.byte(Op.STOP);
+  return encoder.out.toBuffer();
+}
+
+class Encoder {
+  readonly out = new ByteWriter();
+  /** Containers currently being written: meeting one again means a cycle. */
+  private readonly open = new Set<object>();
+
+  constructor(private readonly maxDepth: number) {}
+
+  value(v: unknown, depth: number): void {
+    switch (typeof v) {
+      case "string":
+        return this.str(v);
+      case "number":
+        return Number.isSafeInteger(v) && !Object.is(v, -0) ? this.int(v) : this.out.f64be(Op.BINFLOAT, v);
+      case "boolean":
+        return this.out.byte(v ? Op.NEWTRUE : Op.NEWFALSE);
+      case "bigint":
+        return this.bigint(v);
+      case "object":
+        if (v === null) return this.out.byte(Op.NONE);
+        if (v instanceof Uint8Array) return this.bytes(v);
+        return this.container(v, depth + 1);
+      default:
+        throw new EncodeFailure(`${typeof v} has no pickle form`);
+    }
+  }
+
+  private container(v: object, depth: number): void {
+    if (depth > this.maxDepth) throw new EncodeFailure(`nesting deeper than ${this.maxDepth}`);
+    if (this.open.has(v)) throw new EncodeFailure("cyclic reference");
+    this.open.add(v);
+    if (Array.isArray(v)) {
+      this.list(v, depth);
+    } else {
+      const proto = Object.getPrototypeOf(v) as unknown;
+      if (proto !== Object.prototype && proto !== null) {
+        const name = (v.constructor as { name?: string } | undefined)?.name ?? "unknown";
+        throw new EncodeFailure(`${name} instance is not a plain object`);
+      }
+      this.dict(v as Record<string, unknown>, depth);
+    }
+    this.open.delete(v);
+  }
+
+  private list(items: unknown[], depth: number): void {
+    const out = this.out;
+    out.byte(Op.EMPTY_LIST);
+    const n = items.length;
+    if (n === 1) {
+      this.item(items[0], depth, 0);
+      out.byte(Op.APPEND);
+      return;
+    }
+    for (let start = 0; start < n; start += BATCH_SIZE) {
+      const end = Math.min(n, start + BATCH_SIZE);
+      out.byte(Op.MARK);
+      for (let i = start; i < end; i++) this.item(items[i], depth, i);
+      out.byte(Op.APPENDS);
+    }
+  }
+
+  private item(v: unknown, depth: number, index: number): void {
+    try {
+      if (v === undefined) throw new EncodeFailure("undefined has no pickle form");
+      this.value(v, depth);
+    } catch (err) {
+      if (err instanceof EncodeFailure) err.path.push(`[${index}]`);
+      throw err;
+    }
+  }
+
+  private dict(obj: Record<string, unknown>, depth: number): void {
+    const out = this.out;
+    out.byte(Op.EMPTY_DICT);
+    let inBatch = 0;
+    for (const key of Object.keys(obj)) {
+      const v = obj[key];
+      if (v === undefined) continue;
+      if (inBatch === 0) out.byte(Op.MARK);
+      this.str(key);
+      try {
+        this.value(v, depth);
+      } catch (err) {
+        if (err instanceof EncodeFailure) err.path.push(`[${JSON.stringify(key)}]`);
+        throw err;
+      }
+      if (++inBatch === BATCH_SIZE) {
+        out.byte(Op.SETITEMS);
+        inBatch = 0;
+      }
+    }
+    if (inBatch > 0) out.byte(Op.SETITEMS);
+  }
+
+  private int(v: number): void {
+    const out = this.out;
+    if (v >= 0 && v <= 0xff) out.byte2(Op.BININT1, v);
+    else if (v >= 0 && v <= 0xffff) out.u16le(Op.BININT2, v);
+    else if (v >= INT32_MIN && v <= INT32_MAX) out.i32le(Op.BININT, v);
+    else this.long(BigInt(v));
+  }
+
+  private bigint(v: bigint): void {
+    if (v >= BigInt(INT32_MIN) && v <= BigInt(INT32_MAX)) this.int(Number(v));
+    else this.long(v);
+  }
+
+  /** LONG1/LONG4: little-endian two's complement in the fewest bytes, as Python writes it. */
+  private long(v: bigint): void {
+    const magnitude = v < 0n ? ~v : v; // ~v = -v-1 keeps the sign bit count right for negatives
+    const hex = magnitude === 0n ? "" : magnitude.toString(16);
+    const bits = hex.length === 0 ? 0 : (hex.length - 1) * 4 + Math.floor(Math.log2(parseInt(hex[0]!, 16))) + 1;
+    const nbytes = Math.floor(bits / 8) + 1; // +1 bit of sign always fits
+    const unsigned = BigInt.asUintN(nbytes * 8, v).toString(16).padStart(nbytes * 2, "0");
+    const out = this.out;
+    if (nbytes < 256) out.byte2(Op.LONG1, nbytes);
+    else out.i32le(Op.LONG4, nbytes);
+    out.reserve(nbytes);
+    let at = out.position;
+    for (let i = unsigned.length - 2; i >= 0; i -= 2) out.setByte(at++, parseInt(unsigned.slice(i, i + 2), 16));
+    out.position = at;
+  }
+
+  private str(s: string): void {
+    const out = this.out;
+    if (hasLoneSurrogate(s)) {
+      const encoded = encodeSurrogatePass(s);
+      this.strHeader(encoded.length);
+      out.bytes(encoded);
+      return;
+    }
+    if (s.length <= 85) {
+      // At most 3 bytes per UTF-16 unit, so this always fits SHORT_BINUNICODE's 1-byte length.
+      out.reserve(2 + s.length * 3);
+      const at = out.position;
+      const n = out.utf8At(s, at + 2);
+      out.setByte(at, Op.SHORT_BINUNICODE);
+      out.setByte(at + 1, n);
+      out.position = at + 2 + n;
+      return;
+    }
+    const n = Buffer.byteLength(s, "utf8");
+    this.strHeader(n);
+    out.reserve(n);
+    out.position = out.position + out.utf8At(s, out.position);
+  }
+
+  private strHeader(n: number): void {
+    if (n < 256) this.out.byte2(Op.SHORT_BINUNICODE, n);
+    else if (n <= 0xffffffff) this.out.u32le(Op.BINUNICODE, n);
+    else this.out.u64le(Op.BINUNICODE8, n);
+  }
+
+  private bytes(b: Uint8Array): void {
+    const n = b.length;
+    if (n < 256) this.out.byte2(Op.SHORT_BINBYTES, n);
+    else if (n <= 0xffffffff) this.out.u32le(Op.BINBYTES, n);
+    else this.out.u64le(Op.BINBYTES8, n);
+    this.out.bytes(b);
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * Schema of an appendable HDF5 table: a one-dimensional, chunked,
+ * gzip-compressed dataset of a compound type, extended row by row.
+ *
+ * Column types use numpy-style codes, which h5py maps straight to numpy:
+ * "<i8" int64, "<i4" int32, "<f8" float64, "|u1" uint8, "S<n>" fixed-length
+ * UTF-8 bytes of at most n bytes (h5py returns bytes; decode as UTF-8).
+ */
+
+export type ColumnType = "<i8" | "<i4" | "<f8" | "|u1" | `S${number}`;
+
+export interface ColumnSpec {
+  readonly name: string;
+  readonly type: ColumnType;
+}
+
+export type AttrValue = string | number;
+
+export interface TableSpec {
+  /** Dataset path inside the file, e.g. "/ticker/BTCUSDT". */
+  readonly path: string;
+  readonly columns: readonly ColumnSpec[];
+  /** Written once, when the dataset is created. */
+  readonly attrs: Readonly<Record<string, AttrValue>>;
+  readonly chunkRows: number;
+  /** gzip level 1-9. */
+  readonly gzip: number;
+}
+
+/** Rows to append, column-wise: every column has the same length. */
+export type ColumnData = ReadonlyMap<string, ReadonlyArray<number | bigint | string>>;
+
+/** h5wasm's compound dtype form for a schema. */
+export function h5Dtype(columns: readonly ColumnSpec[]): Array<[string, string]> {
+  return columns.map((c) => [c.name, c.type === "|u1" ? "<B" : c.type]);
+}
+
+export function rowCount(data: ColumnData): number {
+  let n: number | undefined;
+  for (const [name, col] of data) {
+    if (n === undefined) n = col.length;
+    else if (col.length !== n) throw new Error(`column ${name} has ${col.length} values, expected ${n}`);
+  }
+  return n ?? 0;
+}

@@ -1,0 +1,95 @@
+/**
+ * Tweet text -> lowercase word tokens for lexicon sentiment scoring.
+ *
+ * Steps, in order (each one's reason is beside its pattern below):
+ *   decode HTML entities -> NFKC (non-ASCII only) -> lowercase -> drop the
+ *   "RT @user:" marker, URLs, t.co links and @mentions -> extract words ->
+ *   normalise negative contractions to "not" -> drop stopwords (negations kept).
+ *
+ * What a token is: a run of letters of any script (Unicode \p{L}) with their
+ * combining marks (\p{M}), optionally joined by apostrophes. Consequently:
+ *   - digits, punctuation, symbols and emoji never appear in tokens ("web3" -> "web",
+ *     "🚀" -> nothing); emoji carry sentiment but AFINN has no entries for them;
+ *   - "#bitcoin" and "$BTC" keep their word ("bitcoin", "btc");
+ *   - Russian, Greek, Arabic, ... words survive whole; scripts written without
+ *     spaces (Japanese, Chinese, Thai) come out as one token per run of letters
+ *     between punctuation/spaces, since no word segmenter is involved.
+ * natural's WordTokenizer/AggressiveTokenizer were not used: they match [A-Za-z]
+ * only (or Latin + Cyrillic for WordTokenizer) and silently delete Japanese and
+ * accented letters ("café" -> "caf"). TreebankWordTokenizer and WordPunctTokenizer
+ * split non-Latin words into single characters. natural's RegexpTokenizer with a
+ * Unicode pattern keeps them. No stemming: stemmed tokens miss AFINN entries.
+ */
+
+import { decodeHtmlEntities } from "./html-entities.js";
+import { natural } from "./natural-quiet.js";
+import {
+  NEGATION_TOKEN,
+  NEGATION_WORDS,
+  NEGATIVE_CONTRACTIONS_WITHOUT_APOSTROPHE,
+  STOPWORDS,
+} from "./stopwords.js";
+
+export interface Preprocessed {
+  /** The tokens joined by single spaces. */
+  cleaned: string;
+  tokens: string[];
+}
+
+// Only at the very start: that is where the retweet prefix sits ("RT @user: ...").
+const RETWEET_MARKER = /^\s*rt\s+@\w+\s*:?/;
+// URLs in tweet text are t.co links and other ASCII URLs; stop at whitespace or at
+// the first non-ASCII character so text glued to a link ("見てhttps://...") survives.
+// "www." must not be inside a word ("awww.").
+const URL = /https?:\/\/[!-~]*|(?<![\p{L}\p{N}])www\.[!-~]*/gu;
+const BARE_TCO = /(?<![\p{L}\p{N}./])t\.co\/[!-~]*/gu;
+// Twitter handles are ASCII [A-Za-z0-9_]; not after a word character (e-mail addresses).
+const MENTION = /(?<![\p{L}\p{N}_])@\w+/gu;
+// Letters of any script with their combining marks, apostrophes allowed inside.
+const WORD = /\p{L}[\p{L}\p{M}]*(?:['’`´]\p{L}[\p{L}\p{M}]*)*/gu;
+// ʼ (U+02BC) is a letter, so WORD keeps it inside a token; it is split on like the others.
+const APOSTROPHE = /['’`´ʼ]/;
+const APOSTROPHE_ANYWHERE = /['’`´ʼ]/g;
+const NEGATIVE_CONTRACTION_ENDING = /n['’`´ʼ]t$/;
+const NON_ASCII = /[^\x00-\x7f]/;
+
+const wordTokenizer = new natural.RegexpTokenizer({ pattern: WORD, gaps: false });
+
+function pushWord(word: string, out: string[]): void {
+  if (NEGATIVE_CONTRACTIONS_WITHOUT_APOSTROPHE.has(word)) out.push(NEGATION_TOKEN);
+  else if (NEGATION_WORDS.has(word) || !STOPWORDS.has(word)) out.push(word);
+}
+
+/** Maps raw word matches to final tokens (negations normalised, stopwords dropped). */
+function filterWords(words: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!;
+    if (NEGATIVE_CONTRACTION_ENDING.test(word)) {
+      out.push(NEGATION_TOKEN); // don't, isn’t, won't, can't, donʼt ...
+    } else if (APOSTROPHE.test(word)) {
+      // it's -> it + s, bitcoin's -> bitcoin + s: the parts go through the stopword filter.
+      for (const part of word.split(APOSTROPHE_ANYWHERE)) if (part) pushWord(part, out);
+    } else if (words[i + 1] === "t" && NEGATIVE_CONTRACTIONS_WITHOUT_APOSTROPHE.has(word + "t")) {
+      // "don t": the apostrophe was some other character and became a gap.
+      out.push(NEGATION_TOKEN);
+      i++;
+    } else {
+      pushWord(word, out);
+    }
+  }
+  return out;
+}
+
+/** Cleans and tokenizes one tweet. Pure; safe on any string. */
+export function preprocess(text: string): Preprocessed {
+  let s = decodeHtmlEntities(text);
+  // NFKC folds full-width letters and "＠"/"＃" to ASCII and composes accents;
+  // skipped for pure ASCII text, where it is a costly no-op.
+  if (NON_ASCII.test(s)) s = s.normalize("NFKC");
+  s = s.toLowerCase();
+  s = s.replace(RETWEET_MARKER, " ");
+  s = s.replace(URL, " ").replace(BARE_TCO, " ").replace(MENTION, " ");
+  const tokens = filterWords(wordTokenizer.tokenize(s) ?? []);
+  return { cleaned: tokens.join(" "), tokens };
+}
