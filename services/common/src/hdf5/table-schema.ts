@@ -30,9 +30,14 @@ export interface TableSpec {
 /** Rows to append, column-wise: every column has the same length. */
 export type ColumnData = ReadonlyMap<string, ReadonlyArray<number | bigint | string>>;
 
-/** h5wasm's compound dtype form for a schema. */
+/**
+ * h5wasm's compound dtype form for a schema. h5wasm reads Python struct
+ * codes, not numpy's: "<i8" would silently mean int32 and "<f8" float32.
+ */
+const STRUCT_CODES: Record<string, string> = { "<i8": "<q", "<i4": "<i", "<f8": "<d", "|u1": "<B" };
+
 export function h5Dtype(columns: readonly ColumnSpec[]): Array<[string, string]> {
-  return columns.map((c) => [c.name, c.type === "|u1" ? "<B" : c.type]);
+  return columns.map((c) => [c.name, STRUCT_CODES[c.type] ?? c.type]);
 }
 
 export function rowCount(data: ColumnData): number {

@@ -8,13 +8,15 @@ import { measureThroughput } from "./throughput.js";
 
 const count = Number(process.argv[2] ?? 100_000);
 const tweets = makeSyntheticTweets(count, 280);
-const result = measureThroughput(tweets, 1);
+const r = measureThroughput(tweets, 1);
 process.stdout.write(
   JSON.stringify({
     bench: "preprocess+scoreSentiment",
     tweetLength: 280,
-    tweets: result.tweets,
-    seconds: Number(result.seconds.toFixed(3)),
-    tweetsPerSecond: Math.round(result.tweetsPerSecond),
+    tweets: r.tweets,
+    wallSeconds: Number(r.wallSeconds.toFixed(3)),
+    cpuSeconds: Number(r.cpuSeconds.toFixed(3)),
+    tweetsPerWallSecond: Math.round(r.tweetsPerWallSecond),
+    tweetsPerCpuSecond: Math.round(r.tweetsPerCpuSecond),
   }) + "\n",
 );

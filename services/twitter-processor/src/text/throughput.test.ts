@@ -16,9 +16,11 @@ test("synthetic tweets are 280 characters and deterministic", () => {
 });
 
 test(`preprocess + scoreSentiment sustains >= ${FLOOR_TWEETS_PER_SECOND} tweets/s (280 chars, one thread)`, () => {
-  const result = measureThroughput(makeSyntheticTweets(20_000), 1);
+  const r = measureThroughput(makeSyntheticTweets(20_000), 1);
   console.log(
-    `throughput: ${Math.round(result.tweetsPerSecond)} tweets/s (${result.tweets} tweets in ${result.seconds.toFixed(3)} s)`,
+    `throughput: ${Math.round(r.tweetsPerCpuSecond)} tweets per CPU second, ` +
+      `${Math.round(r.tweetsPerWallSecond)} per wall second (${r.tweets} tweets, ${r.wallSeconds.toFixed(3)} s wall)`,
   );
-  assert.ok(result.tweetsPerSecond >= FLOOR_TWEETS_PER_SECOND, `${Math.round(result.tweetsPerSecond)} tweets/s`);
+  // CPU time, so that other processes competing for the core do not fail the test.
+  assert.ok(r.tweetsPerCpuSecond >= FLOOR_TWEETS_PER_SECOND, `${Math.round(r.tweetsPerCpuSecond)} tweets/s`);
 });

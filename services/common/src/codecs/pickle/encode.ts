@@ -10,6 +10,8 @@
  * - Object properties whose value is undefined are skipped, as JSON.stringify does; undefined
  *   anywhere else, functions, symbols, class instances, Maps, Dates and cycles are refused.
  * - No memo and no FRAME opcodes: both are optional in protocol 4 and we never share objects.
+ *   Otherwise the bytes are exactly CPython's (same opcode choices and batching), which the
+ *   Python round-trip test checks against pickletools.optimize(pickle.dumps(v, 4)).
  */
 import { CodecError } from "../codec.js";
 import { ByteWriter } from "./byte-writer.js";
@@ -99,17 +101,18 @@ class Encoder {
     this.open.delete(v);
   }
 
+  /** Batches like CPython's pickler: MARK..APPENDS per 1000 items, a lone item with APPEND. */
   private list(items: unknown[], depth: number): void {
     const out = this.out;
     out.byte(Op.EMPTY_LIST);
     const n = items.length;
-    if (n === 1) {
-      this.item(items[0], depth, 0);
-      out.byte(Op.APPEND);
-      return;
-    }
     for (let start = 0; start < n; start += BATCH_SIZE) {
       const end = Math.min(n, start + BATCH_SIZE);
+      if (end - start === 1) {
+        this.item(items[start], depth, start);
+        out.byte(Op.APPEND);
+        continue;
+      }
       out.byte(Op.MARK);
       for (let i = start; i < end; i++) this.item(items[i], depth, i);
       out.byte(Op.APPENDS);
@@ -126,27 +129,29 @@ class Encoder {
     }
   }
 
+  /** Same batching as lists: MARK..SETITEMS per 1000 entries, a lone entry with SETITEM. */
   private dict(obj: Record<string, unknown>, depth: number): void {
     const out = this.out;
     out.byte(Op.EMPTY_DICT);
-    let inBatch = 0;
-    for (const key of Object.keys(obj)) {
-      const v = obj[key];
-      if (v === undefined) continue;
-      if (inBatch === 0) out.byte(Op.MARK);
-      this.str(key);
-      try {
-        this.value(v, depth);
-      } catch (err) {
-        if (err instanceof EncodeFailure) err.path.push(`[${JSON.stringify(key)}]`);
-        throw err;
+    // Undefined values are skipped, so the batch sizes are only known after filtering.
+    const keys = Object.keys(obj).filter((k) => obj[k] !== undefined);
+    const n = keys.length;
+    for (let start = 0; start < n; start += BATCH_SIZE) {
+      const end = Math.min(n, start + BATCH_SIZE);
+      const single = end - start === 1;
+      if (!single) out.byte(Op.MARK);
+      for (let i = start; i < end; i++) {
+        const key = keys[i]!;
+        this.str(key);
+        try {
+          this.value(obj[key], depth);
+        } catch (err) {
+          if (err instanceof EncodeFailure) err.path.push(`[${JSON.stringify(key)}]`);
+          throw err;
+        }
       }
-      if (++inBatch === BATCH_SIZE) {
-        out.byte(Op.SETITEMS);
-        inBatch = 0;
-      }
+      out.byte(single ? Op.SETITEM : Op.SETITEMS);
     }
-    if (inBatch > 0) out.byte(Op.SETITEMS);
   }
 
   private int(v: number): void {

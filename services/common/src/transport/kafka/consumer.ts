@@ -1,0 +1,197 @@
+import type { Consumer as KafkajsConsumer, EachBatchPayload, Kafka, KafkaMessage } from "kafkajs";
+import type { Logger } from "../../log/logger.js";
+import type { BatchHandler, CommitPoint, Consumer, Delivery } from "../transport.js";
+import { createKafkaClient } from "./client.js";
+import type { KafkaTransportConfig } from "./config.js";
+import { ensureTopics } from "./topics.js";
+
+export interface KafkaConsumerOptions {
+  /**
+   * Called when kafkajs gives up on the consumer for good (it restarts itself
+   * after most failures, replaying from the committed offsets). Default: log.
+   */
+  readonly onFatal?: (err: Error) => void;
+}
+
+/** Turns one kafkajs message into our Delivery. */
+export function toDelivery(topic: string, partition: number, m: KafkaMessage): Delivery {
+  return {
+    topic,
+    key: m.key === null ? undefined : m.key.toString("utf8"),
+    // A null value (a tombstone) arrives as an empty buffer; our producers never write one.
+    value: m.value ?? Buffer.alloc(0),
+    partition,
+    offset: m.offset,
+  };
+}
+
+type State = "idle" | "running" | "stopping" | "stopped";
+
+/**
+ * Kafka consumer-group member behind our Consumer interface.
+ *
+ * - kafkajs `eachBatch` with autoCommit and auto-resolve off: the handler gets
+ *   one fetched batch of one partition, in offset order, and nothing is
+ *   committed until the caller calls `commit` with the offset of the next
+ *   message to read (Kafka's convention) once its output is durable. A restart
+ *   resumes there; anything delivered but not committed is delivered again
+ *   (at-least-once).
+ * - Heartbeats go out while the handler works, so a long batch (an HDF5 flush)
+ *   does not cost the group membership.
+ * - `onRevoke` callbacks run when kafkajs reports a rebalance and before stop,
+ *   never at the same time as a batch. kafkajs does not wait for them before
+ *   rejoining, so a commit made from such a callback can fail during the
+ *   rebalance; the messages are then delivered again after it.
+ */
+export class KafkaConsumer implements Consumer {
+  private readonly kafka: Kafka;
+  private consumer: KafkajsConsumer | undefined;
+  private state: State = "idle";
+  private readonly revokeCallbacks: Array<() => Promise<void>> = [];
+  /** Serialises handler calls and revoke callbacks. */
+  private chain: Promise<void> = Promise.resolve();
+  private joins = 0;
+  private revokedSinceJoin = false;
+
+  constructor(
+    private readonly cfg: KafkaTransportConfig,
+    private readonly log: Logger,
+    private readonly options: KafkaConsumerOptions = {},
+  ) {
+    this.kafka = createKafkaClient(cfg, log);
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(fn);
+    this.chain = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  async start(topic: string, handler: BatchHandler): Promise<void> {
+    if (this.state !== "idle") throw new Error(`Kafka consumer cannot start: it is ${this.state}`);
+    this.state = "running";
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      await ensureTopics(admin, [topic], { partitions: this.cfg.topicPartitions, replicationFactor: this.cfg.replicationFactor }, this.log);
+    } finally {
+      await admin.disconnect();
+    }
+
+    const heartbeatInterval = Math.max(500, Math.floor(this.cfg.sessionTimeoutMs / 10));
+    const consumer = this.kafka.consumer({
+      groupId: this.cfg.groupId,
+      sessionTimeout: this.cfg.sessionTimeoutMs,
+      heartbeatInterval,
+      // How long the group waits for members to rejoin; a member in a long batch rejoins after it.
+      rebalanceTimeout: 60_000,
+      allowAutoTopicCreation: false,
+      maxWaitTimeInMs: 500,
+      retry: {
+        retries: this.cfg.retry.retries,
+        initialRetryTime: this.cfg.retry.initialRetryTimeMs,
+        maxRetryTime: this.cfg.retry.maxRetryTimeMs,
+      },
+    });
+    this.watch(consumer);
+    this.consumer = consumer;
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic], fromBeginning: this.cfg.fromBeginning });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: (payload) => this.onBatch(payload, handler, heartbeatInterval),
+    });
+  }
+
+  private watch(consumer: KafkajsConsumer): void {
+    const { GROUP_JOIN, REBALANCING, CRASH } = consumer.events;
+    consumer.on(REBALANCING, () => {
+      this.revokedSinceJoin = true;
+      void this.runRevoke("rebalance");
+    });
+    consumer.on(GROUP_JOIN, (e) => {
+      this.joins += 1;
+      this.log.info("joined Kafka consumer group", {
+        groupId: e.payload.groupId,
+        memberId: e.payload.memberId,
+        generation: e.payload.memberAssignment ? undefined : undefined,
+        assignment: e.payload.memberAssignment,
+      });
+      // A rejoin that kafkajs did not announce as a rebalance (e.g. an expired member id): flush now.
+      if (this.joins > 1 && !this.revokedSinceJoin) void this.runRevoke("rejoin");
+      this.revokedSinceJoin = false;
+    });
+    consumer.on(CRASH, (e) => {
+      const err = e.payload.error;
+      if (e.payload.restart) {
+        this.log.warn("Kafka consumer failed; kafkajs restarts it from the committed offsets", { err });
+      } else {
+        this.log.error("Kafka consumer failed for good", { err });
+        this.options.onFatal?.(err);
+      }
+    });
+  }
+
+  private async onBatch(p: EachBatchPayload, handler: BatchHandler, heartbeatInterval: number): Promise<void> {
+    const { batch } = p;
+    if (this.state !== "running" || !p.isRunning() || p.isStale() || batch.messages.length === 0) return;
+    const deliveries = batch.messages.map((m) => toDelivery(batch.topic, batch.partition, m));
+    const beat = setInterval(() => {
+      p.heartbeat().catch((err: unknown) => this.log.debug("heartbeat during a batch failed", { err }));
+    }, heartbeatInterval);
+    try {
+      await this.serial(() => handler(deliveries));
+    } finally {
+      clearInterval(beat);
+    }
+    // Marks the batch as processed so kafkajs fetches what follows; committing is the caller's call.
+    p.resolveOffset(deliveries[deliveries.length - 1]!.offset);
+    await p.heartbeat();
+  }
+
+  private runRevoke(reason: string): Promise<void> {
+    return this.serial(async () => {
+      for (const cb of this.revokeCallbacks) {
+        try {
+          await cb();
+        } catch (err) {
+          this.log.error("onRevoke callback failed", { reason, err });
+        }
+      }
+    });
+  }
+
+  async commit(points: readonly CommitPoint[]): Promise<void> {
+    if (points.length === 0) return;
+    const consumer = this.consumer;
+    if (!consumer || this.state === "stopped") throw new Error("Kafka consumer is not running; cannot commit");
+    await consumer.commitOffsets(points.map((p) => ({ topic: p.topic, partition: p.partition, offset: p.offset })));
+  }
+
+  onRevoke(cb: () => Promise<void>): void {
+    this.revokeCallbacks.push(cb);
+  }
+
+  /**
+   * Stops handing out batches, waits for the one in progress, runs the revoke
+   * callbacks while the group membership still allows commits, then leaves the
+   * group and disconnects.
+   */
+  async stop(): Promise<void> {
+    if (this.state !== "running") {
+      this.state = "stopped";
+      return;
+    }
+    this.state = "stopping";
+    await this.runRevoke("stop");
+    const consumer = this.consumer;
+    this.state = "stopped";
+    this.consumer = undefined;
+    await consumer?.disconnect();
+  }
+}
