@@ -141,21 +141,25 @@ function formatStorage({ libs, dataDir, propsFile, logDir }) {
 
 /**
  * Starts the broker whose data lives in `dataDir` (created and formatted on
- * first use). `port` and `controllerPort` default to free ports. With
+ * first use). `port` and `controllerPort` default to free ports; `jvmOpts`
+ * (default: $KAFKA_BROKER_JVM_OPTS split on spaces) go to the JVM; `version`
+ * (default: the pinned KAFKA_VERSION) exists to try other releases. With
  * `killOnExit` (default), the broker gets SIGTERM when this Node process exits,
  * so a crashed test run leaves nothing behind.
  */
 export async function startBroker({
   dataDir = DEFAULT_DATA_DIR,
+  version = KAFKA_VERSION,
   port,
   controllerPort,
   heapMb = 512,
+  jvmOpts = (process.env.KAFKA_BROKER_JVM_OPTS ?? "").split(/\s+/).filter(Boolean),
   startTimeoutMs = 90_000,
   killOnExit = true,
   log = () => {},
 } = {}) {
   requireJava();
-  const libs = ensureKafkaJars({ log });
+  const libs = ensureKafkaJars({ version, log });
   const dir = resolve(dataDir);
   mkdirSync(dir, { recursive: true });
 
@@ -199,6 +203,7 @@ export async function startBroker({
         "-XX:+UseG1GC",
         "-XX:MaxGCPauseMillis=20",
         "-Djava.awt.headless=true",
+        ...jvmOpts,
         `-Dlog4j.configuration=file:${join(dir, "log4j.properties")}`,
         `-Dkafka.logs.dir=${join(dir, "logs")}`,
         "-cp",
@@ -224,11 +229,11 @@ export async function startBroker({
     state.startedAt = Date.now();
     writeFileSync(
       join(dir, STATE_FILE),
-      JSON.stringify({ pid: state.pid, port: state.port, controllerPort: state.controllerPort, dir, version: KAFKA_VERSION, logFile, startedAt: new Date(state.startedAt).toISOString() }, null, 2) + "\n",
+      JSON.stringify({ pid: state.pid, port: state.port, controllerPort: state.controllerPort, dir, version, logFile, startedAt: new Date(state.startedAt).toISOString() }, null, 2) + "\n",
     );
     handle.pid = state.pid;
     handle.startMs = Date.now() - t0;
-    log(`Kafka ${KAFKA_VERSION} serving on ${brokers} (pid ${state.pid}, ${handle.startMs} ms)`);
+    log(`Kafka ${version} serving on ${brokers} (pid ${state.pid}, ${handle.startMs} ms)`);
   };
 
   const stop = async () => {

@@ -3,6 +3,7 @@ import { windowRules } from "@cryptostream/common/window/window-book";
 import { H5Appender } from "@cryptostream/common/hdf5/appender";
 import { MarketAggregator } from "./aggregate/market-aggregator.js";
 import { loadDanfo, reduceWithDanfo } from "./aggregate/reduce-danfo.js";
+import { reduceWithLoop } from "./aggregate/reduce-loop.js";
 import { STREAM_SPECS } from "./aggregate/spec.js";
 import { processorEnv } from "./config.js";
 import { MarketProcessor } from "./processor.js";
@@ -16,10 +17,11 @@ await runService({ name: "binance-processor", defaultHealthPort: 9102 }, async (
   const aggregator = new MarketAggregator({
     spec,
     rules: windowRules(cfg.WINDOW_SECONDS, cfg.ALLOWED_LATENESS_SECONDS),
-    reduce: (batch) => reduceWithDanfo(dfd, batch),
+    reduce: cfg.BINANCE_REDUCER === "dataframe" ? (batch) => reduceWithDanfo(dfd, batch) : reduceWithLoop,
   });
   const processor = new MarketProcessor({
     spec,
+    dfd,
     aggregator,
     appender: new H5Appender(cfg.BINANCE_H5_PATH),
     consumer,
@@ -32,6 +34,6 @@ await runService({ name: "binance-processor", defaultHealthPort: 9102 }, async (
     metrics,
   });
   await processor.start();
-  log.info("consuming", { transport: kind, topic, stream: spec.stream, file: cfg.BINANCE_H5_PATH, windowSeconds: cfg.WINDOW_SECONDS });
+  log.info("consuming", { transport: kind, topic, stream: spec.stream, file: cfg.BINANCE_H5_PATH, windowSeconds: cfg.WINDOW_SECONDS, reducer: cfg.BINANCE_REDUCER });
   return { stop: () => processor.stop(), health: () => ({ ok: processor.healthy(), detail: { rowsWritten: processor.rowsWritten } }) };
 });

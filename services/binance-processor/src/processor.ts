@@ -18,9 +18,12 @@ import { MarketAggregator, type ClosedWindow } from "./aggregate/market-aggregat
 import type { StreamSpec } from "./aggregate/spec.js";
 import { parseMarketMessage } from "./events/market-event.js";
 import { marketWrites } from "./sink/market-table.js";
+import type { DanfoLike } from "./aggregate/reduce-danfo.js";
+import { windowFrame } from "./aggregate/window-frame.js";
 
 export interface ProcessorDeps {
   readonly spec: StreamSpec;
+  readonly dfd: DanfoLike;
   readonly aggregator: MarketAggregator;
   readonly appender: H5Appender;
   readonly consumer: Consumer;
@@ -97,7 +100,8 @@ export class MarketProcessor {
     if (closed.length === 0) return;
     const { spec, windowSeconds, latenessSeconds } = this.d;
     try {
-      await this.d.appender.append(marketWrites(spec, closed, windowSeconds, latenessSeconds));
+      const tables = windowFrame(this.d.dfd, spec, closed);
+      await this.d.appender.append(marketWrites(spec, tables, windowSeconds, latenessSeconds));
       this.lastWriteError = undefined;
     } catch (err) {
       this.lastWriteError = err;

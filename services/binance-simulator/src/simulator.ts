@@ -211,6 +211,8 @@ export async function startBinanceSimulator(options: SimulatorOptions = {}): Pro
     res.writeHead(404, { "content-type": "text/plain" }).end("websocket endpoints: /stream?streams=..., /ws/<stream>\n");
   });
   server.on("upgrade", (req, socket, head) => {
+    // A client that resets during the handshake must not crash the simulator.
+    socket.on("error", (err) => log.debug("socket error during upgrade", { err }));
     if (stopping) return rejectUpgrade(socket, 503, "simulator stopping");
     const route = routeFor(req.url);
     if ("status" in route) {

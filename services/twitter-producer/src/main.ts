@@ -33,6 +33,14 @@ async function loadSinceId(store: SinceIdStore, log: Logger): Promise<string | u
   }
 }
 
+/** The API URL for logs, minus any user:password part. */
+function withoutCredentials(raw: string): string {
+  const u = new URL(raw);
+  u.username = "";
+  u.password = "";
+  return u.toString().replace(/\/+$/, "");
+}
+
 // The token is read raw here only to scrub it from every log line; readEnv below validates it.
 const token = process.env.TWITTER_BEARER_TOKEN?.trim();
 
@@ -77,7 +85,7 @@ await runService(
     );
     poller.start().catch(fatal);
     log.info("polling", {
-      apiUrl: cfg.apiUrl,
+      apiUrl: withoutCredentials(cfg.apiUrl),
       query: cfg.query,
       pollSeconds: cfg.pollMs / 1000,
       sinceId: initialSinceId ?? null,

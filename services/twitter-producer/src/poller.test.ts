@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { AbortError, type SearchResult } from "./search-client.js";
-import { FakeClock, empty, harness, page, parsed } from "./test-support.js";
+import { FakeClock, empty, harness, page, parsed } from "./fakes.js";
 
 const serverError = (status = 503): SearchResult => ({ kind: "serverError", status, rate: {} });
 const auth = (status: 401 | 403): SearchResult => ({ kind: "authError", status, rate: {}, detail: "Unauthorized" });
@@ -163,6 +163,7 @@ test("the poller reports auth_error while the token is rejected", async () => {
   await h.client.exhausted;
   // The second call is pending: the poller is still in the auth_error state set after the first.
   assert.equal(h.poller.status().lastProblem, "auth:401");
+  assert.equal(h.poller.status().phase, "auth_error", "a retry in flight does not hide the auth error");
   await h.poller.stop();
   await done;
   assert.equal(h.poller.status().phase, "stopped");

@@ -155,7 +155,9 @@ export class Poller {
         this.enter("rate_limited", this.holdUntilMs);
         await clock.sleep(hold, signal);
       }
-      this.enter("polling");
+      // While retrying after a failure the phase stays that failure's (health must
+      // not flip to fine for the duration of each retry); only a success clears it.
+      if (this.lastProblem === undefined) this.enter("polling");
       const res = await client.search({ sinceId: this.sinceId, nextToken }, signal);
 
       if (res.kind !== "ok") {
@@ -242,6 +244,7 @@ export class Poller {
     }
     this.lastProblem = undefined;
     this.failuresInRow = 0;
+    this.enter("polling");
     const hold = waitAfterSuccess(rate, clock.now());
     if (hold > 0) {
       this.holdUntilMs = clock.now() + hold;

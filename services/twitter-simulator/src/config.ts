@@ -15,7 +15,9 @@ export const SIMULATOR_ENV = {
   SIM_FAIL_5XX_EVERY: int(0, 0, 1_000_000),
 };
 
-export function simulatorOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): TwitterSimulatorOptions & { bearerToken: string } {
+export function simulatorOptionsFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+): TwitterSimulatorOptions & { bearerToken: string } {
   const e = readEnv(SIMULATOR_ENV, env);
   return {
     host: e.SIM_HOST,

@@ -26,14 +26,16 @@ function parseFault(body: unknown): FaultSpec {
   if (typeof status !== "number" || !FAULT_STATUSES.includes(status as FaultStatus)) {
     throw new Error(`status must be one of ${FAULT_STATUSES.join(", ")}`);
   }
-  if (typeof count !== "number" || !Number.isInteger(count) || count < 1) throw new Error("count must be a positive integer");
+  if (typeof count !== "number" || !Number.isInteger(count) || count < 1)
+    throw new Error("count must be a positive integer");
   const reset = body.resetInSeconds;
   if (reset !== undefined && (typeof reset !== "number" || reset < 0)) throw new Error("resetInSeconds must be >= 0");
   return { status: status as FaultStatus, count, resetInSeconds: reset };
 }
 
 function parseCustom(body: unknown): CustomTweet {
-  if (!isRecord(body) || typeof body.text !== "string" || body.text === "") throw new Error("text must be a non-empty string");
+  if (!isRecord(body) || typeof body.text !== "string" || body.text === "")
+    throw new Error("text must be a non-empty string");
   const opt = (k: string): string | undefined => (typeof body[k] === "string" ? (body[k] as string) : undefined);
   return {
     text: body.text,
@@ -75,7 +77,8 @@ export async function handleControl(
       case "POST /_sim/tweets": {
         const body = await readJson(req);
         if (isRecord(body) && typeof body.count === "number") {
-          if (!Number.isInteger(body.count) || body.count < 1 || body.count > 100_000) throw new Error("count must be 1..100000");
+          if (!Number.isInteger(body.count) || body.count < 1 || body.count > 100_000)
+            throw new Error("count must be 1..100000");
           sendJson(res, 201, { tweets: sim.generateTweets(body.count) });
         } else {
           sendJson(res, 201, { tweet: sim.addTweet(parseCustom(body)) });

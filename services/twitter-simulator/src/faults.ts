@@ -55,7 +55,13 @@ export class FaultInjector {
     return undefined;
   }
 
-  snapshot(): { failEvery: number; requestsSeen: number; injectedFired: number; periodicFired: number; pending: FaultSpec[] } {
+  snapshot(): {
+    failEvery: number;
+    requestsSeen: number;
+    injectedFired: number;
+    periodicFired: number;
+    pending: FaultSpec[];
+  } {
     return {
       failEvery: this.failEvery,
       requestsSeen: this.seen,

@@ -29,7 +29,14 @@ export class ServedLog {
         seen.timesServed++;
         continue;
       }
-      this.byId.set(t.id, { id: t.id, text: t.text, lang: t.lang, created_at: t.createdAt, author_id: t.authorId, timesServed: 1 });
+      this.byId.set(t.id, {
+        id: t.id,
+        text: t.text,
+        lang: t.lang,
+        created_at: t.createdAt,
+        author_id: t.authorId,
+        timesServed: 1,
+      });
       if (this.byId.size > this.capacity) {
         const oldest = this.byId.keys().next().value as string;
         this.byId.delete(oldest);

@@ -42,9 +42,9 @@ export function truncateToFit(text: string, max = MAX_WEIGHTED_LENGTH): string {
   let out = "";
   for (const w of words) {
     if (weightedLength(out + w + "…") > max) {
-      // A single long word (e.g. unspaced Japanese) is cut between graphemes,
-      // so no emoji ZWJ sequence is split.
-      if (out === "") {
+      // A long word (e.g. unspaced Japanese) is cut between graphemes, so no
+      // emoji ZWJ sequence is split; a short one is dropped whole.
+      if (out === "" || [...w].length > 30) {
         for (const { segment } of graphemes.segment(w)) {
           if (weightedLength(out + segment + "…") > max) break;
           out += segment;

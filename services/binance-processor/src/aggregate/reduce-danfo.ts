@@ -1,13 +1,22 @@
 import { emptyPartial, type Partial } from "./partial.js";
 import { type GroupPartial, groupKey, type MicroBatch } from "./micro-batch.js";
 
-/** The part of danfojs this module uses (loaded lazily: its import takes ~0.7 s). */
+/** The part of danfojs's Series API this package uses. */
+export interface SeriesLike {
+  values: unknown[];
+  div(other: SeriesLike): SeriesLike;
+}
+
+/** The part of danfojs's DataFrame API this package uses. */
+export interface FrameLike {
+  column(name: string): SeriesLike;
+  addColumn(name: string, values: SeriesLike, opts: { inplace: true }): void;
+  groupby(cols: string[]): { agg(spec: Record<string, string[]>): FrameLike };
+}
+
+/** The part of danfojs this package uses (loaded lazily: its import takes ~0.7 s). */
 export interface DanfoLike {
-  DataFrame: new (data: Record<string, unknown[]>) => {
-    groupby(cols: string[]): {
-      agg(spec: Record<string, string[]>): { column(name: string): { values: unknown[] } };
-    };
-  };
+  DataFrame: new (data: Record<string, unknown[]>) => FrameLike;
 }
 
 export async function loadDanfo(): Promise<DanfoLike> {
@@ -15,7 +24,7 @@ export async function loadDanfo(): Promise<DanfoLike> {
 }
 
 /**
- * Reduces a micro-batch with a danfojs DataFrame, as the original pipeline
+ * Optional (BINANCE_REDUCER=dataframe): reduces a micro-batch with a danfojs DataFrame, as the original pipeline
  * did with pandas: group by (symbol, window start) and aggregate count, sum,
  * min and max of every field. First and last need the value at the extreme
  * event time, which a groupby-agg cannot express, so one pass over the rows

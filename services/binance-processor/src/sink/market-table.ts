@@ -5,8 +5,7 @@
 
 import type { ColumnSpec, TableSpec } from "@cryptostream/common/hdf5/table-schema";
 import type { TableWrite } from "@cryptostream/common/hdf5/appender";
-import { finish } from "../aggregate/partial.js";
-import type { ClosedWindow } from "../aggregate/market-aggregator.js";
+import type { SymbolTables } from "../aggregate/window-frame.js";
 import { type StreamSpec, valueColumns } from "../aggregate/spec.js";
 
 export const MARKET_SCHEMA_VERSION = 1;
@@ -44,24 +43,12 @@ export function marketTableSpec(spec: StreamSpec, symbol: string, windowSeconds:
   };
 }
 
-/** Groups closed windows by symbol into table writes. */
-export function marketWrites(spec: StreamSpec, closed: readonly ClosedWindow[], windowSeconds: number, latenessSeconds: number): TableWrite[] {
-  const names = valueColumns(spec);
-  const bySymbol = new Map<string, Map<string, Array<number | bigint>>>();
-  for (const w of closed) {
-    let cols = bySymbol.get(w.symbol);
-    if (!cols) {
-      cols = new Map(marketColumns(spec).map((c) => [c.name, []]));
-      bySymbol.set(w.symbol, cols);
-    }
-    cols.get("window_start")!.push(BigInt(w.windowStart));
-    cols.get("window_end")!.push(BigInt(w.windowEnd));
-    cols.get("count")!.push(BigInt(w.partial.count));
-    cols.get("event_time_first")!.push(BigInt(w.partial.timeFirst));
-    cols.get("event_time_last")!.push(BigInt(w.partial.timeLast));
-    cols.get("complete")!.push(w.complete ? 1 : 0);
-    const values = finish(spec, w.partial);
-    names.forEach((n, i) => cols!.get(n)!.push(values[i]!));
-  }
-  return [...bySymbol].map(([symbol, data]) => ({ spec: marketTableSpec(spec, symbol, windowSeconds, latenessSeconds), data }));
+/** One table write per symbol, from the per-symbol columns built by windowFrame. */
+export function marketWrites(spec: StreamSpec, tables: SymbolTables, windowSeconds: number, latenessSeconds: number): TableWrite[] {
+  const ints = new Set(["window_start", "window_end", "count", "event_time_first", "event_time_last"]);
+  return [...tables].map(([symbol, cols]) => {
+    const data = new Map<string, Array<number | bigint>>();
+    for (const [name, values] of cols) data.set(name, ints.has(name) ? values.map((v) => BigInt(v)) : (values as number[]));
+    return { spec: marketTableSpec(spec, symbol, windowSeconds, latenessSeconds), data };
+  });
 }

@@ -1,6 +1,5 @@
+import { isUtf8 } from "node:buffer";
 import { type Codec, CodecError } from "./codec.js";
-
-const decoder = new TextDecoder("utf-8", { fatal: true });
 
 /** JSON text in UTF-8, as the Binance producer publishes it. */
 export const jsonCodec: Codec<unknown> = {
@@ -11,14 +10,10 @@ export const jsonCodec: Codec<unknown> = {
     return Buffer.from(text, "utf8");
   },
   decode(bytes) {
-    let text: string;
+    // isUtf8 is a native check; it keeps bad bytes from turning into U+FFFD silently.
+    if (!isUtf8(bytes)) throw new CodecError("json", "not valid UTF-8");
     try {
-      text = decoder.decode(bytes);
-    } catch {
-      throw new CodecError("json", "not valid UTF-8");
-    }
-    try {
-      return JSON.parse(text) as unknown;
+      return JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8")) as unknown;
     } catch (err) {
       throw new CodecError("json", `not valid JSON (${(err as Error).message})`);
     }

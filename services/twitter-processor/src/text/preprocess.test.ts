@@ -105,3 +105,14 @@ test("empty, whitespace-only and punctuation-only input gives no tokens", () => 
     assert.deepEqual(preprocess(text), { cleaned: "", tokens: [] }, JSON.stringify(text));
   }
 });
+
+test("the ASCII fast path tokenizes exactly like the Unicode path", () => {
+  // An emoji adds no token but forces the Unicode word pattern.
+  const samples = [
+    "RT @a: Don't buy BTC!!! it's a trap... https://t.co/x #ETH $sol rock'n'roll 'quoted' isn`t",
+    "can t stop won t stop; AT&amp;T e-mail me@x.io www.x.com 3x web3 __init__ O'Neil",
+  ];
+  for (const text of samples) {
+    assert.deepEqual(tokens(`${text} 🚀`), tokens(text), text);
+  }
+});

@@ -47,6 +47,10 @@ const BARE_TCO = /(?<![\p{L}\p{N}./])t\.co\/[!-~]*/gu;
 const MENTION = /(?<![\p{L}\p{N}_])@\w+/gu;
 // Letters of any script with their combining marks, apostrophes allowed inside.
 const WORD = /\p{L}[\p{L}\p{M}]*(?:['’`´]\p{L}[\p{L}\p{M}]*)*/gu;
+// The same pattern restricted to ASCII, where it matches identically (after
+// lowercasing the only ASCII letters are a-z, the only ASCII apostrophes ' and `);
+// about 3x faster than the Unicode property classes.
+const ASCII_WORD = /[a-z]+(?:['`][a-z]+)*/g;
 // ʼ (U+02BC) is a letter, so WORD keeps it inside a token; it is split on like the others.
 const APOSTROPHE = /['’`´ʼ]/;
 const APOSTROPHE_ANYWHERE = /['’`´ʼ]/g;
@@ -54,6 +58,7 @@ const NEGATIVE_CONTRACTION_ENDING = /n['’`´ʼ]t$/;
 const NON_ASCII = /[^\x00-\x7f]/;
 
 const wordTokenizer = new natural.RegexpTokenizer({ pattern: WORD, gaps: false });
+const asciiWordTokenizer = new natural.RegexpTokenizer({ pattern: ASCII_WORD, gaps: false });
 
 function pushWord(word: string, out: string[]): void {
   if (NEGATIVE_CONTRACTIONS_WITHOUT_APOSTROPHE.has(word)) out.push(NEGATION_TOKEN);
@@ -90,6 +95,7 @@ export function preprocess(text: string): Preprocessed {
   s = s.toLowerCase();
   s = s.replace(RETWEET_MARKER, " ");
   s = s.replace(URL, " ").replace(BARE_TCO, " ").replace(MENTION, " ");
-  const tokens = filterWords(wordTokenizer.tokenize(s) ?? []);
+  const tokenizer = NON_ASCII.test(s) ? wordTokenizer : asciiWordTokenizer;
+  const tokens = filterWords(tokenizer.tokenize(s) ?? []);
   return { cleaned: tokens.join(" "), tokens };
 }

@@ -1,5 +1,5 @@
 import { rngFor, type Rng } from "../prng.js";
-import { truncateToFit } from "../tweet-length.js";
+import { MAX_WEIGHTED_LENGTH, truncateToFit, weightedLength } from "../tweet-length.js";
 import type { Author } from "./authors.js";
 import { COINS, EMOJI, HASHTAGS, formatPrice, tcoUrl, type Coin } from "./pools.js";
 import type { Sentiment, TextTemplate } from "./template.js";
@@ -78,7 +78,14 @@ function metricsFor(rng: Rng, isRetweet: boolean): PublicMetrics {
   const retweets = Math.floor(likes * rng.next() * 0.3);
   if (isRetweet) {
     // A retweet has no engagement of its own; the API reports the original's retweets.
-    return { retweet_count: retweets + 1, reply_count: 0, like_count: 0, quote_count: 0, bookmark_count: 0, impression_count: 0 };
+    return {
+      retweet_count: retweets + 1,
+      reply_count: 0,
+      like_count: 0,
+      quote_count: 0,
+      bookmark_count: 0,
+      impression_count: 0,
+    };
   }
   return {
     retweet_count: retweets,
@@ -105,7 +112,9 @@ export function composeTweet(seedHash: number, index: number, authors: readonly 
   let retweetOf: Author | undefined;
   if (isRetweet) {
     retweetOf = rng.pick(authors);
-    text = `RT @${retweetOf.username}: ${text}`;
+    // Truncate the quoted body, never the "RT @user: " prefix.
+    const prefix = `RT @${retweetOf.username}: `;
+    text = prefix + truncateToFit(text, MAX_WEIGHTED_LENGTH - weightedLength(prefix));
   } else if (rng.chance(P_REPLY)) {
     inReplyTo = rng.pick(authors);
     text = `@${inReplyTo.username} ${text}`;

@@ -76,7 +76,8 @@ test("the stream is a pure function of the seed", () => {
   const other = stream("43", 300);
   const same = other.filter((t, i) => t.text === tweets[i]?.text).length;
   assert.ok(same < 30, `${same} of 300 identical across seeds`);
-  assert.ok(new Set(tweets.map((t) => t.text)).size > N * 0.9, "texts are varied");
+  // Some short templates repeat verbatim (as bot spam does on the real site), most texts differ.
+  assert.ok(new Set(tweets.map((t) => t.text)).size > N * 0.8, "texts are varied");
 });
 
 test("public metrics are non-negative integers; retweets have no likes of their own", () => {
@@ -84,5 +85,8 @@ test("public metrics are non-negative integers; retweets have no likes of their 
     for (const v of Object.values(t.publicMetrics)) assert.ok(Number.isInteger(v) && v >= 0);
     if (t.isRetweet) assert.equal(t.publicMetrics.like_count, 0);
   }
-  assert.ok(tweets.some((t) => t.publicMetrics.like_count > 100), "a few popular tweets");
+  assert.ok(
+    tweets.some((t) => t.publicMetrics.like_count > 100),
+    "a few popular tweets",
+  );
 });

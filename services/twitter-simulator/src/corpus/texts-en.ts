@@ -12,7 +12,9 @@ export const ENGLISH_TEMPLATES: readonly TextTemplate[] = [
   pos("gm to everyone except people who sold {sym} at the bottom {emoji}"),
   pos("{coin} up {pct} on the week. Slow and steady wins this one {tag}"),
   pos("Honestly the {coin} community is the best part of this space. Helpful folks, great memes, zero gatekeeping 🙏"),
-  pos("Just finished setting up my first hardware wallet. Keys secured, {sym} moved off the exchange. Feels good! {emoji}"),
+  pos(
+    "Just finished setting up my first hardware wallet. Keys secured, {sym} moved off the exchange. Feels good! {emoji}",
+  ),
   pos("{cash} breakout confirmed on the daily. Target {price} next {emoji} {url}"),
   pos("Love seeing {coin} adoption numbers climb: {n} new merchants this month alone {tag}"),
   pos("Best decision I made in 2020 was buying {sym} &amp; forgetting my password for 3 years 😂"),
@@ -91,7 +93,9 @@ export const ENGLISH_TEMPLATES: readonly TextTemplate[] = [
   neu("{user} what node client are you running for {coin}? Looking to switch."),
   neu("{cash} price at {price}. Hourly RSI around 50. Waiting for a move either way."),
   neu("Comparing {coin} and ETH confirmation times this week: data in the sheet below {url}"),
-  neu("Weekly on-chain summary for {coin}:\n- active addresses: {n}k\n- avg fee: low\n- exchange netflow: slightly negative"),
+  neu(
+    "Weekly on-chain summary for {coin}:\n- active addresses: {n}k\n- avg fee: low\n- exchange netflow: slightly negative",
+  ),
   neu("Is {coin} a currency, a commodity, or something else entirely? Asking for a class assignment."),
   neu("Market cap ranking unchanged: BTC, ETH, then the usual suspects. {sym} holding its spot {tag}"),
   neu("Just heard a podcast on {coin} history. Interesting how much of it was a few people on a mailing list."),
@@ -117,13 +121,13 @@ export const ENGLISH_TEMPLATES: readonly TextTemplate[] = [
   neu("{coin}\n\n{price}\n\n{pct}"),
   // --- long texts (near the 280 limit) ---
   pos(
-    "Long thread incoming 🧵 but the short version is this: {coin} is not a get-rich-quick scheme, it's a slow-get-rich scheme. Buy what you can afford, store it yourself, ignore the noise, learn how it works, and check back in four years. That's it. That's the whole alpha. {tag}",
+    "Long thread incoming 🧵 but the short version is this: {coin} is not a get-rich-quick scheme, it's a slow-get-rich scheme. Buy what you can afford, store it yourself, ignore the noise, and check back in four years. That's it. That's the whole alpha. {tag}",
   ),
   neg(
     "I've been patient. I held through the crash, the exchange collapse, the lawsuits, the endless delays and the excuses. But {coin} has now lost {pct} since I bought and the team just announced ANOTHER token migration. I'm out. Lessons learned, money lost. Stay safe out there.",
   ),
   neu(
-    "Quick summary of today's {coin} governance call: 1) fee market changes pushed to next quarter, 2) new client release candidate is out for testing, 3) bridge audit results published, 4) grants program reopens next week, 5) no decision yet on the treasury proposal. Notes: {url}",
+    "Quick summary of today's {coin} governance call: 1) fee market changes pushed to next quarter, 2) new client release candidate is out for testing, 3) bridge audit results published, 4) grants program reopens next week, 5) treasury vote pending. Notes: {url}",
   ),
   pos(
     "👨‍👩‍👧‍👦 Family crypto night: explained {coin} wallets to the kids, set up a savings plan, and agreed that nobody touches the seed phrase without Dad &amp; Mom both present. Financial literacy starts at home. Proud of these three! 🙌🏽🙌🏽🙌🏽 {tag}",

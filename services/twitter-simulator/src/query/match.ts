@@ -18,6 +18,7 @@ export interface Matchable {
 interface TextIndex {
   readonly lower: string;
   readonly tokens: readonly string[];
+  readonly tokenSet: ReadonlySet<string>;
   readonly hashtags: ReadonlySet<string>;
   readonly cashtags: ReadonlySet<string>;
   readonly mentions: ReadonlySet<string>;
@@ -31,11 +32,15 @@ const TOKEN_SPLIT = /[^\p{L}\p{M}\p{N}]+/u;
 // them fall back to substring matching.
 const UNSPACED_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}]/u;
 
+// Where an unspaced script meets another ("DOGE三年了", "Bitcoinが"), a token boundary.
+const SCRIPT_RUNS =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}]+|[^\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}]+/gu;
+
 export function tokenizeText(text: string): string[] {
   return text
     .toLowerCase()
     .split(TOKEN_SPLIT)
-    .filter((t) => t.length > 0);
+    .flatMap((t) => t.match(SCRIPT_RUNS) ?? []);
 }
 
 const indexCache = new WeakMap<Matchable, TextIndex>();
@@ -44,9 +49,11 @@ function indexOf(t: Matchable): TextIndex {
   let idx = indexCache.get(t);
   if (!idx) {
     const e = extractEntities(t.text);
+    const tokens = tokenizeText(t.text);
     idx = {
       lower: t.text.toLowerCase(),
-      tokens: tokenizeText(t.text),
+      tokens,
+      tokenSet: new Set(tokens),
       hashtags: new Set((e.hashtags ?? []).map((h) => h.tag.toLowerCase())),
       cashtags: new Set((e.cashtags ?? []).map((h) => h.tag.toLowerCase())),
       mentions: new Set((e.mentions ?? []).map((m) => m.username.toLowerCase())),
@@ -66,9 +73,16 @@ function containsSequence(haystack: readonly string[], needle: readonly string[]
   return false;
 }
 
-function matchesText(idx: TextIndex, value: string): boolean {
-  if (UNSPACED_SCRIPT.test(value)) return idx.lower.includes(value.toLowerCase());
-  return containsSequence(idx.tokens, tokenizeText(value));
+/** A keyword or phrase prepared once per query: token sequence, or a substring for unspaced scripts. */
+function textMatcher(value: string): (idx: TextIndex) => boolean {
+  if (UNSPACED_SCRIPT.test(value)) {
+    const needle = value.toLowerCase();
+    return (idx) => idx.lower.includes(needle);
+  }
+  const seq = tokenizeText(value);
+  const single = seq.length === 1 ? (seq[0] as string) : undefined;
+  if (single !== undefined) return (idx) => idx.tokenSet.has(single);
+  return (idx) => containsSequence(idx.tokens, seq);
 }
 
 function matchesOperator(t: Matchable, idx: TextIndex, name: string, rawValue: string): boolean {
@@ -101,28 +115,50 @@ function matchesOperator(t: Matchable, idx: TextIndex, name: string, rawValue: s
   }
 }
 
-export function matchesQuery(node: QueryNode, t: Matchable): boolean {
-  const idx = indexOf(t);
-  const test = (n: QueryNode): boolean => {
-    switch (n.kind) {
-      case "and":
-        return n.items.every(test);
-      case "or":
-        return n.items.some(test);
-      case "not":
-        return !test(n.item);
-      case "keyword":
-      case "phrase":
-        return matchesText(idx, n.value);
-      case "hashtag":
-        return idx.hashtags.has(n.value.toLowerCase());
-      case "cashtag":
-        return idx.cashtags.has(n.value.toLowerCase());
-      case "mention":
-        return idx.mentions.has(n.value.toLowerCase());
-      case "operator":
-        return matchesOperator(t, idx, n.name, n.value);
+type Predicate = (t: Matchable, idx: TextIndex) => boolean;
+
+function compile(n: QueryNode): Predicate {
+  switch (n.kind) {
+    case "and": {
+      const items = n.items.map(compile);
+      return (t, idx) => items.every((p) => p(t, idx));
     }
-  };
-  return test(node);
+    case "or": {
+      const items = n.items.map(compile);
+      return (t, idx) => items.some((p) => p(t, idx));
+    }
+    case "not": {
+      const inner = compile(n.item);
+      return (t, idx) => !inner(t, idx);
+    }
+    case "keyword":
+    case "phrase": {
+      const m = textMatcher(n.value);
+      return (_t, idx) => m(idx);
+    }
+    case "hashtag": {
+      const v = n.value.toLowerCase();
+      return (_t, idx) => idx.hashtags.has(v);
+    }
+    case "cashtag": {
+      const v = n.value.toLowerCase();
+      return (_t, idx) => idx.cashtags.has(v);
+    }
+    case "mention": {
+      const v = n.value.toLowerCase();
+      return (_t, idx) => idx.mentions.has(v);
+    }
+    case "operator":
+      return (t, idx) => matchesOperator(t, idx, n.name, n.value);
+  }
+}
+
+/** Prepares a query once; the returned function tests one tweet (searches run it over thousands). */
+export function compileQuery(node: QueryNode): (t: Matchable) => boolean {
+  const p = compile(node);
+  return (t) => p(t, indexOf(t));
+}
+
+export function matchesQuery(node: QueryNode, t: Matchable): boolean {
+  return compileQuery(node)(t);
 }

@@ -20,9 +20,7 @@ const CONJUNCTION_OPERATORS = new Set(["lang", "is", "has"]);
 const IS_VALUES = new Set(["retweet", "reply", "quote", "verified", "nullcast"]);
 const HAS_VALUES = new Set(["links", "hashtags", "mentions", "cashtags", "media", "images", "videos", "geo"]);
 
-type Token =
-  | { type: "(" | ")" | "OR" | "-"; pos: number }
-  | { type: "word" | "quoted"; value: string; pos: number };
+type Token = { type: "(" | ")" | "OR" | "-"; pos: number } | { type: "word" | "quoted"; value: string; pos: number };
 
 function tokenize(q: string): Token[] {
   const tokens: Token[] = [];

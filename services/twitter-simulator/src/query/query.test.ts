@@ -22,7 +22,16 @@ const matches = (q: string, t: Matchable): boolean => matchesQuery(parseQuery(q)
 test("AND binds tighter than OR, parentheses group", () => {
   assert.deepEqual(parseQuery("a b OR c"), {
     kind: "or",
-    items: [{ kind: "and", items: [{ kind: "keyword", value: "a" }, { kind: "keyword", value: "b" }] }, { kind: "keyword", value: "c" }],
+    items: [
+      {
+        kind: "and",
+        items: [
+          { kind: "keyword", value: "a" },
+          { kind: "keyword", value: "b" },
+        ],
+      },
+      { kind: "keyword", value: "c" },
+    ],
   });
   assert.equal(matches("a b OR c", tweet("only c here")), true);
   assert.equal(matches("a (b OR c)", tweet("only c here")), false);
@@ -64,6 +73,8 @@ test("keywords in unspaced scripts match as substrings", () => {
   assert.equal(matches("ビットコイン", tweet("今日はビットコインが上がった", { lang: "ja" })), true);
   assert.equal(matches("比特币", tweet("比特币突破了", { lang: "zh" })), true);
   assert.equal(matches("биткоин", tweet("Купил биткоин вчера", { lang: "ru" })), true);
+  assert.equal(matches("doge", tweet("坚持定投DOGE三年了", { lang: "zh" })), true, "script change splits tokens");
+  assert.equal(matches("bitcoin", tweet("Bitcoinが上がった", { lang: "ja" })), true);
 });
 
 test("syntax errors carry a 1-based position", () => {

@@ -1,4 +1,4 @@
-import { matchesQuery } from "../query/match.js";
+import { compileQuery } from "../query/match.js";
 import type { SimTweet } from "../tweet.js";
 import { RECENT_WINDOW_MS, type SearchRequest } from "./params.js";
 
@@ -15,6 +15,7 @@ export interface SearchResult {
  */
 export function executeSearch(tweets: readonly SimTweet[], req: SearchRequest, nowMs: number): SearchResult {
   const oldestMs = nowMs - RECENT_WINDOW_MS;
+  const matches = compileQuery(req.query);
   const page: SimTweet[] = [];
   let more = false;
   for (let i = tweets.length - 1; i >= 0; i--) {
@@ -26,7 +27,7 @@ export function executeSearch(tweets: readonly SimTweet[], req: SearchRequest, n
     if (req.untilId !== undefined && t.idNum >= req.untilId) continue;
     if (req.pageBefore !== undefined && t.idNum >= req.pageBefore) continue;
     if (req.endMs !== undefined && t.createdAtMs >= req.endMs) continue;
-    if (!matchesQuery(req.query, t)) continue;
+    if (!matches(t)) continue;
     if (page.length === req.maxResults) {
       more = true;
       break;

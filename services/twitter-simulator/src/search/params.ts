@@ -58,7 +58,8 @@ function listParam(
 function idParam(name: string, raw: string | null, errors: ParameterError[]): bigint | undefined {
   if (raw === null) return undefined;
   const id = parseId(raw);
-  if (id === undefined) errors.push(paramError(name, [raw], `The \`${name}\` query parameter value [${raw}] is not valid`));
+  if (id === undefined)
+    errors.push(paramError(name, [raw], `The \`${name}\` query parameter value [${raw}] is not valid`));
   return id;
 }
 
@@ -66,7 +67,9 @@ function timeParam(name: string, raw: string | null, errors: ParameterError[]): 
   if (raw === null) return undefined;
   const ms = RFC3339.test(raw) ? Date.parse(raw) : NaN;
   if (Number.isNaN(ms)) {
-    errors.push(paramError(name, [raw], `The \`${name}\` query parameter value [${raw}] is not a valid RFC3339 date-time`));
+    errors.push(
+      paramError(name, [raw], `The \`${name}\` query parameter value [${raw}] is not a valid RFC3339 date-time`),
+    );
     return undefined;
   }
   return ms;
@@ -86,7 +89,11 @@ export function parseSearchParams(
   for (const name of new Set(params.keys())) {
     if (!(SEARCH_PARAMETERS as readonly string[]).includes(name)) {
       errors.push(
-        paramError(name, [get(name) ?? ""], `The query parameter [${name}] is not one of [${SEARCH_PARAMETERS.join(",")}]`),
+        paramError(
+          name,
+          [get(name) ?? ""],
+          `The query parameter [${name}] is not one of [${SEARCH_PARAMETERS.join(",")}]`,
+        ),
       );
     }
   }
@@ -97,7 +104,11 @@ export function parseSearchParams(
     errors.push(paramError("query", [], "The `query` query parameter can not be empty"));
   } else if ([...queryText].length > MAX_QUERY_LENGTH) {
     errors.push(
-      paramError("query", [queryText], `The \`query\` query parameter value [${queryText}] is not between 1 and ${MAX_QUERY_LENGTH}`),
+      paramError(
+        "query",
+        [queryText],
+        `The \`query\` query parameter value [${queryText}] is not between 1 and ${MAX_QUERY_LENGTH}`,
+      ),
     );
   } else {
     try {
@@ -112,9 +123,21 @@ export function parseSearchParams(
   const rawMax = get("max_results");
   if (rawMax !== null) {
     if (!/^-?\d+$/u.test(rawMax)) {
-      errors.push(paramError("max_results", [rawMax], `The \`max_results\` query parameter value [${rawMax}] is not a valid integer`));
+      errors.push(
+        paramError(
+          "max_results",
+          [rawMax],
+          `The \`max_results\` query parameter value [${rawMax}] is not a valid integer`,
+        ),
+      );
     } else if (Number(rawMax) < 10 || Number(rawMax) > 100) {
-      errors.push(paramError("max_results", [rawMax], `The \`max_results\` query parameter value [${rawMax}] is not between 10 and 100`));
+      errors.push(
+        paramError(
+          "max_results",
+          [rawMax],
+          `The \`max_results\` query parameter value [${rawMax}] is not between 10 and 100`,
+        ),
+      );
     } else {
       maxResults = Number(rawMax);
     }
@@ -134,7 +157,11 @@ export function parseSearchParams(
   }
   if (sinceId !== undefined && untilId !== undefined && sinceId >= untilId) {
     errors.push(
-      paramError("since_id", [sinceId.toString()], `Invalid 'since_id':'${sinceId}'. 'since_id' must be smaller than 'until_id'.`),
+      paramError(
+        "since_id",
+        [sinceId.toString()],
+        `Invalid 'since_id':'${sinceId}'. 'since_id' must be smaller than 'until_id'.`,
+      ),
     );
   }
 
@@ -144,17 +171,29 @@ export function parseSearchParams(
   let endMs = timeParam("end_time", rawEnd, errors);
   if (startMs !== undefined && startMs < oldestAllowed) {
     errors.push(
-      paramError("start_time", [rawStart ?? ""], `Invalid 'start_time':'${rawStart}'. 'start_time' must be on or after ${minuteStamp(oldestAllowed)}`),
+      paramError(
+        "start_time",
+        [rawStart ?? ""],
+        `Invalid 'start_time':'${rawStart}'. 'start_time' must be on or after ${minuteStamp(oldestAllowed)}`,
+      ),
     );
   }
   if (endMs !== undefined && endMs > nowMs - END_TIME_MIN_LAG_MS) {
     errors.push(
-      paramError("end_time", [rawEnd ?? ""], `Invalid 'end_time':'${rawEnd}'. 'end_time' must be a minimum of 10 seconds prior to the request time.`),
+      paramError(
+        "end_time",
+        [rawEnd ?? ""],
+        `Invalid 'end_time':'${rawEnd}'. 'end_time' must be a minimum of 10 seconds prior to the request time.`,
+      ),
     );
   }
   if (startMs !== undefined && endMs !== undefined && startMs >= endMs) {
     errors.push(
-      paramError("start_time", [rawStart ?? ""], `Invalid 'start_time':'${rawStart}'. 'start_time' must be before 'end_time'.`),
+      paramError(
+        "start_time",
+        [rawStart ?? ""],
+        `Invalid 'start_time':'${rawStart}'. 'start_time' must be before 'end_time'.`,
+      ),
     );
   }
   // Twitter documents that since_id / until_id win over start_time / end_time.
@@ -167,13 +206,21 @@ export function parseSearchParams(
   if (rawToken !== null) {
     pageBefore = decodePageToken(rawToken);
     if (pageBefore === undefined) {
-      errors.push(paramError(tokenName, [rawToken], `The \`${tokenName}\` query parameter value [${rawToken}] is not valid`));
+      errors.push(
+        paramError(tokenName, [rawToken], `The \`${tokenName}\` query parameter value [${rawToken}] is not valid`),
+      );
     }
   }
 
   const sortOrder = get("sort_order");
   if (sortOrder !== null && sortOrder !== "recency" && sortOrder !== "relevancy") {
-    errors.push(paramError("sort_order", [sortOrder], `The \`sort_order\` query parameter value [${sortOrder}] is not one of [recency,relevancy]`));
+    errors.push(
+      paramError(
+        "sort_order",
+        [sortOrder],
+        `The \`sort_order\` query parameter value [${sortOrder}] is not one of [recency,relevancy]`,
+      ),
+    );
   }
 
   const tweetFields = listParam("tweet.fields", get("tweet.fields"), TWEET_FIELDS, errors);
@@ -183,6 +230,18 @@ export function parseSearchParams(
   if (errors.length > 0 || query === undefined) return { ok: false, body: invalidRequest(errors) };
   return {
     ok: true,
-    request: { queryText, query, maxResults, sinceId, untilId, startMs, endMs, pageBefore, tweetFields, expansions, userFields },
+    request: {
+      queryText,
+      query,
+      maxResults,
+      sinceId,
+      untilId,
+      startMs,
+      endMs,
+      pageBefore,
+      tweetFields,
+      expansions,
+      userFields,
+    },
   };
 }

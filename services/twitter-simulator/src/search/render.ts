@@ -26,7 +26,8 @@ export function renderTweet(t: SimTweet, fields: ReadonlySet<string>): Record<st
   if (want("lang")) out.lang = t.lang;
   if (want("possibly_sensitive")) out.possibly_sensitive = t.possiblySensitive;
   if (want("public_metrics")) out.public_metrics = { ...t.publicMetrics };
-  if (want("referenced_tweets") && t.referencedTweets) out.referenced_tweets = t.referencedTweets.map((r) => ({ ...r }));
+  if (want("referenced_tweets") && t.referencedTweets)
+    out.referenced_tweets = t.referencedTweets.map((r) => ({ ...r }));
   if (want("reply_settings")) out.reply_settings = "everyone";
   // Fields the corpus has no data for (geo, attachments, note_tweet, ...) are
   // omitted, as the API omits fields a tweet does not have.
@@ -58,7 +59,11 @@ function renderUsers(page: readonly SimTweet[], req: SearchRequest): Record<stri
  * The 200 body: {"data":[...],"includes"?:{...},"meta":{newest_id, oldest_id, result_count, next_token?}},
  * or {"meta":{"result_count":0}} with no data key when nothing matched.
  */
-export function renderSearchBody(page: readonly SimTweet[], req: SearchRequest, nextToken?: string): Record<string, unknown> {
+export function renderSearchBody(
+  page: readonly SimTweet[],
+  req: SearchRequest,
+  nextToken?: string,
+): Record<string, unknown> {
   const newest = page[0];
   const oldest = page[page.length - 1];
   if (!newest || !oldest) return { meta: { result_count: 0 } };

@@ -75,6 +75,12 @@ export class ByteWriter {
     return this.buf.write(text, at, "utf8");
   }
 
+  /** The current backing buffer, for writers that fill a reserved region themselves. Only
+   *  valid until the next reserve(), which may replace it. */
+  get raw(): Buffer {
+    return this.buf;
+  }
+
   /** Raw access for writers that fill a reserved region themselves. */
   get position(): number {
     return this.pos;

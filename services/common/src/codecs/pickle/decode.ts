@@ -15,7 +15,7 @@ import { CodecError } from "../codec.js";
 import { HIGHEST_PROTOCOL, Op, describeOpcode } from "./opcodes.js";
 import { findShapeProblem } from "./shape-check.js";
 import { decodeSurrogatePass } from "./utf8.js";
-import { isDict, type PickleDict, type PickleValue } from "./value.js";
+import { isContainer, isDict, type PickleDict, type PickleValue } from "./value.js";
 
 export interface DecodeOptions {
   /** Largest input accepted, in bytes. Default 16 MiB. */
@@ -53,8 +53,9 @@ export function decodePickle(bytes: Uint8Array, opts: DecodeOptions = {}): Pickl
   }
   try {
     const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const value = new Unpickler(buf, limits).run();
-    const problem = findShapeProblem(value, limits);
+    const unpickler = new Unpickler(buf, limits);
+    const value = unpickler.run();
+    const problem = findShapeProblem(value, limits, unpickler.sharesContainers);
     if (problem !== undefined) throw new CodecError("pickle", `decoded value refused: ${problem}`);
     return value;
   } catch (err) {
@@ -111,6 +112,8 @@ class Unpickler {
   /** Arrays that stand for Python tuples, which are immutable: appending to one is an error. */
   private readonly tuples = new Set<PickleValue[]>();
   private inserted = 0;
+  /** Set once a memo GET or DUP hands out a container a second time (sharing, maybe cycles). */
+  sharesContainers = false;
 
   constructor(
     private readonly buf: Buffer,
@@ -298,7 +301,7 @@ class Unpickler {
           this.popMark();
           break;
         case Op.DUP:
-          this.push(this.top());
+          this.push(this.shared(this.top()));
           break;
 
         case Op.PUT:
@@ -476,7 +479,10 @@ class Unpickler {
   }
 
   private push(value: PickleValue): void {
-    if (this.stack.length >= this.limits.maxItems) throw this.fail(`would grow the stack past ${this.limits.maxItems}`);
+    // The stack holds future items plus the containers they go into (one per nesting level).
+    if (this.stack.length >= this.limits.maxItems + this.limits.maxDepth) {
+      throw this.fail(`would grow the stack past ${this.limits.maxItems + this.limits.maxDepth}`);
+    }
     this.stack.push(value);
   }
 
@@ -504,6 +510,11 @@ class Unpickler {
   private recall(index: number): PickleValue {
     const value = this.memo.get(index);
     if (value === undefined) throw this.fail(`refers to memo entry ${index}, which was never stored`);
+    return this.shared(value);
+  }
+
+  private shared(value: PickleValue): PickleValue {
+    if (isContainer(value)) this.sharesContainers = true;
     return value;
   }
 

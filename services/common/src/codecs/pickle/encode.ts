@@ -60,8 +60,8 @@ export function encodePickle(value: unknown, opts: EncodeOptions = {}): Buffer {
 
 class Encoder {
   readonly out = new ByteWriter();
-  /** Containers currently being written: meeting one again means a cycle. */
-  private readonly open = new Set<object>();
+  /** Containers currently being written, outermost first; used to name cycles in errors. */
+  private readonly open: object[] = [];
 
   constructor(private readonly maxDepth: number) {}
 
@@ -85,9 +85,12 @@ class Encoder {
   }
 
   private container(v: object, depth: number): void {
-    if (depth > this.maxDepth) throw new EncodeFailure(`nesting deeper than ${this.maxDepth}`);
-    if (this.open.has(v)) throw new EncodeFailure("cyclic reference");
-    this.open.add(v);
+    if (depth > this.maxDepth) {
+      // Checked only here, on the error path: a cycle always ends up this deep.
+      const cyclic = this.open.includes(v);
+      throw new EncodeFailure(cyclic ? "cyclic reference" : `nesting deeper than ${this.maxDepth}`);
+    }
+    this.open.push(v);
     if (Array.isArray(v)) {
       this.list(v, depth);
     } else {
@@ -98,7 +101,7 @@ class Encoder {
       }
       this.dict(v as Record<string, unknown>, depth);
     }
-    this.open.delete(v);
+    this.open.pop();
   }
 
   /** Batches like CPython's pickler: MARK..APPENDS per 1000 items, a lone item with APPEND. */
@@ -134,7 +137,13 @@ class Encoder {
     const out = this.out;
     out.byte(Op.EMPTY_DICT);
     // Undefined values are skipped, so the batch sizes are only known after filtering.
-    const keys = Object.keys(obj).filter((k) => obj[k] !== undefined);
+    let keys = Object.keys(obj);
+    for (const key of keys) {
+      if (obj[key] === undefined) {
+        keys = keys.filter((k) => obj[k] !== undefined);
+        break;
+      }
+    }
     const n = keys.length;
     for (let start = 0; start < n; start += BATCH_SIZE) {
       const end = Math.min(n, start + BATCH_SIZE);
@@ -185,26 +194,36 @@ class Encoder {
 
   private str(s: string): void {
     const out = this.out;
-    if (hasLoneSurrogate(s)) {
-      const encoded = encodeSurrogatePass(s);
-      this.strHeader(encoded.length);
-      out.bytes(encoded);
-      return;
-    }
-    if (s.length <= 85) {
+    const n = s.length;
+    if (n <= 85) {
       // At most 3 bytes per UTF-16 unit, so this always fits SHORT_BINUNICODE's 1-byte length.
-      out.reserve(2 + s.length * 3);
+      out.reserve(2 + n * 3);
+      const buf = out.raw;
       const at = out.position;
-      const n = out.utf8At(s, at + 2);
-      out.setByte(at, Op.SHORT_BINUNICODE);
-      out.setByte(at + 1, n);
-      out.position = at + 2 + n;
+      // ASCII fast path in JS: most keys and ids are short ASCII, and a native call costs more.
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        buf[at + 2 + i] = c;
+      }
+      if (i === n || !hasLoneSurrogate(s)) {
+        const len = i === n ? n : out.utf8At(s, at + 2);
+        buf[at] = Op.SHORT_BINUNICODE;
+        buf[at + 1] = len;
+        out.position = at + 2 + len;
+        return;
+      }
+    } else if (!hasLoneSurrogate(s)) {
+      const len = Buffer.byteLength(s, "utf8");
+      this.strHeader(len);
+      out.reserve(len);
+      out.position = out.position + out.utf8At(s, out.position);
       return;
     }
-    const n = Buffer.byteLength(s, "utf8");
-    this.strHeader(n);
-    out.reserve(n);
-    out.position = out.position + out.utf8At(s, out.position);
+    const encoded = encodeSurrogatePass(s);
+    this.strHeader(encoded.length);
+    out.bytes(encoded);
   }
 
   private strHeader(n: number): void {

@@ -3,9 +3,11 @@
  * so a small input can describe a cycle (unusable as JSON-like data) or an exponentially large
  * tree once expanded ("billion laughs"); and tuples can nest without growing the VM stack. This
  * walk measures what consumers will actually traverse: nesting depth and expanded item count.
- * It is iterative and visits each distinct container once.
+ * It is iterative and visits each distinct container once. When the decoder saw no container
+ * referenced twice, the value is a plain tree whose item count the decoder already bounded,
+ * so only the (cheaper) depth walk runs.
  */
-import { isContainer, type PickleValue } from "./value.js";
+import { isContainer, type PickleDict, type PickleValue } from "./value.js";
 
 export interface ShapeLimits {
   maxDepth: number;
@@ -28,8 +30,39 @@ interface Measured {
 }
 
 /** Returns why the value breaks a limit, or undefined when it is fine. */
-export function findShapeProblem(root: PickleValue, limits: ShapeLimits): string | undefined {
+export function findShapeProblem(root: PickleValue, limits: ShapeLimits, mayShare: boolean): string | undefined {
   if (!isContainer(root)) return undefined;
+  return mayShare ? walkGraph(root, limits) : walkTree(root, limits.maxDepth);
+}
+
+function walkTree(root: PickleValue[] | PickleDict, maxDepth: number): string | undefined {
+  const nodes: (PickleValue[] | PickleDict)[] = [root];
+  const depths: number[] = [1];
+  while (nodes.length > 0) {
+    const node = nodes.pop()!;
+    const depth = depths.pop()!;
+    if (depth > maxDepth) return `nesting deeper than ${maxDepth}`;
+    if (Array.isArray(node)) {
+      for (const child of node) {
+        if (isContainer(child)) {
+          nodes.push(child);
+          depths.push(depth + 1);
+        }
+      }
+    } else {
+      for (const key in node) {
+        const child = node[key];
+        if (isContainer(child)) {
+          nodes.push(child);
+          depths.push(depth + 1);
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+function walkGraph(root: PickleValue[] | PickleDict, limits: ShapeLimits): string | undefined {
   const measured = new Map<object, Measured>();
   const onPath = new Set<object>();
   const stack: Frame[] = [frameFor(root)];
@@ -68,7 +101,7 @@ export function findShapeProblem(root: PickleValue, limits: ShapeLimits): string
   return undefined;
 }
 
-function frameFor(node: PickleValue[] | { [key: string]: PickleValue }): Frame {
+function frameFor(node: PickleValue[] | PickleDict): Frame {
   const children = Array.isArray(node) ? node : Object.values(node);
   return { node, children, next: 0, childDepth: 0, nestedItems: 0 };
 }

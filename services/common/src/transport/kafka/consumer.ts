@@ -119,7 +119,6 @@ export class KafkaConsumer implements Consumer {
       this.log.info("joined Kafka consumer group", {
         groupId: e.payload.groupId,
         memberId: e.payload.memberId,
-        generation: e.payload.memberAssignment ? undefined : undefined,
         assignment: e.payload.memberAssignment,
       });
       // A rejoin that kafkajs did not announce as a rebalance (e.g. an expired member id): flush now.
