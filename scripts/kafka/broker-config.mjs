@@ -28,8 +28,6 @@ export function serverProperties({ port, controllerPort, logDir }) {
     "transaction.state.log.min.isr=1",
     "min.insync.replicas=1",
     "group.initial.rebalance.delay.ms=0",
-    // Short shutdown: a controlled shutdown of a single node has nobody to hand leadership to.
-    "controlled.shutdown.enable=true",
     "log.retention.hours=24",
     "log.segment.bytes=67108864",
     "",

@@ -2,10 +2,10 @@
 /**
  * Local single-node Kafka broker for development and tests.
  *
- *   node scripts/kafka/broker.mjs start [--port N] [--controller-port N] [--dir D] [--heap-mb N]
+ *   node scripts/kafka/broker.mjs start [--port N] [--controller-port N] [--dir D] [--heap-mb N] [--version V]
  *   node scripts/kafka/broker.mjs stop [--dir D]
  *   node scripts/kafka/broker.mjs status [--dir D]
- *   node scripts/kafka/broker.mjs fetch          (only download the jars)
+ *   node scripts/kafka/broker.mjs fetch [--version V]   (only download the jars)
  *
  * `start` prints `KAFKA_BROKERS=127.0.0.1:<port>` on stdout (so
  * `eval "$(node scripts/kafka/broker.mjs start)"` works); progress goes to stderr.
@@ -43,6 +43,7 @@ async function main() {
       "controller-port": { type: "string" },
       dir: { type: "string" },
       "heap-mb": { type: "string" },
+      version: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -53,6 +54,7 @@ async function main() {
     case "start": {
       const broker = await startBroker({
         dataDir,
+        version: values.version ?? KAFKA_VERSION,
         port: portArg(values.port, "--port"),
         controllerPort: portArg(values["controller-port"], "--controller-port"),
         heapMb: values["heap-mb"] ? Number(values["heap-mb"]) : undefined,
@@ -92,13 +94,14 @@ async function main() {
     }
     case "fetch": {
       requireJava();
-      const libs = ensureKafkaJars({ log: progress });
-      progress(`Kafka ${KAFKA_VERSION} jars in ${libs}`);
+      const version = values.version ?? KAFKA_VERSION;
+      const libs = ensureKafkaJars({ version, log: progress });
+      progress(`Kafka ${version} jars in ${libs}`);
       return 0;
     }
     default:
       process.stderr.write(
-        "usage: node scripts/kafka/broker.mjs start [--port N] [--controller-port N] [--dir D] [--heap-mb N] | stop [--dir D] | status [--dir D] | fetch\n",
+        "usage: node scripts/kafka/broker.mjs start [--port N] [--controller-port N] [--dir D] [--heap-mb N] [--version V] | stop [--dir D] | status [--dir D] | fetch [--version V]\n",
       );
       return values.help ? 0 : 2;
   }

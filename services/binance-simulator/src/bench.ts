@@ -46,7 +46,10 @@ async function benchServer(seconds: number, rate: number): Promise<void> {
   const streams = DEFAULT_SYMBOLS.map((s) => `${s}@ticker`).join("/");
   const { createRequire } = await import("node:module");
   const wsPath = createRequire(import.meta.url).resolve("ws");
-  const worker = new Worker(CLIENT, { eval: true, workerData: { url: `${sim.url}/stream?streams=${streams}`, wsPath } });
+  const worker = new Worker(CLIENT, {
+    eval: true,
+    workerData: { url: `${sim.url}/stream?streams=${streams}`, wsPath },
+  });
   const next = () => new Promise<{ count?: number }>((r) => worker.once("message", r));
   await next();
   const s0 = sim.stats().messagesSent;
@@ -56,7 +59,13 @@ async function benchServer(seconds: number, rate: number): Promise<void> {
   worker.postMessage("stop");
   const { count = 0 } = await next();
   const dt = (performance.now() - t0) / 1000;
-  out({ bench: "server->client", requestedPerSecond: rate, sentPerSecond: Math.round(sent / dt), receivedPerSecond: Math.round(count / dt), throttledTicks: sim.stats().throttledTicks });
+  out({
+    bench: "server->client",
+    requestedPerSecond: rate,
+    sentPerSecond: Math.round(sent / dt),
+    receivedPerSecond: Math.round(count / dt),
+    throttledTicks: sim.stats().throttledTicks,
+  });
   await worker.terminate();
   await sim.stop();
 }

@@ -19,24 +19,57 @@ test("defaults match the brief", () => {
 
 test("every variable is read", () => {
   const { options, exitOnReplayEnd } = simulatorConfigFromEnv({
-    SIM_HOST: "0.0.0.0", SIM_PORT: "0", SIM_SYMBOLS: "BTCUSDT, ethusdt", SIM_SEED: "0", SIM_INTERVAL_MS: "1",
-    SIM_RATE: "200000", SIM_PING_MS: "0", SIM_PONG_TIMEOUT_MS: "500", SIM_DROP_AFTER_MS: "1500",
-    SIM_DROP_EVERY_MESSAGES: "100", SIM_DROP_STYLE: "reset", SIM_SERVER_SHUTDOWN_AFTER_MS: "3000",
-    SIM_SERVER_SHUTDOWN_GRACE_MS: "10", SIM_SERVER_SHUTDOWN_FORMAT: "wrapped", SIM_REPLAY_FILE: "/tmp/x.jsonl",
-    SIM_REPLAY_RATE: "50", SIM_REPLAY_RESUME: "true", SIM_REPLAY_EXIT: "true", SIM_MAX_BUFFERED_BYTES: "65536",
+    SIM_HOST: "0.0.0.0",
+    SIM_PORT: "0",
+    SIM_SYMBOLS: "BTCUSDT, ethusdt",
+    SIM_SEED: "0",
+    SIM_INTERVAL_MS: "1",
+    SIM_RATE: "200000",
+    SIM_PING_MS: "0",
+    SIM_PONG_TIMEOUT_MS: "500",
+    SIM_DROP_AFTER_MS: "1500",
+    SIM_DROP_EVERY_MESSAGES: "100",
+    SIM_DROP_STYLE: "reset",
+    SIM_SERVER_SHUTDOWN_AFTER_MS: "3000",
+    SIM_SERVER_SHUTDOWN_GRACE_MS: "10",
+    SIM_SERVER_SHUTDOWN_FORMAT: "wrapped",
+    SIM_REPLAY_FILE: "/tmp/x.jsonl",
+    SIM_REPLAY_RATE: "50",
+    SIM_REPLAY_RESUME: "true",
+    SIM_REPLAY_EXIT: "true",
+    SIM_MAX_BUFFERED_BYTES: "65536",
   });
   assert.deepEqual(options, {
-    host: "0.0.0.0", port: 0, symbols: ["btcusdt", "ethusdt"], seed: 0, intervalMs: 1, rate: 200000,
-    pingIntervalMs: 0, pongTimeoutMs: 500, dropAfterMs: 1500, dropEveryMessages: 100, dropStyle: "reset",
-    serverShutdownAfterMs: 3000, serverShutdownGraceMs: 10, serverShutdownFormat: "wrapped",
-    replayFile: "/tmp/x.jsonl", replayRate: 50, replayResume: true, maxBufferedBytes: 65536,
+    host: "0.0.0.0",
+    port: 0,
+    symbols: ["btcusdt", "ethusdt"],
+    seed: 0,
+    intervalMs: 1,
+    rate: 200000,
+    pingIntervalMs: 0,
+    pongTimeoutMs: 500,
+    dropAfterMs: 1500,
+    dropEveryMessages: 100,
+    dropStyle: "reset",
+    serverShutdownAfterMs: 3000,
+    serverShutdownGraceMs: 10,
+    serverShutdownFormat: "wrapped",
+    replayFile: "/tmp/x.jsonl",
+    replayRate: 50,
+    replayResume: true,
+    maxBufferedBytes: 65536,
   });
   assert.equal(exitOnReplayEnd, true);
 });
 
 test("bad values are all reported at once", () => {
   try {
-    simulatorConfigFromEnv({ SIM_PORT: "99999", SIM_INTERVAL_MS: "0", SIM_DROP_STYLE: "gentle", SIM_SYMBOLS: "btc-usdt" });
+    simulatorConfigFromEnv({
+      SIM_PORT: "99999",
+      SIM_INTERVAL_MS: "0",
+      SIM_DROP_STYLE: "gentle",
+      SIM_SYMBOLS: "btc-usdt",
+    });
     assert.fail("expected a ConfigError");
   } catch (err) {
     assert.ok(err instanceof ConfigError);

@@ -9,7 +9,13 @@ import type { Socket } from "node:net";
 import { WebSocket } from "ws";
 import type { StreamName } from "./streams.js";
 
-export type EndReason = "drop-after-ms" | "drop-every-messages" | "pong-timeout" | "server-shutdown" | "stopping" | "replay-exit";
+export type EndReason =
+  | "drop-after-ms"
+  | "drop-every-messages"
+  | "pong-timeout"
+  | "server-shutdown"
+  | "stopping"
+  | "replay-exit";
 
 export interface ConnectionHooks {
   /** Called after each data message is handed to the socket. */
@@ -116,6 +122,15 @@ export class Connection {
   /** The client closed (or the socket failed): stop everything for this connection. */
   closedByPeer(): void {
     this.beginEnd("client-closed");
+  }
+
+  /** Batches the following sends into one socket write (until uncork). */
+  cork(): void {
+    this.socket.cork();
+  }
+
+  uncork(): void {
+    this.socket.uncork();
   }
 
   get bufferedAmount(): number {

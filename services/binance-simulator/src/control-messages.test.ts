@@ -18,19 +18,34 @@ test("stream names: symbol lowercased, kind kept; bad names rejected", () => {
 });
 
 test("SUBSCRIBE answers {result:null,id} and returns the streams to add", () => {
-  const out = handleControlMessage('{"method":"SUBSCRIBE","params":["btcusdt@ticker","ethusdt@aggTrade"],"id":1}', empty);
+  const out = handleControlMessage(
+    '{"method":"SUBSCRIBE","params":["btcusdt@ticker","ethusdt@aggTrade"],"id":1}',
+    empty,
+  );
   assert.deepEqual(out.reply, { result: null, id: 1 });
-  assert.deepEqual(out.subscribe?.map((s) => s.name), ["btcusdt@ticker", "ethusdt@aggTrade"]);
+  assert.deepEqual(
+    out.subscribe?.map((s) => s.name),
+    ["btcusdt@ticker", "ethusdt@aggTrade"],
+  );
   assert.equal(JSON.stringify(out.reply), '{"result":null,"id":1}');
 });
 
 test("UNSUBSCRIBE, LIST_SUBSCRIPTIONS, SET_PROPERTY and GET_PROPERTY", () => {
   const state = { streams: new Set(["btcusdt@ticker"]), combined: false };
-  assert.deepEqual(handleControlMessage('{"method":"UNSUBSCRIBE","params":["btcusdt@ticker"],"id":2}', state).unsubscribe, ["btcusdt@ticker"]);
-  assert.deepEqual(handleControlMessage('{"method":"LIST_SUBSCRIPTIONS","id":3}', state).reply, { result: ["btcusdt@ticker"], id: 3 });
+  assert.deepEqual(
+    handleControlMessage('{"method":"UNSUBSCRIBE","params":["btcusdt@ticker"],"id":2}', state).unsubscribe,
+    ["btcusdt@ticker"],
+  );
+  assert.deepEqual(handleControlMessage('{"method":"LIST_SUBSCRIPTIONS","id":3}', state).reply, {
+    result: ["btcusdt@ticker"],
+    id: 3,
+  });
   const set = handleControlMessage('{"method":"SET_PROPERTY","params":["combined",true],"id":4}', state);
   assert.equal(set.combined, true);
-  assert.deepEqual(handleControlMessage('{"method":"GET_PROPERTY","params":["combined"],"id":5}', state).reply, { result: false, id: 5 });
+  assert.deepEqual(handleControlMessage('{"method":"GET_PROPERTY","params":["combined"],"id":5}', state).reply, {
+    result: false,
+    id: 5,
+  });
 });
 
 test("errors use Binance's codes", () => {

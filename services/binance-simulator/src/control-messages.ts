@@ -70,7 +70,8 @@ export function handleControlMessage(text: string, state: ControlState): Control
       if (!Array.isArray(params) || params[0] !== "combined") {
         return error(ErrorCode.unknownProperty, "Unknown property", id);
       }
-      if (typeof params[1] !== "boolean") return error(ErrorCode.invalidValueType, "Invalid value type: expected Boolean", id);
+      if (typeof params[1] !== "boolean")
+        return error(ErrorCode.invalidValueType, "Invalid value type: expected Boolean", id);
       return { reply: { result: null, id: id ?? null }, combined: params[1] };
     }
     case "GET_PROPERTY": {

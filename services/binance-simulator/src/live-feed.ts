@@ -41,6 +41,7 @@ export class LiveFeed {
   private emitted = 0;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  private inTick = false;
   /** Ticks skipped because a client was not reading fast enough. */
   throttledTicks = 0;
   events = 0;
@@ -93,32 +94,59 @@ export class LiveFeed {
     this.rr = 0;
     this.epoch = performance.now();
     this.emitted = 0;
+    // Inside a tick, the tick itself schedules the next one when it finishes.
+    if (!this.inTick) this.schedule(0);
+  }
+
+  private schedule(delayMs: number): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.order.length > 0 && !this.stopped) this.timer = setTimeout(this.tick, 0);
+    if (this.order.length > 0 && !this.stopped) this.timer = setTimeout(this.tick, delayMs);
+  }
+
+  private subscribers(): Set<Connection> {
+    const all = new Set<Connection>();
+    for (const a of this.order) for (const c of a.subscribers) all.add(c);
+    return all;
   }
 
   private backpressured(): boolean {
-    for (const a of this.order) for (const c of a.subscribers) if (c.bufferedAmount > this.o.maxBufferedBytes) return true;
+    for (const a of this.order)
+      for (const c of a.subscribers) if (c.bufferedAmount > this.o.maxBufferedBytes) return true;
     return false;
   }
 
   private readonly tick = (): void => {
     this.timer = undefined;
     if (this.stopped || this.order.length === 0) return;
-    const rate = this.rate();
     const now = performance.now();
     if (this.backpressured()) {
       // Resume with an on-time schedule once the client has caught up.
       this.throttledTicks += 1;
       this.epoch = now;
       this.emitted = 0;
-      this.timer = setTimeout(this.tick, 1);
+      this.schedule(1);
       return;
     }
+    // Sends may end connections (drop-every-messages) and so change the stream set.
+    this.inTick = true;
+    try {
+      this.emitDue(now);
+    } finally {
+      this.inTick = false;
+    }
+    const nextAt = this.epoch + (this.emitted * 1000) / this.rate();
+    this.schedule(Math.max(0, nextAt - performance.now()));
+  };
+
+  private emitDue(now: number): void {
+    const rate = this.rate();
     // Event k is due at epoch + k/rate, event 0 at the epoch itself.
     const due = Math.floor(((now - this.epoch) * rate) / 1000) + 1 - this.emitted;
     const cap = Math.max(1, Math.ceil(rate * MAX_BURST_S));
+    // One socket write per connection per tick instead of one per message.
+    const corked = due > 1 ? this.subscribers() : [];
+    for (const c of corked) c.cork();
     if (due > cap) {
       // Far behind (a stalled loop): send one burst and start a fresh schedule.
       for (let i = 0; i < cap; i++) this.emitOne();
@@ -127,9 +155,8 @@ export class LiveFeed {
     } else {
       for (let i = 0; i < due; i++) this.emitOne();
     }
-    const nextAt = this.epoch + (this.emitted * 1000) / rate;
-    this.timer = setTimeout(this.tick, Math.max(0, nextAt - performance.now()));
-  };
+    for (const c of corked) c.uncork();
+  }
 
   private emitOne(): void {
     const a = this.order[this.rr];
@@ -147,4 +174,3 @@ export class LiveFeed {
     this.events += 1;
   }
 }
-

@@ -20,14 +20,18 @@ interface Run {
 }
 
 function runMain(env: Record<string, string>): Run {
-  const child = spawn(process.execPath, [MAIN], { env: { ...process.env, SIM_PORT: "0", HEALTH_PORT: "0", ...env }, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, [MAIN], {
+    env: { ...process.env, SIM_PORT: "0", HEALTH_PORT: "0", LOG_LEVEL: "info", ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const logs: Record<string, unknown>[] = [];
-  const waiters: { pred: (r: Record<string, unknown>) => boolean; resolve: (r: Record<string, unknown>) => void }[] = [];
+  const waiters: { pred: (r: Record<string, unknown>) => boolean; resolve: (r: Record<string, unknown>) => void }[] =
+    [];
   createInterface({ input: child.stdout }).on("line", (line) => {
     // Every stdout line must be a JSON log record.
     const rec = JSON.parse(line) as Record<string, unknown>;
     logs.push(rec);
-    for (const w of [...waiters]) if (w.pred(rec)) waiters.splice(waiters.indexOf(w), 1), w.resolve(rec);
+    for (const w of [...waiters]) if (w.pred(rec)) (waiters.splice(waiters.indexOf(w), 1), w.resolve(rec));
   });
   const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
   const exit = new Promise<number | null>((r) => child.on("exit", (code) => (clearTimeout(timer), r(code))));
@@ -54,7 +58,10 @@ test("main: SIM_REPLAY_EXIT=true sends the whole file, closes with 1001 and exit
     ws.on("message", (d) => got.push(d.toString()));
     const code = await new Promise<number>((r) => ws.on("close", (c) => r(c)));
     assert.equal(code, 1001);
-    assert.deepEqual(got, fixture.lines.map((l) => l.text));
+    assert.deepEqual(
+      got,
+      fixture.lines.map((l) => l.text),
+    );
     assert.equal(await run.exit, 0);
     assert.ok(run.logs.some((r) => r.msg === "replay reached the end of the file"));
   } finally {

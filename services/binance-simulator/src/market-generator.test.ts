@@ -9,18 +9,50 @@ const DEC8 = /^-?\d+\.\d{8}$/;
 const T0 = 1_700_000_000_000;
 
 const TICKER_FIELDS: Record<string, "string" | "number"> = {
-  e: "string", E: "number", s: "string", p: "string", P: "string", w: "string", x: "string", c: "string",
-  Q: "string", b: "string", B: "string", a: "string", A: "string", o: "string", h: "string", l: "string",
-  v: "string", q: "string", O: "number", C: "number", F: "number", L: "number", n: "number",
+  e: "string",
+  E: "number",
+  s: "string",
+  p: "string",
+  P: "string",
+  w: "string",
+  x: "string",
+  c: "string",
+  Q: "string",
+  b: "string",
+  B: "string",
+  a: "string",
+  A: "string",
+  o: "string",
+  h: "string",
+  l: "string",
+  v: "string",
+  q: "string",
+  O: "number",
+  C: "number",
+  F: "number",
+  L: "number",
+  n: "number",
 };
 const AGG_FIELDS: Record<string, "string" | "number" | "boolean"> = {
-  e: "string", E: "number", s: "string", a: "number", p: "string", q: "string", f: "number", l: "number",
-  T: "number", m: "boolean", M: "boolean",
+  e: "string",
+  E: "number",
+  s: "string",
+  a: "number",
+  p: "string",
+  q: "string",
+  f: "number",
+  l: "number",
+  T: "number",
+  m: "boolean",
+  M: "boolean",
 };
 
 test("ticker payloads have exactly Binance's fields and types, with consistent values", () => {
   const g = createMarketGenerator({ symbols: SYMBOLS, seed: 42, stream: "ticker" });
-  assert.deepEqual(g.streams, SYMBOLS.map((s) => `${s}@ticker`));
+  assert.deepEqual(
+    g.streams,
+    SYMBOLS.map((s) => `${s}@ticker`),
+  );
   const lastBySymbol = new Map<string, Ticker24hrPayload>();
   for (let i = 0; i < 7 * 300; i++) {
     const E = T0 + i * 10;
@@ -28,13 +60,22 @@ test("ticker payloads have exactly Binance's fields and types, with consistent v
     assert.equal(msg.stream, `${SYMBOLS[i % 7]}@ticker`, "round-robin order");
     const d = msg.data as Ticker24hrPayload;
     assert.deepEqual(Object.keys(d).sort(), Object.keys(TICKER_FIELDS).sort());
-    for (const [k, t] of Object.entries(TICKER_FIELDS)) assert.equal(typeof d[k as keyof Ticker24hrPayload], t, `field ${k}`);
+    for (const [k, t] of Object.entries(TICKER_FIELDS))
+      assert.equal(typeof d[k as keyof Ticker24hrPayload], t, `field ${k}`);
     assert.equal(d.e, "24hrTicker");
     assert.equal(d.E, E);
     assert.equal(d.s, SYMBOLS[i % 7]!.toUpperCase());
-    for (const k of ["p", "w", "x", "c", "Q", "b", "B", "a", "A", "o", "h", "l", "v", "q"] as const) assert.match(d[k], DEC8, `field ${k}=${d[k]}`);
+    for (const k of ["p", "w", "x", "c", "Q", "b", "B", "a", "A", "o", "h", "l", "v", "q"] as const)
+      assert.match(d[k], DEC8, `field ${k}=${d[k]}`);
     assert.match(d.P, /^-?\d+\.\d{3}$/);
-    const [c, b, a, h, l, o] = [d.c, d.b, d.a, d.h, d.l, d.o].map(Number) as [number, number, number, number, number, number];
+    const [c, b, a, h, l, o] = [d.c, d.b, d.a, d.h, d.l, d.o].map(Number) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
     assert.ok(b > 0 && b < a, `bid ${b} < ask ${a}`);
     assert.ok(b <= c && c <= a, `bid ${b} <= last ${c} <= ask ${a}`);
     assert.ok(l <= c && c <= h, `low ${l} <= last ${c} <= high ${h}`);
@@ -64,7 +105,8 @@ test("aggTrade payloads have exactly Binance's fields and types; ids advance wit
   for (let i = 0; i < 1000; i++) {
     const d = g.next(T0 + i).data as AggTradePayload;
     assert.deepEqual(Object.keys(d).sort(), Object.keys(AGG_FIELDS).sort());
-    for (const [k, t] of Object.entries(AGG_FIELDS)) assert.equal(typeof d[k as keyof AggTradePayload], t, `field ${k}`);
+    for (const [k, t] of Object.entries(AGG_FIELDS))
+      assert.equal(typeof d[k as keyof AggTradePayload], t, `field ${k}`);
     assert.equal(d.e, "aggTrade");
     assert.equal(d.T, d.E);
     assert.match(d.p, DEC8);

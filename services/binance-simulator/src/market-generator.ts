@@ -30,7 +30,8 @@ export function createMarketGenerator(opts: MarketGeneratorOptions): MarketGener
   if (kinds.length === 0) throw new Error("createMarketGenerator needs at least one stream kind");
   const market = createMarket({ symbols: opts.symbols, seed: opts.seed ?? 1 });
   const order: { stream: string; symbol: string; kind: StreamKind }[] = [];
-  for (const symbol of market.symbols) for (const kind of kinds) order.push({ stream: `${symbol}@${kind}`, symbol, kind });
+  for (const symbol of market.symbols)
+    for (const kind of kinds) order.push({ stream: `${symbol}@${kind}`, symbol, kind });
   let i = 0;
 
   return {

@@ -59,7 +59,8 @@ export interface SimulatorOptions {
   readonly registry?: Registry;
 }
 
-export interface ResolvedOptions extends Required<Omit<SimulatorOptions, "replayFile" | "onReplayEnd" | "log" | "registry">> {
+export interface ResolvedOptions
+  extends Required<Omit<SimulatorOptions, "replayFile" | "onReplayEnd" | "log" | "registry">> {
   readonly replayFile: string | undefined;
   readonly onReplayEnd: (() => void) | undefined;
 }

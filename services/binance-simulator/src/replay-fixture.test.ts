@@ -7,7 +7,15 @@ import { buildReplayFixture, writeReplayFile } from "./replay-fixture.js";
 import { cli } from "./write-replay-file.js";
 
 test("fixture: counts, event times, out-of-order and malformed lines as described", () => {
-  const f = buildReplayFixture({ symbols: ["btcusdt", "ethusdt"], events: 60, startTimeMs: 1_000_000, stepMs: 100, seed: 5, outOfOrderEvery: 10, malformedEvery: 20 });
+  const f = buildReplayFixture({
+    symbols: ["btcusdt", "ethusdt"],
+    events: 60,
+    startTimeMs: 1_000_000,
+    stepMs: 100,
+    seed: 5,
+    outOfOrderEvery: 10,
+    malformedEvery: 20,
+  });
   assert.equal(f.events, 60);
   assert.equal(f.outOfOrder, 6);
   assert.equal(f.malformed, 3);
@@ -25,7 +33,10 @@ test("fixture: counts, event times, out-of-order and malformed lines as describe
           return undefined;
         }
       })();
-      assert.ok(parsed === undefined || (parsed as { data?: unknown }).data === undefined, `malformed line must not be a valid message: ${line.text}`);
+      assert.ok(
+        parsed === undefined || (parsed as { data?: unknown }).data === undefined,
+        `malformed line must not be a valid message: ${line.text}`,
+      );
       continue;
     }
     const msg = JSON.parse(line.text) as { stream: string; data: { E: number; s: string } };
@@ -56,7 +67,10 @@ test("writeReplayFile and the command line write one line per entry", async () =
     const f = await writeReplayFile(path, { events: 25, seed: 2, malformedEvery: 5 });
     const text = await readFile(path, "utf8");
     assert.ok(text.endsWith("\n"));
-    assert.deepEqual(text.slice(0, -1).split("\n"), f.lines.map((l) => l.text));
+    assert.deepEqual(
+      text.slice(0, -1).split("\n"),
+      f.lines.map((l) => l.text),
+    );
 
     const cliPath = join(dir, "b.jsonl");
     const chunks: string[] = [];
@@ -68,7 +82,13 @@ test("writeReplayFile and the command line write one line per entry", async () =
       process.stdout.write = write;
     }
     assert.equal(await readFile(cliPath, "utf8"), text, "the CLI writes the same file for the same options");
-    assert.deepEqual(JSON.parse(chunks.join("")), { file: cliPath, lines: 30, events: 25, malformed: 5, outOfOrder: 0 });
+    assert.deepEqual(JSON.parse(chunks.join("")), {
+      file: cliPath,
+      lines: 30,
+      events: 25,
+      malformed: 5,
+      outOfOrder: 0,
+    });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -73,7 +73,11 @@ export function buildReplayFixture(opts: ReplayFixtureOptions): ReplayFixture {
   const lag = opts.outOfOrderLagMs ?? 3 * step;
   const badEvery = opts.malformedEvery ?? 0;
   if (!Number.isInteger(opts.events) || opts.events < 0) throw new Error("events must be a non-negative integer");
-  const gen = createMarketGenerator({ symbols: opts.symbols ?? DEFAULT_SYMBOLS, seed: opts.seed ?? 1, stream: opts.stream ?? "ticker" });
+  const gen = createMarketGenerator({
+    symbols: opts.symbols ?? DEFAULT_SYMBOLS,
+    seed: opts.seed ?? 1,
+    stream: opts.stream ?? "ticker",
+  });
 
   const lines: ReplayFixtureLine[] = [];
   let malformed = 0;

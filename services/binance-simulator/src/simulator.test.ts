@@ -54,7 +54,8 @@ function connect(url: string, opts?: ClientOptions): Promise<Client> {
     };
     ws.on("message", (data) => {
       messages.push(data.toString());
-      for (const w of [...waiters]) if (messages.length >= w.n) waiters.splice(waiters.indexOf(w), 1), w.resolve(messages);
+      for (const w of [...waiters])
+        if (messages.length >= w.n) (waiters.splice(waiters.indexOf(w), 1), w.resolve(messages));
     });
     ws.on("ping", () => (client.pings += 1));
     ws.once("open", () => resolve(client));
@@ -73,7 +74,9 @@ test("combined stream: well-formed messages for the requested streams only", asy
   await withSim({ intervalMs: 20, seed: 1 }, async (sim) => {
     const c = await connect(`${sim.url}/stream?streams=btcusdt@ticker/ethusdt@aggTrade`);
     const before = Date.now();
-    const msgs = (await c.waitFor(20)).slice(0, 20).map((m) => JSON.parse(m) as { stream: string; data: Record<string, unknown> });
+    const msgs = (await c.waitFor(20))
+      .slice(0, 20)
+      .map((m) => JSON.parse(m) as { stream: string; data: Record<string, unknown> });
     const seen = new Set<string>();
     for (const m of msgs) {
       assert.deepEqual(Object.keys(m).sort(), ["data", "stream"]);
@@ -107,7 +110,10 @@ test("rate: about one update per stream per interval", async () => {
       const s = (JSON.parse(m) as { stream: string }).stream;
       counts.set(s, (counts.get(s) ?? 0) + 1);
     }
-    assert.ok(Math.abs((counts.get("btcusdt@ticker") ?? 0) - (counts.get("ethusdt@ticker") ?? 0)) <= 1, "streams take turns");
+    assert.ok(
+      Math.abs((counts.get("btcusdt@ticker") ?? 0) - (counts.get("ethusdt@ticker") ?? 0)) <= 1,
+      "streams take turns",
+    );
     c.ws.close();
   });
 });
@@ -140,7 +146,11 @@ test("/stream + SUBSCRIBE: {result:null,id}, then data for that stream; UNSUBSCR
     c.ws.send(JSON.stringify({ method: "UNSUBSCRIBE", params: ["solusdt@ticker"], id: 3 }));
     await new Promise((r) => setTimeout(r, 100));
     const replies = c.messages.filter((m) => m.includes('"id"'));
-    assert.deepEqual(replies, ['{"result":null,"id":1}', '{"result":["solusdt@ticker"],"id":2}', '{"result":null,"id":3}']);
+    assert.deepEqual(replies, [
+      '{"result":null,"id":1}',
+      '{"result":["solusdt@ticker"],"id":2}',
+      '{"result":null,"id":3}',
+    ]);
     const countAfterUnsub = c.messages.length;
     await new Promise((r) => setTimeout(r, 100));
     assert.equal(c.messages.length, countAfterUnsub, "no data after UNSUBSCRIBE");
@@ -175,7 +185,7 @@ test("bad paths and bad stream names are refused at the upgrade", async () => {
 });
 
 test("pings are sent and pongs counted; a client that does not pong is cut", async () => {
-  await withSim({ intervalMs: 1000, pingIntervalMs: 40, pongTimeoutMs: 150 }, async (sim) => {
+  await withSim({ intervalMs: 1000, pingIntervalMs: 40, pongTimeoutMs: 400 }, async (sim) => {
     const good = await connect(`${sim.url}/stream?streams=btcusdt@ticker`);
     const mute = await connect(`${sim.url}/stream?streams=btcusdt@ticker`, { autoPong: false });
     const { code } = await mute.closed;
@@ -196,7 +206,9 @@ test("serverShutdown is delivered, then the connection closes with 1001", async 
     const c = await connect(`${sim.url}/stream?streams=btcusdt@ticker`);
     const { code } = await c.closed;
     assert.equal(code, 1001);
-    const shutdown = c.messages.map((m) => JSON.parse(m) as Record<string, unknown>).filter((m) => m.e === "serverShutdown");
+    const shutdown = c.messages
+      .map((m) => JSON.parse(m) as Record<string, unknown>)
+      .filter((m) => m.e === "serverShutdown");
     assert.equal(shutdown.length, 1);
     assert.deepEqual(Object.keys(shutdown[0]!).sort(), ["E", "e"]);
     assert.ok((shutdown[0]!.E as number) >= t0);
@@ -207,11 +219,14 @@ test("serverShutdown is delivered, then the connection closes with 1001", async 
 });
 
 test("serverShutdown in the WebSocket API's wrapped format on request", async () => {
-  await withSim({ serverShutdownAfterMs: 20, serverShutdownGraceMs: 20, serverShutdownFormat: "wrapped" }, async (sim) => {
-    const c = await connect(`${sim.url}/stream`);
-    await c.closed;
-    assert.match(c.messages[0] ?? "", /^\{"event":\{"e":"serverShutdown","E":\d+\}\}$/);
-  });
+  await withSim(
+    { serverShutdownAfterMs: 20, serverShutdownGraceMs: 20, serverShutdownFormat: "wrapped" },
+    async (sim) => {
+      const c = await connect(`${sim.url}/stream`);
+      await c.closed;
+      assert.match(c.messages[0] ?? "", /^\{"event":\{"e":"serverShutdown","E":\d+\}\}$/);
+    },
+  );
 });
 
 test("drop after ms cuts abruptly (1006), each connection", async () => {
@@ -228,6 +243,22 @@ test("drop after ms cuts abruptly (1006), each connection", async () => {
   });
 });
 
+test("drop every N messages in generated mode: exactly N data frames, then 1006; others unaffected", async () => {
+  await withSim({ rate: 2_000, dropEveryMessages: 25 }, async (sim) => {
+    const a = await connect(`${sim.url}/stream?streams=btcusdt@ticker/ethusdt@ticker`);
+    const b = await connect(`${sim.url}/stream?streams=btcusdt@ticker`);
+    assert.equal((await a.closed).code, 1006);
+    assert.equal((await b.closed).code, 1006);
+    assert.equal(a.messages.length, 25);
+    assert.equal(b.messages.length, 25);
+    // The feed goes on for the next client at the configured pace.
+    const c = await connect(`${sim.url}/stream?streams=ethusdt@ticker`);
+    assert.equal((await c.closed).code, 1006);
+    assert.equal(c.messages.length, 25);
+    assert.equal(sim.stats().drops, 3);
+  });
+});
+
 test("replay: lines verbatim and in order, malformed ones included, from the start for each connection", async () => {
   const path = join(dir, "verbatim.jsonl");
   const fixture = await writeReplayFile(path, { events: 300, seed: 4, malformedEvery: 50, outOfOrderEvery: 30 });
@@ -236,7 +267,10 @@ test("replay: lines verbatim and in order, malformed ones included, from the sta
     for (let i = 0; i < 2; i++) {
       const c = await connect(`${sim.url}/stream?streams=btcusdt@ticker`);
       const got = await c.waitFor(fixture.lines.length);
-      assert.deepEqual(got, fixture.lines.map((l) => l.text));
+      assert.deepEqual(
+        got,
+        fixture.lines.map((l) => l.text),
+      );
       await new Promise((r) => setTimeout(r, 50));
       assert.equal(c.messages.length, fixture.lines.length, "idles after the end");
       c.ws.close();
@@ -284,7 +318,10 @@ test("replay resume: with a drop every N messages, every line arrives exactly on
   await withSim({ replayFile: path, replayResume: true, dropEveryMessages: 137 }, async (sim) => {
     const { lines, connections } = await collectAcrossDrops(sim.url, fixture.lines.length);
     assert.equal(connections, Math.ceil(fixture.lines.length / 137));
-    assert.deepEqual(lines, fixture.lines.map((l) => l.text));
+    assert.deepEqual(
+      lines,
+      fixture.lines.map((l) => l.text),
+    );
     assert.equal(sim.stats().replay?.cursor, fixture.lines.length);
   });
 });
@@ -296,7 +333,10 @@ test("replay resume: with timed drops mid-stream, every line arrives exactly onc
     const { lines, connections } = await collectAcrossDrops(sim.url, fixture.lines.length);
     assert.ok(connections >= 3, `only ${connections} connections: the drops did not happen mid-stream`);
     assert.equal(lines.length, fixture.lines.length);
-    assert.deepEqual(lines, fixture.lines.map((l) => l.text));
+    assert.deepEqual(
+      lines,
+      fixture.lines.map((l) => l.text),
+    );
   });
 });
 
@@ -307,7 +347,10 @@ test("replay resume at full speed with small buffers: a timed drop loses and rep
     const { lines, connections } = await collectAcrossDrops(sim.url, fixture.lines.length);
     assert.ok(connections >= 2, `only ${connections} connections: no drop happened mid-stream`);
     assert.equal(lines.length, fixture.lines.length);
-    assert.ok(lines.every((l, i) => l === fixture.lines[i]!.text), "same lines in the same order");
+    assert.ok(
+      lines.every((l, i) => l === fixture.lines[i]!.text),
+      "same lines in the same order",
+    );
   });
 });
 

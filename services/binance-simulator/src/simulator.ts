@@ -65,7 +65,8 @@ function routeFor(rawUrl: string | undefined): Route | { status: number; message
   try {
     if (path === "/stream") return { combined: true, streams: parseStreamList(url.searchParams.get("streams") ?? "") };
     if (path === "/ws") return { combined: false, streams: [] };
-    if (path.startsWith("/ws/")) return { combined: false, streams: parseStreamList(decodeURIComponent(path.slice(4))) };
+    if (path.startsWith("/ws/"))
+      return { combined: false, streams: parseStreamList(decodeURIComponent(path.slice(4))) };
   } catch (err) {
     return { status: 400, message: (err as Error).message };
   }
@@ -94,16 +95,37 @@ export async function startBinanceSimulator(options: SimulatorOptions = {}): Pro
 
   const lines = o.replayFile ? await loadReplayLines(o.replayFile) : undefined;
   const replay = lines
-    ? new Replay({ lines, rate: o.replayRate, resume: o.replayResume, maxBufferedBytes: o.maxBufferedBytes, onEnd: () => {
-        log.info("replay reached the end of the file", { lines: lines.length });
-        o.onReplayEnd?.();
-      } })
+    ? new Replay({
+        lines,
+        rate: o.replayRate,
+        resume: o.replayResume,
+        maxBufferedBytes: o.maxBufferedBytes,
+        onEnd: () => {
+          log.info("replay reached the end of the file", { lines: lines.length });
+          o.onReplayEnd?.();
+        },
+      })
     : undefined;
   const feed = replay
     ? undefined
-    : new LiveFeed({ market: createMarket({ symbols: o.symbols, seed: o.seed }), intervalMs: o.intervalMs, rate: o.rate, clock: o.clock, maxBufferedBytes: o.maxBufferedBytes });
+    : new LiveFeed({
+        market: createMarket({ symbols: o.symbols, seed: o.seed }),
+        intervalMs: o.intervalMs,
+        rate: o.rate,
+        clock: o.clock,
+        maxBufferedBytes: o.maxBufferedBytes,
+      });
 
-  const counts = { connectionsTotal: 0, messagesSent: 0, drops: 0, pingsSent: 0, pongsReceived: 0, pongTimeouts: 0, serverShutdownsSent: 0, controlRequests: 0 };
+  const counts = {
+    connectionsTotal: 0,
+    messagesSent: 0,
+    drops: 0,
+    pingsSent: 0,
+    pongsReceived: 0,
+    pongTimeouts: 0,
+    serverShutdownsSent: 0,
+    controlRequests: 0,
+  };
   const connections = new Set<Connection>();
   let nextId = 1;
   let stopping = false;
@@ -124,7 +146,8 @@ export async function startBinanceSimulator(options: SimulatorOptions = {}): Pro
     for (const s of names) {
       if (conn.streams.size >= MAX_STREAMS && !conn.streams.has(s.name)) break;
       conn.streams.set(s.name, s);
-      if (feed && !feed.produces(s)) log.warn("stream has no simulated data; it stays silent", { conn: conn.id, stream: s.name });
+      if (feed && !feed.produces(s))
+        log.warn("stream has no simulated data; it stays silent", { conn: conn.id, stream: s.name });
       if (!conn.ending) feed?.subscribe(conn, s);
     }
   };
@@ -208,7 +231,9 @@ export async function startBinanceSimulator(options: SimulatorOptions = {}): Pro
 
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 64 * 1024 });
   const server = http.createServer((_req, res) => {
-    res.writeHead(404, { "content-type": "text/plain" }).end("websocket endpoints: /stream?streams=..., /ws/<stream>\n");
+    res
+      .writeHead(404, { "content-type": "text/plain" })
+      .end("websocket endpoints: /stream?streams=..., /ws/<stream>\n");
   });
   server.on("upgrade", (req, socket, head) => {
     // A client that resets during the handshake must not crash the simulator.
@@ -231,7 +256,13 @@ export async function startBinanceSimulator(options: SimulatorOptions = {}): Pro
   });
   const port = (server.address() as AddressInfo).port;
   const urlHost = o.host === "0.0.0.0" || o.host === "::" ? "127.0.0.1" : o.host.includes(":") ? `[${o.host}]` : o.host;
-  log.info("listening", { host: o.host, port, mode: replay ? "replay" : "generate", seed: o.seed, replayLines: lines?.length });
+  log.info("listening", {
+    host: o.host,
+    port,
+    mode: replay ? "replay" : "generate",
+    seed: o.seed,
+    replayLines: lines?.length,
+  });
 
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> =>
@@ -239,10 +270,11 @@ export async function startBinanceSimulator(options: SimulatorOptions = {}): Pro
       stopping = true;
       feed?.stop();
       const closing = [...connections].map(
-        (c) => new Promise<void>((resolve) => {
-          c.ws.once("close", () => resolve());
-          c.close("stopping", 1001, "simulator stopping");
-        }),
+        (c) =>
+          new Promise<void>((resolve) => {
+            c.ws.once("close", () => resolve());
+            c.close("stopping", 1001, "simulator stopping");
+          }),
       );
       const closedAll = Promise.all(closing);
       await Promise.race([closedAll, new Promise((r) => setTimeout(r, 2_000).unref())]);

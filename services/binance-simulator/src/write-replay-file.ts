@@ -51,7 +51,13 @@ export async function cli(argv: string[]): Promise<number> {
     malformedEvery: intArg(values, "malformed-every"),
   });
   process.stdout.write(
-    JSON.stringify({ file: out, lines: fixture.lines.length, events: fixture.events, malformed: fixture.malformed, outOfOrder: fixture.outOfOrder }) + "\n",
+    JSON.stringify({
+      file: out,
+      lines: fixture.lines.length,
+      events: fixture.events,
+      malformed: fixture.malformed,
+      outOfOrder: fixture.outOfOrder,
+    }) + "\n",
   );
   return 0;
 }

@@ -16,7 +16,10 @@ test("defaults match the contract", () => {
     backoffCapMs: 60_000,
     authRetryMs: 60_000,
   });
-  assert.equal(DEFAULT_QUERY, "(bitcoin OR btc OR ethereum OR eth OR crypto) lang:en -is:retweet");
+  assert.equal(
+    DEFAULT_QUERY,
+    "(bitcoin OR btc OR ethereum OR eth OR crypto) lang:en -is:retweet",
+  );
 });
 
 test("a missing token is a ConfigError that says how to set it", () => {
@@ -31,9 +34,24 @@ test("a missing token is a ConfigError that says how to set it", () => {
 
 test("bad values are reported together, never echoing the token", () => {
   assert.throws(
-    () => readTwitterConfig({ TWITTER_BEARER_TOKEN: "tok-123456", TWITTER_POLL_SECONDS: "soon", TWITTER_API_URL: "ftp://x" }),
-    (err: unknown) => err instanceof ConfigError && err.problems.length === 2 && !err.message.includes("tok-123456"),
+    () =>
+      readTwitterConfig({
+        TWITTER_BEARER_TOKEN: "tok-123456",
+        TWITTER_POLL_SECONDS: "soon",
+        TWITTER_API_URL: "ftp://x",
+      }),
+    (err: unknown) =>
+      err instanceof ConfigError &&
+      err.problems.length === 2 &&
+      !err.message.includes("tok-123456"),
   );
-  assert.equal(readTwitterConfig({ TWITTER_BEARER_TOKEN: "t", TWITTER_POLL_SECONDS: "0.25", TWITTER_API_URL: "http://127.0.0.1:9/" }).pollMs, 250);
+  assert.equal(
+    readTwitterConfig({
+      TWITTER_BEARER_TOKEN: "t",
+      TWITTER_POLL_SECONDS: "0.25",
+      TWITTER_API_URL: "http://127.0.0.1:9/",
+    }).pollMs,
+    250,
+  );
   assert.ok(describeEnv(twitterEnvSpec).every((l) => !l.includes("tok-")));
 });

@@ -1,11 +1,22 @@
 /**
  * Fakes shared by the unit tests (compiled with the sources, imported only by *.test.ts).
  */
-import { Registry, createLogger, standardMetrics, type Logger, type StandardMetrics } from "@cryptostream/common";
+import {
+  Registry,
+  createLogger,
+  standardMetrics,
+  type Logger,
+  type StandardMetrics,
+} from "@cryptostream/common";
 import type { Clock } from "./clock.js";
 import { Poller, type PollerOptions } from "./poller.js";
 import type { RateLimitInfo } from "./rate-limit.js";
-import { AbortError, type SearchClient, type SearchRequest, type SearchResult } from "./search-client.js";
+import {
+  AbortError,
+  type SearchClient,
+  type SearchRequest,
+  type SearchResult,
+} from "./search-client.js";
 import type { SearchResponse } from "./search-response.js";
 
 /** Virtual time: sleeping advances `now` at once and records the duration. */
@@ -28,19 +39,33 @@ export class FakeClock implements Clock {
   }
 }
 
-export function page(ids: string[], opts: { next?: string; rate?: RateLimitInfo; createdAt?: string } = {}): SearchResult {
+export function page(
+  ids: string[],
+  opts: { next?: string; rate?: RateLimitInfo; createdAt?: string } = {},
+): SearchResult {
   const body: SearchResponse = {
-    data: ids.map((id) => ({ id, text: `tweet ${id}`, created_at: opts.createdAt ?? "2024-05-01T12:00:00.000Z" })),
+    data: ids.map((id) => ({
+      id,
+      text: `tweet ${id}`,
+      created_at: opts.createdAt ?? "2024-05-01T12:00:00.000Z",
+    })),
     meta: {
       result_count: ids.length,
-      ...(ids.length > 0 ? { newest_id: ids[0], oldest_id: ids[ids.length - 1] } : {}),
+      ...(ids.length > 0
+        ? { newest_id: ids[0], oldest_id: ids[ids.length - 1] }
+        : {}),
       ...(opts.next ? { next_token: opts.next } : {}),
     },
   };
   return { kind: "ok", status: 200, body, rate: opts.rate ?? {} };
 }
 
-export const empty = (): SearchResult => ({ kind: "ok", status: 200, body: { meta: { result_count: 0 } }, rate: {} });
+export const empty = (): SearchResult => ({
+  kind: "ok",
+  status: 200,
+  body: { meta: { result_count: 0 } },
+  rate: {},
+});
 
 /** Answers from a script; when it runs out, signals `exhausted` and waits for stop. */
 export class ScriptedClient implements SearchClient {
@@ -57,7 +82,9 @@ export class ScriptedClient implements SearchClient {
     this.resolveExhausted();
     return new Promise((_, reject) => {
       if (signal.aborted) reject(new AbortError());
-      signal.addEventListener("abort", () => reject(new AbortError()), { once: true });
+      signal.addEventListener("abort", () => reject(new AbortError()), {
+        once: true,
+      });
     });
   }
 }
@@ -89,12 +116,18 @@ export function harness(
   const sent: Harness["sent"] = [];
   const saves: Harness["saves"] = [];
   const lines: string[] = [];
-  const log = createLogger({ service: "test" }, { level: "debug", sink: (l) => lines.push(l) });
+  const log = createLogger(
+    { service: "test" },
+    { level: "debug", sink: (l) => lines.push(l) },
+  );
   const metrics = standardMetrics(new Registry());
   const send =
     opts.send ??
     (async (key: string, value: Buffer) => {
-      sent.push({ key, body: JSON.parse(value.toString("utf8")) as SearchResponse });
+      sent.push({
+        key,
+        body: JSON.parse(value.toString("utf8")) as SearchResponse,
+      });
     });
   const poller = new Poller(
     {
@@ -135,4 +168,8 @@ export function harness(
   };
 }
 
-export const parsed = (lines: string[]) => lines.map((l) => JSON.parse(l) as { level: string; msg: string; [k: string]: unknown });
+export const parsed = (lines: string[]) =>
+  lines.map(
+    (l) =>
+      JSON.parse(l) as { level: string; msg: string; [k: string]: unknown },
+  );

@@ -14,21 +14,32 @@ import { SinceIdStore } from "./since-id-store.js";
 /** On stop, an in-flight publish may take this long to finish (then its since_id is saved). */
 const PUBLISH_GRACE_MS = 3_000;
 
-async function loadSinceId(store: SinceIdStore, log: Logger): Promise<string | undefined> {
+async function loadSinceId(
+  store: SinceIdStore,
+  log: Logger,
+): Promise<string | undefined> {
   const loaded = await store.load();
   switch (loaded.kind) {
     case "loaded":
-      log.info("resuming after the stored since_id", { sinceId: loaded.sinceId, statePath: store.filePath });
+      log.info("resuming after the stored since_id", {
+        sinceId: loaded.sinceId,
+        statePath: store.filePath,
+      });
       return loaded.sinceId;
     case "missing":
-      log.info("no since_id state yet; starting from the newest tweets", { statePath: store.filePath });
+      log.info("no since_id state yet; starting from the newest tweets", {
+        statePath: store.filePath,
+      });
       return undefined;
     case "invalid":
       // Writes are atomic, so this means the file was edited or the disk failed.
-      log.error("since_id state file is unusable; starting from the newest tweets (older ones are skipped)", {
-        statePath: store.filePath,
-        problem: loaded.reason,
-      });
+      log.error(
+        "since_id state file is unusable; starting from the newest tweets (older ones are skipped)",
+        {
+          statePath: store.filePath,
+          problem: loaded.reason,
+        },
+      );
       return undefined;
   }
 }
@@ -45,22 +56,39 @@ function withoutCredentials(raw: string): string {
 const token = process.env.TWITTER_BEARER_TOKEN?.trim();
 
 await runService(
-  { name: "twitter-producer", defaultHealthPort: 9103, redact: token ? [token] : [] },
+  {
+    name: "twitter-producer",
+    defaultHealthPort: 9103,
+    redact: token ? [token] : [],
+  },
   async ({ log, metrics, registry, fatal }) => {
     const cfg = readTwitterConfig();
     const store = new SinceIdStore(cfg.statePath);
     const initialSinceId = await loadSinceId(store, log);
 
-    const { producer, topic, kind } = await producerFromEnv({ stream: "twitter", defaultEndpoint: "tcp://*:5556", log });
+    const { producer, topic, kind } = await producerFromEnv({
+      stream: "twitter",
+      defaultEndpoint: "tcp://*:5556",
+      log,
+    });
     await producer.start();
     log.info("transport started", { transport: kind, topic });
 
-    const requests = registry.counter("twitter_api_requests_total", "Calls to the recent-search endpoint, by outcome.");
+    const requests = registry.counter(
+      "twitter_api_requests_total",
+      "Calls to the recent-search endpoint, by outcome.",
+    );
     const baseClient = createSearchClient(cfg);
     const client = {
-      async search(req: Parameters<typeof baseClient.search>[0], signal: AbortSignal) {
+      async search(
+        req: Parameters<typeof baseClient.search>[0],
+        signal: AbortSignal,
+      ) {
         const res = await baseClient.search(req, signal);
-        requests.inc({ outcome: res.kind === "networkError" ? "network_error" : String(res.status) });
+        requests.inc({
+          outcome:
+            res.kind === "networkError" ? "network_error" : String(res.status),
+        });
         return res;
       },
     };

@@ -20,9 +20,23 @@
  */
 import type { Logger, StandardMetrics } from "@cryptostream/common";
 import type { Clock } from "./clock.js";
-import { type BackoffPolicy, type RateLimitInfo, backoffMs, waitAfterRateLimited, waitAfterSuccess } from "./rate-limit.js";
-import { AbortError, type SearchClient, type SearchResult } from "./search-client.js";
-import { type SearchResponse, newestCreatedAtMs, tweetCount } from "./search-response.js";
+import {
+  type BackoffPolicy,
+  type RateLimitInfo,
+  backoffMs,
+  waitAfterRateLimited,
+  waitAfterSuccess,
+} from "./rate-limit.js";
+import {
+  AbortError,
+  type SearchClient,
+  type SearchResult,
+} from "./search-client.js";
+import {
+  type SearchResponse,
+  newestCreatedAtMs,
+  tweetCount,
+} from "./search-response.js";
 
 export interface PollerDeps {
   readonly client: SearchClient;
@@ -131,7 +145,9 @@ export class Poller {
         this.phase = "idle";
         // Fixed rate: the next poll starts one interval after this one started,
         // unless the rate-limit window is used up for longer.
-        const wait = Math.max(startedAt + this.opts.pollMs, this.holdUntilMs) - clock.now();
+        const wait =
+          Math.max(startedAt + this.opts.pollMs, this.holdUntilMs) -
+          clock.now();
         await clock.sleep(Math.max(0, wait), signal);
       }
     } catch (err) {
@@ -148,6 +164,7 @@ export class Poller {
     let pages = 0;
     let tweets = 0;
     let published = 0;
+    let tokenRestarts = 0;
 
     for (;;) {
       const hold = this.holdUntilMs - clock.now();
@@ -158,25 +175,45 @@ export class Poller {
       // While retrying after a failure the phase stays that failure's (health must
       // not flip to fine for the duration of each retry); only a success clears it.
       if (this.lastProblem === undefined) this.enter("polling");
-      const res = await client.search({ sinceId: this.sinceId, nextToken }, signal);
+      const res = await client.search(
+        { sinceId: this.sinceId, nextToken },
+        signal,
+      );
 
       if (res.kind !== "ok") {
         // A since_id or next_token the API refuses cannot succeed by retrying.
-        if (res.kind === "clientError" && res.invalidParams.includes("next_token") && nextToken !== undefined) {
-          log.warn("Twitter API refused the pagination token; restarting this poll from its first page (pages already published will repeat)", {
-            status: res.status,
-          });
+        if (
+          res.kind === "clientError" &&
+          res.invalidParams.includes("next_token") &&
+          nextToken !== undefined
+        ) {
+          log.warn(
+            "Twitter API refused the pagination token; restarting this poll from its first page (pages already published will repeat)",
+            {
+              status: res.status,
+            },
+          );
           nextToken = undefined;
           firstNewestId = undefined;
           pages = 0;
+          // Should the API keep refusing its own tokens, do not spin through the rate limit.
+          if (tokenRestarts++ > 0)
+            await clock.sleep(this.opts.authRetryMs, signal);
           continue;
         }
-        if (res.kind === "clientError" && res.invalidParams.includes("since_id") && this.sinceId !== undefined) {
-          log.warn("Twitter API refused the stored since_id (older than its search window?); continuing from the newest tweets", {
-            status: res.status,
-            sinceId: this.sinceId,
-            detail: res.detail,
-          });
+        if (
+          res.kind === "clientError" &&
+          res.invalidParams.includes("since_id") &&
+          this.sinceId !== undefined
+        ) {
+          log.warn(
+            "Twitter API refused the stored since_id (older than its search window?); continuing from the newest tweets",
+            {
+              status: res.status,
+              sinceId: this.sinceId,
+              detail: res.detail,
+            },
+          );
           this.sinceId = undefined;
           paginate = false;
           nextToken = undefined;
@@ -192,9 +229,16 @@ export class Poller {
           log[plan.level](plan.msg, { ...plan.fields, retryInMs: plan.waitMs });
           this.lastProblem = plan.key;
         } else {
-          log.debug(plan.msg, { ...plan.fields, retryInMs: plan.waitMs, failuresInRow: this.failuresInRow });
+          log.debug(plan.msg, {
+            ...plan.fields,
+            retryInMs: plan.waitMs,
+            failuresInRow: this.failuresInRow,
+          });
         }
-        this.enter(plan.phase, plan.phase === "rate_limited" ? clock.now() + plan.waitMs : undefined);
+        this.enter(
+          plan.phase,
+          plan.phase === "rate_limited" ? clock.now() + plan.waitMs : undefined,
+        );
         await clock.sleep(plan.waitMs, signal);
         continue;
       }
@@ -208,11 +252,16 @@ export class Poller {
       if (pages === 1) firstNewestId = body.meta.newest_id;
 
       if (body.meta.result_count > 0 && body.meta.newest_id !== undefined) {
-        if (await this.publish(body, body.meta.newest_id, signal)) published += 1;
+        if (await this.publish(body, body.meta.newest_id, signal))
+          published += 1;
         const newest = newestCreatedAtMs(body);
-        if (newest !== undefined && newest / 1000 > metrics.lastEventTime.get()) metrics.lastEventTime.set(newest / 1000);
+        if (newest !== undefined && newest / 1000 > metrics.lastEventTime.get())
+          metrics.lastEventTime.set(newest / 1000);
       } else {
-        log.debug("no new tweets; empty response not published", { sinceId: this.sinceId, page: pages });
+        log.debug("no new tweets; empty response not published", {
+          sinceId: this.sinceId,
+          page: pages,
+        });
       }
 
       const token = body.meta.next_token;
@@ -222,13 +271,22 @@ export class Poller {
         if (signal.aborted) throw new AbortError();
         continue;
       }
-      if (token !== undefined) log.debug("no since_id yet: taking only the newest page, not following next_token");
+      if (token !== undefined)
+        log.debug(
+          "no since_id yet: taking only the newest page, not following next_token",
+        );
       break;
     }
 
     if (firstNewestId !== undefined) await this.advance(firstNewestId);
     this.lastSuccessAtMs = clock.now();
-    if (tweets > 0) log.info("poll published", { pages, tweets, responses: published, sinceId: this.sinceId });
+    if (tweets > 0)
+      log.info("poll published", {
+        pages,
+        tweets,
+        responses: published,
+        sinceId: this.sinceId,
+      });
     else log.debug("poll found no new tweets", { sinceId: this.sinceId });
   }
 
@@ -240,7 +298,10 @@ export class Poller {
   private onSuccessfulCall(rate: RateLimitInfo): void {
     const { clock, log } = this.deps;
     if (this.lastProblem !== undefined) {
-      log.info("Twitter API calls succeed again", { after: this.lastProblem, failedCalls: this.failuresInRow });
+      log.info("Twitter API calls succeed again", {
+        after: this.lastProblem,
+        failedCalls: this.failuresInRow,
+      });
     }
     this.lastProblem = undefined;
     this.failuresInRow = 0;
@@ -248,16 +309,26 @@ export class Poller {
     const hold = waitAfterSuccess(rate, clock.now());
     if (hold > 0) {
       this.holdUntilMs = clock.now() + hold;
-      log.info("rate-limit window used up; next call waits for its reset", { waitMs: hold, limit: rate.limit });
+      log.info("rate-limit window used up; next call waits for its reset", {
+        waitMs: hold,
+        limit: rate.limit,
+      });
     }
   }
 
   private planFailure(res: Exclude<SearchResult, { kind: "ok" }>): FailurePlan {
     const { clock } = this.deps;
-    const backoff = (): number => backoffMs(this.failuresInRow, this.opts.backoff, clock.random());
+    const backoff = (): number =>
+      backoffMs(this.failuresInRow, this.opts.backoff, clock.random());
     switch (res.kind) {
       case "rateLimited": {
-        const { waitMs, source } = waitAfterRateLimited(res.rate, clock.now(), this.failuresInRow, this.opts.backoff, clock.random());
+        const { waitMs, source } = waitAfterRateLimited(
+          res.rate,
+          clock.now(),
+          this.failuresInRow,
+          this.opts.backoff,
+          clock.random(),
+        );
         return {
           key: "rate:429",
           reason: "rate_limited",
@@ -284,7 +355,11 @@ export class Poller {
           reason: "client_error",
           level: "error",
           msg: `Twitter API refused the request (${res.status}): check TWITTER_QUERY and TWITTER_API_URL`,
-          fields: { status: res.status, detail: res.detail, invalidParams: res.invalidParams },
+          fields: {
+            status: res.status,
+            detail: res.detail,
+            invalidParams: res.invalidParams,
+          },
           waitMs: this.opts.authRetryMs,
           phase: "client_error",
         };
@@ -325,7 +400,11 @@ export class Poller {
    * Encodes and sends one response, retrying the transport with backoff until
    * it takes it. Returns false only when the response cannot be encoded.
    */
-  private async publish(body: SearchResponse, key: string, signal: AbortSignal): Promise<boolean> {
+  private async publish(
+    body: SearchResponse,
+    key: string,
+    signal: AbortSignal,
+  ): Promise<boolean> {
     const { clock, log, metrics } = this.deps;
     let bytes: Buffer;
     try {
@@ -333,7 +412,10 @@ export class Poller {
     } catch (err) {
       // Deterministic: retrying would fail the same way forever.
       metrics.rejects.inc({ reason: "encode_failed" });
-      log.error("cannot encode a Twitter response; it is skipped", { newestId: key, error: (err as Error).message });
+      log.error("cannot encode a Twitter response; it is skipped", {
+        newestId: key,
+        error: (err as Error).message,
+      });
       return false;
     }
     for (let attempt = 0; ; attempt++) {
@@ -346,11 +428,14 @@ export class Poller {
         const waitMs = backoffMs(attempt, this.opts.backoff, clock.random());
         metrics.rejects.inc({ reason: "publish_failed" });
         metrics.reconnects.inc();
-        (attempt === 0 ? log.warn : log.debug)("transport did not take the response; retrying", {
-          newestId: key,
-          error: (err as Error).message,
-          retryInMs: waitMs,
-        });
+        (attempt === 0 ? log.warn : log.debug)(
+          "transport did not take the response; retrying",
+          {
+            newestId: key,
+            error: (err as Error).message,
+            retryInMs: waitMs,
+          },
+        );
         await clock.sleep(waitMs, signal);
       }
     }
@@ -360,7 +445,10 @@ export class Poller {
    * Waits for the publish; after stop is requested, waits at most the grace
    * time, then gives up (since_id is not advanced, so nothing is skipped).
    */
-  private untilPublishedOrStopped(p: Promise<void>, signal: AbortSignal): Promise<void> {
+  private untilPublishedOrStopped(
+    p: Promise<void>,
+    signal: AbortSignal,
+  ): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       let settled = false;
       const grace = new AbortController();
@@ -395,9 +483,12 @@ export class Poller {
       // The tweets are published: keep the new id in memory (no duplicates while
       // running); a restart before the next successful save repeats them.
       this.deps.metrics.rejects.inc({ reason: "state_save_failed" });
-      this.deps.log.error("cannot save since_id state; a restart would re-publish recent tweets", {
-        error: (err as Error).message,
-      });
+      this.deps.log.error(
+        "cannot save since_id state; a restart would re-publish recent tweets",
+        {
+          error: (err as Error).message,
+        },
+      );
     }
   }
 }

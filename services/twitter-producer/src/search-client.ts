@@ -10,7 +10,12 @@
  */
 import axios, { type AxiosInstance, type AxiosResponse } from "axios";
 import { type RateLimitInfo, parseRateLimitHeaders } from "./rate-limit.js";
-import { type SearchResponse, errorDetail, invalidParameters, whyUnusable } from "./search-response.js";
+import {
+  type SearchResponse,
+  errorDetail,
+  invalidParameters,
+  whyUnusable,
+} from "./search-response.js";
 
 export const SEARCH_PATH = "/2/tweets/search/recent";
 export const TWEET_FIELDS = "created_at,author_id,lang,public_metrics";
@@ -21,10 +26,29 @@ export interface SearchRequest {
 }
 
 export type SearchResult =
-  | { readonly kind: "ok"; readonly status: number; readonly body: SearchResponse; readonly rate: RateLimitInfo }
-  | { readonly kind: "rateLimited"; readonly status: 429; readonly rate: RateLimitInfo }
-  | { readonly kind: "authError"; readonly status: number; readonly rate: RateLimitInfo; readonly detail?: string }
-  | { readonly kind: "serverError"; readonly status: number; readonly rate: RateLimitInfo; readonly detail?: string }
+  | {
+      readonly kind: "ok";
+      readonly status: number;
+      readonly body: SearchResponse;
+      readonly rate: RateLimitInfo;
+    }
+  | {
+      readonly kind: "rateLimited";
+      readonly status: 429;
+      readonly rate: RateLimitInfo;
+    }
+  | {
+      readonly kind: "authError";
+      readonly status: number;
+      readonly rate: RateLimitInfo;
+      readonly detail?: string;
+    }
+  | {
+      readonly kind: "serverError";
+      readonly status: number;
+      readonly rate: RateLimitInfo;
+      readonly detail?: string;
+    }
   | {
       readonly kind: "clientError";
       readonly status: number;
@@ -34,9 +58,18 @@ export type SearchResult =
       readonly detail?: string;
     }
   /** A 200 whose body is not a usable search response (HTML from a proxy, truncated JSON...). */
-  | { readonly kind: "malformed"; readonly status: number; readonly rate: RateLimitInfo; readonly reason: string }
+  | {
+      readonly kind: "malformed";
+      readonly status: number;
+      readonly rate: RateLimitInfo;
+      readonly reason: string;
+    }
   /** No HTTP response: timeout, refused connection, DNS, reset. */
-  | { readonly kind: "networkError"; readonly code: string; readonly message: string };
+  | {
+      readonly kind: "networkError";
+      readonly code: string;
+      readonly message: string;
+    };
 
 export interface SearchClient {
   search(req: SearchRequest, signal: AbortSignal): Promise<SearchResult>;
@@ -61,7 +94,10 @@ export function createSearchClient(opts: SearchClientOptions): SearchClient {
   const http: AxiosInstance = axios.create({
     baseURL: opts.apiUrl,
     timeout: opts.timeoutMs,
-    headers: { Authorization: `Bearer ${opts.bearerToken}`, Accept: "application/json" },
+    headers: {
+      Authorization: `Bearer ${opts.bearerToken}`,
+      Accept: "application/json",
+    },
     // Every status comes back as a response; the caller decides what it means.
     validateStatus: () => true,
     // Keep the body as text and parse it here, so a non-JSON body is visible as such.
@@ -87,16 +123,24 @@ export function createSearchClient(opts: SearchClientOptions): SearchClient {
       } catch (err) {
         if (signal.aborted || axios.isCancel(err)) throw new AbortError();
         // Only code and message: the error object itself holds the request headers.
-        const code = axios.isAxiosError(err) ? (err.code ?? "UNKNOWN") : "UNKNOWN";
+        const code = axios.isAxiosError(err)
+          ? (err.code ?? "UNKNOWN")
+          : "UNKNOWN";
         const message = err instanceof Error ? err.message : String(err);
         return { kind: "networkError", code, message: message.slice(0, 300) };
       }
-      return classify(res.status, headerGetter(res), typeof res.data === "string" ? res.data : "");
+      return classify(
+        res.status,
+        headerGetter(res),
+        typeof res.data === "string" ? res.data : "",
+      );
     },
   };
 }
 
-function headerGetter(res: AxiosResponse): (name: string) => string | undefined {
+function headerGetter(
+  res: AxiosResponse,
+): (name: string) => string | undefined {
   const headers = res.headers as Record<string, unknown>;
   return (name) => {
     const v = headers[name.toLowerCase()];
@@ -114,17 +158,30 @@ function parseJson(text: string): unknown {
 }
 
 /** Maps a status and body to a result. Pure; exported for tests. */
-export function classify(status: number, get: (name: string) => string | undefined, text: string): SearchResult {
+export function classify(
+  status: number,
+  get: (name: string) => string | undefined,
+  text: string,
+): SearchResult {
   const rate = parseRateLimitHeaders(get);
   const body = parseJson(text);
   if (status === 200) {
-    const why = body === undefined ? "body is not valid JSON" : whyUnusable(body);
-    if (why !== undefined) return { kind: "malformed", status, rate, reason: why };
+    const why =
+      body === undefined ? "body is not valid JSON" : whyUnusable(body);
+    if (why !== undefined)
+      return { kind: "malformed", status, rate, reason: why };
     return { kind: "ok", status, body: body as SearchResponse, rate };
   }
   if (status === 429) return { kind: "rateLimited", status, rate };
   const detail = errorDetail(body);
-  if (status === 401 || status === 403) return { kind: "authError", status, rate, detail };
+  if (status === 401 || status === 403)
+    return { kind: "authError", status, rate, detail };
   if (status >= 500) return { kind: "serverError", status, rate, detail };
-  return { kind: "clientError", status, rate, invalidParams: invalidParameters(body), detail };
+  return {
+    kind: "clientError",
+    status,
+    rate,
+    invalidParams: invalidParameters(body),
+    detail,
+  };
 }

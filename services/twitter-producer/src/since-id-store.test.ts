@@ -14,13 +14,24 @@ test("a missing file loads as missing; a saved id reloads in a new store (as aft
   try {
     const file = path.join(dir, "nested", "state.json");
     assert.deepEqual(await new SinceIdStore(file).load(), { kind: "missing" });
-    await new SinceIdStore(file, realFs, () => new Date("2024-01-01T00:00:00Z")).save("1790000000000000001");
-    assert.deepEqual(await new SinceIdStore(file).load(), { kind: "loaded", sinceId: "1790000000000000001" });
+    await new SinceIdStore(
+      file,
+      realFs,
+      () => new Date("2024-01-01T00:00:00Z"),
+    ).save("1790000000000000001");
+    assert.deepEqual(await new SinceIdStore(file).load(), {
+      kind: "loaded",
+      sinceId: "1790000000000000001",
+    });
     assert.deepEqual(JSON.parse(await readFile(file, "utf8")), {
       sinceId: "1790000000000000001",
       updatedAt: "2024-01-01T00:00:00.000Z",
     });
-    assert.deepEqual(await readdir(path.dirname(file)), ["state.json"], "no temporary file left behind");
+    assert.deepEqual(
+      await readdir(path.dirname(file)),
+      ["state.json"],
+      "no temporary file left behind",
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -86,15 +97,30 @@ test("a crash before the rename leaves the old state intact (and the torn tmp fi
     const crashing: StoreFs = {
       ...realFs,
       rename: async () => {
-        throw Object.assign(new Error("simulated crash before rename"), { code: "EIO" });
+        throw Object.assign(new Error("simulated crash before rename"), {
+          code: "EIO",
+        });
       },
     };
-    await assert.rejects(new SinceIdStore(file, crashing).save("200"), /simulated crash/);
-    assert.deepEqual(await new SinceIdStore(file).load(), { kind: "loaded", sinceId: "100" });
-    assert.deepEqual(await readdir(dir), ["state.json"], "the failed tmp file was removed");
+    await assert.rejects(
+      new SinceIdStore(file, crashing).save("200"),
+      /simulated crash/,
+    );
+    assert.deepEqual(await new SinceIdStore(file).load(), {
+      kind: "loaded",
+      sinceId: "100",
+    });
+    assert.deepEqual(
+      await readdir(dir),
+      ["state.json"],
+      "the failed tmp file was removed",
+    );
     // A torn tmp file from a real crash (process killed mid-write) does not matter either.
     await writeFile(`${file}.tmp-99999`, '{"sinceId":"3');
-    assert.deepEqual(await new SinceIdStore(file).load(), { kind: "loaded", sinceId: "100" });
+    assert.deepEqual(await new SinceIdStore(file).load(), {
+      kind: "loaded",
+      sinceId: "100",
+    });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -116,7 +142,11 @@ test("concurrent saves apply in call order; a failed save does not block later o
       },
     };
     const store = new SinceIdStore(file, flaky);
-    const results = await Promise.allSettled([store.save("1"), store.save("2"), store.save("3")]);
+    const results = await Promise.allSettled([
+      store.save("1"),
+      store.save("2"),
+      store.save("3"),
+    ]);
     assert.deepEqual(
       results.map((r) => r.status),
       ["rejected", "fulfilled", "fulfilled"],
@@ -132,7 +162,10 @@ test("unusable files load as invalid with a reason; non-ids are refused on save"
   try {
     const file = path.join(dir, "state.json");
     await writeFile(file, "not json");
-    assert.deepEqual(await new SinceIdStore(file).load(), { kind: "invalid", reason: "not valid JSON" });
+    assert.deepEqual(await new SinceIdStore(file).load(), {
+      kind: "invalid",
+      reason: "not valid JSON",
+    });
     await writeFile(file, '{"sinceId": 123}');
     assert.equal((await new SinceIdStore(file).load()).kind, "invalid");
     await assert.rejects(new SinceIdStore(file).save("12a"), /not a tweet id/);

@@ -11,7 +11,14 @@ import { isTweetId } from "./search-response.js";
 /** The file system calls the store makes; tests swap some out to inject failures. */
 export interface StoreFs {
   readFile(p: string): Promise<string>;
-  open(p: string, flags: string): Promise<{ writeFile(data: string): Promise<void>; sync(): Promise<void>; close(): Promise<void> }>;
+  open(
+    p: string,
+    flags: string,
+  ): Promise<{
+    writeFile(data: string): Promise<void>;
+    sync(): Promise<void>;
+    close(): Promise<void>;
+  }>;
   rename(from: string, to: string): Promise<void>;
   mkdir(p: string): Promise<void>;
   unlink(p: string): Promise<void>;
@@ -51,8 +58,12 @@ export class SinceIdStore {
     try {
       text = await this.fs.readFile(this.filePath);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === "ENOENT") return { kind: "missing" };
-      return { kind: "invalid", reason: `cannot read: ${(err as Error).message}` };
+      if ((err as NodeJS.ErrnoException).code === "ENOENT")
+        return { kind: "missing" };
+      return {
+        kind: "invalid",
+        reason: `cannot read: ${(err as Error).message}`,
+      };
     }
     let parsed: unknown;
     try {
@@ -61,13 +72,20 @@ export class SinceIdStore {
       return { kind: "invalid", reason: "not valid JSON" };
     }
     const id = (parsed as { sinceId?: unknown } | null)?.sinceId;
-    if (!isTweetId(id)) return { kind: "invalid", reason: "sinceId is missing or not a tweet id" };
+    if (!isTweetId(id))
+      return {
+        kind: "invalid",
+        reason: "sinceId is missing or not a tweet id",
+      };
     return { kind: "loaded", sinceId: id };
   }
 
   /** Saves `sinceId`; concurrent calls are applied in call order. */
   save(sinceId: string): Promise<void> {
-    if (!isTweetId(sinceId)) return Promise.reject(new Error(`not a tweet id: ${JSON.stringify(sinceId)}`));
+    if (!isTweetId(sinceId))
+      return Promise.reject(
+        new Error(`not a tweet id: ${JSON.stringify(sinceId)}`),
+      );
     const run = this.chain.then(() => this.write(sinceId));
     // Keep the chain alive after a failure; the caller still sees the rejection.
     this.chain = run.catch(() => undefined);

@@ -43,7 +43,14 @@ export class H5Appender {
     return fs.existsSync(this.filePath);
   }
 
-  async append(writes: readonly TableWrite[]): Promise<void> {
+  /**
+   * Appends the rows of every write in one copy+rename transaction.
+   * `inTransaction`, when given, runs on the open copy before the rows are
+   * appended (and only when there are rows): what it writes (e.g. a byte heap
+   * the rows point into) becomes visible atomically with the rows, and it may
+   * still fill in values of the rows' own column arrays.
+   */
+  async append(writes: readonly TableWrite[], inTransaction?: (file: H5File) => void): Promise<void> {
     const pending = writes.filter((w) => rowCount(w.data) > 0);
     if (pending.length === 0) return;
     const h5 = await loadH5();
@@ -52,6 +59,7 @@ export class H5Appender {
     let file: H5File | undefined;
     try {
       file = new h5.File(this.tmpPath, existed ? "a" : "w");
+      inTransaction?.(file);
       for (const w of pending) appendRows(file, w.spec, w.data);
       file.close();
       file = undefined;

@@ -1,0 +1,33 @@
+#!/usr/bin/env node
+// `npm start`: the live pipeline on this machine over ZeroMQ (no broker, no Docker):
+// Binance's public market streams always; the Twitter half only when
+// TWITTER_BEARER_TOKEN is set. Service variables (see README) pass through.
+import path from "node:path";
+import { ROOT, Stack } from "./lib/stack.mjs";
+import { printSummary, summarise } from "./lib/summary.mjs";
+
+const env = process.env;
+const binanceFile = path.resolve(ROOT, env.BINANCE_H5_PATH ?? "data/binance.h5");
+const twitterFile = path.resolve(ROOT, env.TWITTER_H5_PATH ?? "data/twitter.h5");
+const twitterOn = Boolean(env.TWITTER_BEARER_TOKEN);
+const base = { TRANSPORT: "zmq", HEALTH_PORT: "0" };
+
+const stack = new Stack({ logLevel: env.LOG_LEVEL ?? "info" });
+if (!twitterOn) {
+  console.error("start: the Twitter half is off: TWITTER_BEARER_TOKEN is not set (export it to enable the Twitter producer and processor)");
+}
+try {
+  await stack.start("binance-processor", { ...base, ZMQ_CONNECT: env.BINANCE_ZMQ_CONNECT ?? "tcp://127.0.0.1:5555", BINANCE_H5_PATH: binanceFile });
+  if (twitterOn) await stack.start("twitter-processor", { ...base, ZMQ_CONNECT: env.TWITTER_ZMQ_CONNECT ?? "tcp://127.0.0.1:5556", TWITTER_H5_PATH: twitterFile });
+  await stack.start("binance-producer", { ...base, ZMQ_BIND: env.BINANCE_ZMQ_BIND ?? "tcp://127.0.0.1:5555" });
+  if (twitterOn) await stack.start("twitter-producer", { ...base, ZMQ_BIND: env.TWITTER_ZMQ_BIND ?? "tcp://127.0.0.1:5556" });
+} catch (err) {
+  console.error(`start: ${err.message}`);
+  await stack.stopAll();
+  process.exit(1);
+}
+const why = await stack.waitForStop(Number(env.RUN_SECONDS ?? 0));
+console.error(`start: stopping (${why})`);
+const codes = await stack.stopAll();
+for (const f of [binanceFile, ...(twitterOn ? [twitterFile] : [])]) printSummary(await summarise(f), console.error);
+process.exit(Object.values(codes).some((c) => c !== 0) ? 1 : 0);

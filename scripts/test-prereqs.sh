@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what the tests need beyond npm packages: Debian's Python readers (the
+# independent checks read HDF5 with h5py and pickles with Python's own pickle),
+# h5dump, and Java 17 + Maven for the local Kafka broker. Idempotent; quiet when
+# everything is already there. Needs root (or sudo) only when something is missing.
+set -euo pipefail
+
+need=()
+/usr/bin/python3 -c "import h5py" 2>/dev/null || need+=(python3-h5py)
+/usr/bin/python3 -c "import zmq" 2>/dev/null || need+=(python3-zmq)
+/usr/bin/python3 -c "import pandas" 2>/dev/null || need+=(python3-pandas)
+/usr/bin/python3 -c "import tables" 2>/dev/null || need+=(python3-tables)
+command -v h5dump >/dev/null 2>&1 || need+=(hdf5-tools)
+command -v java >/dev/null 2>&1 || need+=(openjdk-17-jre-headless)
+command -v mvn >/dev/null 2>&1 || need+=(maven)
+
+if [ ${#need[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "test-prereqs: installing ${need[*]}" >&2
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null 2>&1 || { echo "test-prereqs: need root to apt-get install ${need[*]}" >&2; exit 1; }
+  SUDO=sudo
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

@@ -1,0 +1,17 @@
+import { int, num, str } from "@cryptostream/common";
+
+/** Environment read by the twitter-processor (transport variables are read by the transport). */
+export const processorEnv = {
+  TWITTER_H5_PATH: str("data/twitter.h5"),
+  WINDOW_SECONDS: num(60, 0.001, 86_400),
+  ALLOWED_LATENESS_SECONDS: num(5, 0, 86_400),
+  /**
+   * How many of the most recent stored tweet ids are remembered for dedupe
+   * (read back from the file at start). Duplicates come from the producer
+   * re-fetching recent pages (since_id only moves forward), so they are
+   * always recent: a bounded set catches them. See dedupe/recent-ids.ts.
+   */
+  TWITTER_DEDUPE_IDS: int(500_000, 1, 50_000_000),
+  /** Tweets dated further than this ahead of the wall clock are rejected (they would close every window). */
+  MAX_FUTURE_SKEW_SECONDS: num(3_600, 0),
+};
