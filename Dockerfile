@@ -23,8 +23,11 @@ COPY services/twitter-processor/package.json services/twitter-processor/
 # --ignore-scripts: no dependency needs an install script (zeromq ships its prebuilt
 # binaries), and npm 11 would not run unapproved ones anyway; same result on any npm.
 RUN npm ci --ignore-scripts --no-audit --no-fund
-COPY services ./services
 ARG SERVICE
+# Only common and SERVICE's own sources: a change elsewhere does not rebuild this image.
+# (Every service's tsconfig references ../common only.)
+COPY services/common ./services/common
+COPY services/${SERVICE} ./services/${SERVICE}
 RUN test -n "${SERVICE}" && test -f "services/${SERVICE}/tsconfig.json" \
  && npx tsc -b "services/${SERVICE}" \
  && find services -path '*/dist/*' \( -name '*.test.*' -o -name '*.tsbuildinfo' \) -delete

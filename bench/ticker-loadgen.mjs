@@ -36,11 +36,18 @@ function message(i) {
   );
 }
 
-const sock = new zmq.Push({ sendHighWaterMark: 100_000, linger: 30_000 });
+// Sent the way the binance-producer sends under load: batches as multipart
+// messages of up to 64 frames, one event per frame (see ZmqPushProducer).
+const FRAMES = 64;
+const sock = new zmq.Push({ sendHighWaterMark: 2_000, linger: 30_000 });
 await sock.bind(endpoint);
 process.send?.({ ready: true });
 const t0 = performance.now();
-for (let i = 0; i < total; i++) await sock.send(message(i));
+for (let i = 0; i < total; i += FRAMES) {
+  const frames = [];
+  for (let j = i; j < Math.min(total, i + FRAMES); j++) frames.push(message(j));
+  await sock.send(frames);
+}
 const seconds = (performance.now() - t0) / 1000;
 process.send?.({ sent: total, seconds });
 sock.close();

@@ -2,7 +2,7 @@
 # Builds the local stand-ins for the public images the compose files name, because no
 # image registry can be reached here:
 #   cryptostream/standin-node:20      for node:20-bookworm-slim (NODE_IMAGE)
-#   cryptostream/standin-kafka:3.9.1  for apache/kafka:3.9.1   (KAFKA_IMAGE)
+#   cryptostream/standin-kafka:3.9.2  for apache/kafka:3.9.2   (KAFKA_IMAGE)
 # Both start from a Debian bookworm rootfs made with debootstrap (minbase) on this machine;
 # the node image gets the machine's own node + npm, the Kafka image gets
 # openjdk-17-jre-headless (installed by debootstrap itself) and Kafka's jars from Maven.
@@ -17,7 +17,8 @@ ROOT="$(cd "$HERE/.." && pwd)"
 CACHE="$ROOT/.cache/docker"
 SUITE=bookworm
 MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
-KAFKA_VERSION=3.9.1
+# Same pin as scripts/kafka (kafkajs 2.2.4 needs the protocol versions Kafka 4 dropped).
+KAFKA_VERSION="${STANDIN_KAFKA_VERSION:-3.9.2}"
 NODE_TAG=cryptostream/standin-node:20
 KAFKA_TAG=cryptostream/standin-kafka:$KAFKA_VERSION
 LABEL=cryptostream.standin.inputs
@@ -109,7 +110,7 @@ build_node() {
 kafka_libs() {
   # Prefer the jars scripts/kafka/ caches for the native test broker, when complete.
   local shared="$ROOT/.cache/kafka/$KAFKA_VERSION/libs"
-  if ls "$shared"/kafka_2.13-"$KAFKA_VERSION".jar "$shared"/slf4j-reload4j-*.jar >/dev/null 2>&1; then
+  if [ -e "$shared/.complete" ] && ls "$shared"/kafka_2.13-"$KAFKA_VERSION".jar "$shared"/slf4j-reload4j-*.jar >/dev/null 2>&1; then
     printf '%s' "$shared"
     return
   fi

@@ -6,6 +6,7 @@
 set -euo pipefail
 
 need=()
+[ -x /usr/bin/python3 ] || need+=(python3)
 /usr/bin/python3 -c "import h5py" 2>/dev/null || need+=(python3-h5py)
 /usr/bin/python3 -c "import zmq" 2>/dev/null || need+=(python3-zmq)
 /usr/bin/python3 -c "import pandas" 2>/dev/null || need+=(python3-pandas)

@@ -27,6 +27,10 @@ function walk(dir, out) {
 const files = [];
 for (const svc of fs.readdirSync(path.join(root, "services"))) walk(path.join(root, "services", svc, "dist"), files);
 walk(path.join(root, "dist", "test"), files);
+// Plain-JS specs of the project's scripts (the Kafka broker manager).
+for (const f of fs.readdirSync(path.join(root, "scripts", "kafka"))) {
+  if (f.endsWith(".test.mjs")) files.push(path.join(root, "scripts", "kafka", f));
+}
 const isIntegration = (f) => f.endsWith(".integration.test.js") || f.includes(`${path.sep}dist${path.sep}test${path.sep}`);
 let selected = files.filter((f) => (unitOnly ? !isIntegration(f) : true));
 if (filter) selected = selected.filter((f) => f.includes(filter));

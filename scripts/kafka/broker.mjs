@@ -52,6 +52,13 @@ async function main() {
 
   switch (cmd) {
     case "start": {
+      const running = readState(dataDir);
+      if (running && isBrokerProcess(running.pid)) {
+        // Idempotent: a second start reports the broker that is already up.
+        progress(`already running (pid ${running.pid}, dir ${running.dir})`);
+        process.stdout.write(`KAFKA_BROKERS=127.0.0.1:${running.port}\n`);
+        return 0;
+      }
       const broker = await startBroker({
         dataDir,
         version: values.version ?? KAFKA_VERSION,
@@ -111,7 +118,7 @@ main().then(
   (code) => process.exit(code),
   (err) => {
     // Missing tools: exactly one line saying what and how to install it.
-    process.stderr.write(err instanceof MissingToolError ? `${err.message}\n` : `[kafka] ${err.stack ?? err}\n`);
+    process.stderr.write(err instanceof MissingToolError ? `${err.message}\n` : `[kafka] ${err.message ?? err}\n`);
     process.exit(1);
   },
 );

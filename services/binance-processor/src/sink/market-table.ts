@@ -27,7 +27,7 @@ export function marketTableSpec(spec: StreamSpec, symbol: string, windowSeconds:
   return {
     path: `/${spec.stream}/${symbol}`,
     columns: marketColumns(spec),
-    chunkRows: 1024,
+    chunkRows: 64,
     gzip: 4,
     attrs: {
       schema_version: MARKET_SCHEMA_VERSION,

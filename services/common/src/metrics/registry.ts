@@ -76,13 +76,32 @@ export class Registry {
     this.metrics.set(name, m);
     return m;
   }
+  private readonly collectors: Array<() => void> = [];
+
+  /** Runs before each render (process gauges are read at scrape time). */
+  onCollect(fn: () => void): void {
+    this.collectors.push(fn);
+  }
+
   render(): string {
+    for (const fn of this.collectors) fn();
     return [...this.metrics.values()].map((m) => m.render()).join("\n") + "\n";
   }
 }
 
 /** The metrics every service exposes, created in one registry. */
 export function standardMetrics(registry: Registry) {
+  const rss = registry.gauge("process_resident_memory_bytes", "Resident memory size in bytes.");
+  const heap = registry.gauge("nodejs_heap_used_bytes", "V8 heap in use, in bytes.");
+  const heapTotal = registry.gauge("nodejs_heap_total_bytes", "V8 heap reserved, in bytes.");
+  const external = registry.gauge("nodejs_external_memory_bytes", "Memory of buffers outside the V8 heap, in bytes.");
+  registry.onCollect(() => {
+    const m = process.memoryUsage();
+    rss.set(m.rss);
+    heap.set(m.heapUsed);
+    external.set(m.external);
+    heapTotal.set(m.heapTotal);
+  });
   return {
     messagesIn: registry.counter("pipeline_messages_in_total", "Messages received (from upstream or the transport)."),
     messagesOut: registry.counter("pipeline_messages_out_total", "Messages published or rows written."),

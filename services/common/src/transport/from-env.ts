@@ -47,13 +47,14 @@ function topicVar(stream: string): string {
 function zmqOptions(env: NodeJS.ProcessEnv) {
   const o = readEnv(
     {
+      ZMQ_MAX_FRAMES: int(defaultZmqOptions.maxFrames, 1, 10_000),
       ZMQ_SNDHWM: int(defaultZmqOptions.sendHighWaterMark, 1),
       ZMQ_RCVHWM: int(defaultZmqOptions.receiveHighWaterMark, 1),
       ZMQ_LINGER_MS: int(defaultZmqOptions.lingerMs, 0),
     },
     env,
   );
-  return { sendHighWaterMark: o.ZMQ_SNDHWM, receiveHighWaterMark: o.ZMQ_RCVHWM, lingerMs: o.ZMQ_LINGER_MS };
+  return { maxFrames: o.ZMQ_MAX_FRAMES, sendHighWaterMark: o.ZMQ_SNDHWM, receiveHighWaterMark: o.ZMQ_RCVHWM, lingerMs: o.ZMQ_LINGER_MS };
 }
 
 function readChoice(c: TransportChoice) {

@@ -43,11 +43,7 @@ export const DEFAULT_DECODE_LIMITS: Readonly<Limits> = Object.freeze({
 
 export function decodePickle(bytes: Uint8Array, opts: DecodeOptions = {}): PickleValue {
   if (!(bytes instanceof Uint8Array)) throw new CodecError("pickle", "input is not a byte array");
-  const limits: Limits = {
-    ...DEFAULT_DECODE_LIMITS,
-    maxLength: opts.maxLength ?? opts.maxBytes ?? DEFAULT_DECODE_LIMITS.maxLength,
-    ...withoutUndefined(opts),
-  };
+  const limits = resolveLimits(opts);
   if (bytes.length > limits.maxBytes) {
     throw new CodecError("pickle", `input of ${bytes.length} bytes exceeds the ${limits.maxBytes}-byte limit`);
   }
@@ -65,10 +61,21 @@ export function decodePickle(bytes: Uint8Array, opts: DecodeOptions = {}): Pickl
   }
 }
 
-function withoutUndefined(opts: DecodeOptions): DecodeOptions {
-  const out: DecodeOptions = {};
-  for (const [k, v] of Object.entries(opts)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
-  return out;
+function resolveLimits(opts: DecodeOptions): Limits {
+  const limits: Limits = {
+    maxBytes: opts.maxBytes ?? DEFAULT_DECODE_LIMITS.maxBytes,
+    maxLength: opts.maxLength ?? opts.maxBytes ?? DEFAULT_DECODE_LIMITS.maxLength,
+    maxIntBytes: opts.maxIntBytes ?? DEFAULT_DECODE_LIMITS.maxIntBytes,
+    maxItems: opts.maxItems ?? DEFAULT_DECODE_LIMITS.maxItems,
+    maxDepth: opts.maxDepth ?? DEFAULT_DECODE_LIMITS.maxDepth,
+  };
+  // A NaN or negative limit would make every comparison pass: refuse it outright.
+  for (const [name, value] of Object.entries(limits)) {
+    if (!(Number.isInteger(value) && value >= 0)) {
+      throw new CodecError("pickle", `option ${name} must be a non-negative integer, got ${String(value)}`);
+    }
+  }
+  return limits;
 }
 
 const REFUSED_CALLS = new Set<number>([
@@ -89,17 +96,18 @@ const REFUSED_CALLS = new Set<number>([
 
 const INTEGER_TEXT = /^[+-]?\d+$/;
 const FLOAT_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-const SPECIAL_FLOATS: Record<string, number> = {
-  inf: Infinity,
-  "+inf": Infinity,
-  "-inf": -Infinity,
-  infinity: Infinity,
-  "+infinity": Infinity,
-  "-infinity": -Infinity,
-  nan: NaN,
-  "+nan": NaN,
-  "-nan": NaN,
-};
+// A Map, not an object literal: text such as "constructor" must not find Object.prototype members.
+const SPECIAL_FLOATS = new Map<string, number>([
+  ["inf", Infinity],
+  ["+inf", Infinity],
+  ["-inf", -Infinity],
+  ["infinity", Infinity],
+  ["+infinity", Infinity],
+  ["-infinity", -Infinity],
+  ["nan", NaN],
+  ["+nan", NaN],
+  ["-nan", NaN],
+]);
 
 class Unpickler {
   private pos = 0;
@@ -123,23 +131,21 @@ class Unpickler {
   run(): PickleValue {
     const buf = this.buf;
     for (;;) {
-      if (this.pos >= buf.length) {
-        this.opStart = this.pos;
-        throw this.fail("input ended before STOP");
-      }
+      if (this.pos >= buf.length)
+        throw new CodecError("pickle", `input ended at byte ${this.pos} without a STOP opcode`);
       this.opStart = this.pos;
       const op = buf[this.pos++]!;
       this.op = op;
       switch (op) {
         case Op.PROTO: {
           const version = this.u8();
-          if (version > HIGHEST_PROTOCOL) throw this.fail(`unsupported protocol ${version}`);
+          if (version > HIGHEST_PROTOCOL) throw this.fail(`asks for unsupported protocol ${version}`);
           break;
         }
         case Op.FRAME: {
           // Frames only group opcodes for buffered reading; we have the whole input already.
           const size = this.u64();
-          if (size > buf.length - this.pos) throw this.fail(`frame of ${size} bytes runs past the end of input`);
+          if (size > buf.length - this.pos) throw this.fail(`declares a frame of ${size} bytes, past the end of input`);
           break;
         }
         case Op.STOP:
@@ -173,7 +179,7 @@ class Unpickler {
           break;
         case Op.LONG4: {
           const n = this.i32();
-          if (n < 0) throw this.fail("negative byte count");
+          if (n < 0) throw this.fail("declares a negative byte count");
           this.push(this.long(n));
           break;
         }
@@ -213,7 +219,7 @@ class Unpickler {
           break;
         case Op.BINSTRING: {
           const n = this.i32();
-          if (n < 0) throw this.fail("negative byte count");
+          if (n < 0) throw this.fail("declares a negative byte count");
           this.push(this.ascii(n));
           break;
         }
@@ -289,13 +295,13 @@ class Unpickler {
         }
 
         case Op.MARK:
-          if (this.marks.length >= this.limits.maxItems) throw this.fail("too many open MARKs");
+          if (this.marks.length >= this.limits.maxItems) throw this.fail("opens too many MARKs");
           this.marks.push(this.stack.length);
           break;
         case Op.POP:
           if (this.stack.length > this.fence()) this.stack.pop();
           else if (this.marks.length > 0) this.marks.pop();
-          else throw this.fail("stack underflow");
+          else throw this.fail("finds too few values on the stack (stack underflow)");
           break;
         case Op.POP_MARK:
           this.popMark();
@@ -335,7 +341,7 @@ class Unpickler {
           throw this.fail("is not supported: sets have no place in the value model");
         case Op.STRING:
         case Op.UNICODE:
-          throw this.fail("is not supported: protocol 0 quoted strings; use protocol 2 or newer");
+          throw this.fail("is not supported: protocol 0 text strings; use protocol 2 or newer");
 
         default:
           if (REFUSED_CALLS.has(op)) {
@@ -347,15 +353,15 @@ class Unpickler {
   }
 
   private fail(message: string): CodecError {
-    const at = this.pos > this.buf.length ? this.buf.length : this.opStart;
-    return new CodecError("pickle", `at byte ${at}, opcode ${describeOpcode(this.op)} ${message}`);
+    return new CodecError("pickle", `at byte ${this.opStart}, opcode ${describeOpcode(this.op)} ${message}`);
   }
 
   private stop(): PickleValue {
-    if (this.marks.length > 0) throw this.fail("with a MARK still open");
-    if (this.stack.length !== 1) throw this.fail(`with ${this.stack.length} values on the stack instead of 1`);
+    if (this.marks.length > 0) throw this.fail("is reached with a MARK still open");
+    if (this.stack.length !== 1)
+      throw this.fail(`is reached with ${this.stack.length} values on the stack instead of 1`);
     if (this.pos !== this.buf.length) {
-      throw this.fail(`followed by ${this.buf.length - this.pos} bytes of trailing data`);
+      throw this.fail(`is followed by ${this.buf.length - this.pos} bytes of trailing data`);
     }
     return this.stack[0]!;
   }
@@ -436,7 +442,8 @@ class Unpickler {
 
   /** Little-endian two's complement, as LONG1/LONG4 carry it. */
   private long(n: number): number | bigint {
-    if (n > this.limits.maxIntBytes) throw this.fail(`declares a ${n}-byte int, over the ${this.limits.maxIntBytes}-byte limit`);
+    if (n > this.limits.maxIntBytes)
+      throw this.fail(`declares a ${n}-byte int, over the ${this.limits.maxIntBytes}-byte limit`);
     const start = this.payload(n);
     if (n === 0) return 0;
     const buf = this.buf;
@@ -459,7 +466,7 @@ class Unpickler {
   }
 
   private floatText(text: string): number {
-    const special = SPECIAL_FLOATS[text.toLowerCase()];
+    const special = SPECIAL_FLOATS.get(text.toLowerCase());
     if (special !== undefined) return special;
     if (!FLOAT_TEXT.test(text)) throw this.fail(`holds ${JSON.stringify(text.slice(0, 40))}, not a float`);
     return Number(text);
@@ -487,17 +494,17 @@ class Unpickler {
   }
 
   private pop(): PickleValue {
-    if (this.stack.length <= this.fence()) throw this.fail("stack underflow");
+    if (this.stack.length <= this.fence()) throw this.fail("finds too few values on the stack (stack underflow)");
     return this.stack.pop()!;
   }
 
   private top(): PickleValue {
-    if (this.stack.length <= this.fence()) throw this.fail("stack underflow");
+    if (this.stack.length <= this.fence()) throw this.fail("finds too few values on the stack (stack underflow)");
     return this.stack[this.stack.length - 1]!;
   }
 
   private popN(n: number): PickleValue[] {
-    if (this.stack.length - n < this.fence()) throw this.fail("stack underflow");
+    if (this.stack.length - n < this.fence()) throw this.fail("finds too few values on the stack (stack underflow)");
     return this.stack.splice(this.stack.length - n, n);
   }
 
@@ -533,7 +540,8 @@ class Unpickler {
 
   private list(): PickleValue[] {
     const target = this.top();
-    if (!Array.isArray(target) || this.tuples.has(target)) throw this.fail(`needs a list below, found ${kind(target, this.tuples)}`);
+    if (!Array.isArray(target) || this.tuples.has(target))
+      throw this.fail(`needs a list below, found ${kind(target, this.tuples)}`);
     return target;
   }
 
@@ -548,10 +556,16 @@ class Unpickler {
     this.count(items.length / 2);
     for (let i = 0; i < items.length; i += 2) {
       const key = items[i]!;
-      if (typeof key !== "string") throw this.fail(`has a ${kind(key, this.tuples)} dict key; only str keys are supported`);
+      if (typeof key !== "string")
+        throw this.fail(`has a dict key of type ${kind(key, this.tuples)}; only str keys are supported`);
       if (key === "__proto__") {
         // Plain assignment would replace the object's prototype instead of adding a key.
-        Object.defineProperty(dict, key, { value: items[i + 1]!, enumerable: true, writable: true, configurable: true });
+        Object.defineProperty(dict, key, {
+          value: items[i + 1]!,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       } else {
         dict[key] = items[i + 1]!;
       }

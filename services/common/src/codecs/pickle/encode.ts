@@ -52,7 +52,7 @@ export function encodePickle(value: unknown, opts: EncodeOptions = {}): Buffer {
       const where = "$" + err.path.reverse().join("");
       throw new CodecError("pickle", `cannot encode value at ${where}: ${err.reason}`);
     }
-    throw new CodecError("pickle", `cannot encode value: ${(err as Error).message}`);
+    throw new CodecError("pickle", `cannot encode value: ${err instanceof Error ? err.message : String(err)}`);
   }
   encoder.out.byte(Op.STOP);
   return encoder.out.toBuffer();
@@ -182,7 +182,9 @@ class Encoder {
     const hex = magnitude === 0n ? "" : magnitude.toString(16);
     const bits = hex.length === 0 ? 0 : (hex.length - 1) * 4 + Math.floor(Math.log2(parseInt(hex[0]!, 16))) + 1;
     const nbytes = Math.floor(bits / 8) + 1; // +1 bit of sign always fits
-    const unsigned = BigInt.asUintN(nbytes * 8, v).toString(16).padStart(nbytes * 2, "0");
+    const unsigned = BigInt.asUintN(nbytes * 8, v)
+      .toString(16)
+      .padStart(nbytes * 2, "0");
     const out = this.out;
     if (nbytes < 256) out.byte2(Op.LONG1, nbytes);
     else out.i32le(Op.LONG4, nbytes);

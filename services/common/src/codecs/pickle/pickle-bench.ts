@@ -1,14 +1,20 @@
 /**
  * Micro-benchmark: encode + decode of a realistic Twitter recent-search response (100 tweets).
- * Run: node services/common/dist/codecs/pickle/pickle-bench.js [seconds]
- * Prints one JSON line. Rates are per second of this process's CPU time (process.cpuUsage),
- * not wall time, so other load on a shared machine skews them less; best and median of
- * 200 ms rounds are reported.
+ *   node services/common/dist/codecs/pickle/pickle-bench.js [seconds-per-measure]
+ * prints one JSON line; scripts can also import benchPickleCodec(). Rates are per second of
+ * this process's CPU time (process.cpuUsage), not wall time, so other load on a shared machine
+ * skews them less; the best and the median of 200 ms rounds are reported.
  */
+import { pathToFileURL } from "node:url";
 import { decodePickle, encodePickle } from "./index.js";
-import { twitterRecentSearchResponse } from "./test-support.js";
+import { twitterRecentSearchResponse } from "./pickle-fixtures.js";
 
-function rounds(seconds: number, work: () => void): { best: number; median: number } {
+interface Rate {
+  best: number;
+  median: number;
+}
+
+function measure(seconds: number, work: () => void): Rate {
   const rates: number[] = [];
   const until = performance.now() + seconds * 1000;
   while (performance.now() < until) {
@@ -26,20 +32,21 @@ function rounds(seconds: number, work: () => void): { best: number; median: numb
   return { best: Math.round(rates[rates.length - 1]!), median: Math.round(rates[Math.floor(rates.length / 2)]!) };
 }
 
-const seconds = Number(process.argv[2] ?? 3);
-const response = twitterRecentSearchResponse(100);
-const pickled = encodePickle(response);
-const json = Buffer.from(JSON.stringify(response, (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v)));
+export function benchPickleCodec(seconds = 3) {
+  const response = twitterRecentSearchResponse(100);
+  const pickled = encodePickle(response);
+  for (let i = 0; i < 200; i++) decodePickle(encodePickle(response)); // let the JIT settle
+  return {
+    name: "pickle codec: Twitter recent-search response, 100 tweets",
+    pickleBytes: pickled.length,
+    jsonBytes: Buffer.byteLength(JSON.stringify(response)),
+    encodePerSec: measure(seconds, () => encodePickle(response)),
+    decodePerSec: measure(seconds, () => decodePickle(pickled)),
+    encodeDecodePerSec: measure(seconds, () => decodePickle(encodePickle(response))),
+    jsonStringifyParsePerSec: measure(seconds, () => JSON.parse(JSON.stringify(response)) as unknown),
+  };
+}
 
-for (let i = 0; i < 200; i++) decodePickle(encodePickle(response)); // warm up the JIT
-
-const result = {
-  payload: "twitter recent search, 100 tweets",
-  pickleBytes: pickled.length,
-  jsonBytes: json.length,
-  encodePerSec: rounds(seconds, () => encodePickle(response)),
-  decodePerSec: rounds(seconds, () => decodePickle(pickled)),
-  encodeDecodePerSec: rounds(seconds, () => decodePickle(encodePickle(response))),
-  jsonEncodeDecodePerSec: rounds(seconds, () => JSON.parse(JSON.stringify(response)) as unknown),
-};
-process.stdout.write(JSON.stringify(result) + "\n");
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.stdout.write(JSON.stringify(benchPickleCodec(Number(process.argv[2] ?? 3))) + "\n");
+}

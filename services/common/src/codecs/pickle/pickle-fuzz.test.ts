@@ -10,7 +10,7 @@ import { CodecError } from "../codec.js";
 import { decodePickle, encodePickle, type PickleValue } from "./index.js";
 import { Op } from "./opcodes.js";
 import { FROM_PYTHON } from "./python-vectors.js";
-import { prng, tag, twitterRecentSearchResponse } from "./test-support.js";
+import { prng, tag, twitterRecentSearchResponse } from "./pickle-fixtures.js";
 
 const seed = Number(process.env.PICKLE_FUZZ_SEED ?? Date.now() % 1_000_000);
 const iterations = Number(process.env.PICKLE_FUZZ_ITERATIONS ?? 50_000);
@@ -18,7 +18,10 @@ const iterations = Number(process.env.PICKLE_FUZZ_ITERATIONS ?? 50_000);
 const seeds: Buffer[] = [
   ...Object.values(FROM_PYTHON).map((h) => Buffer.from(h, "hex")),
   encodePickle(twitterRecentSearchResponse(3)),
-  encodePickle({ s: ["é😀", "a\ud800", "x".repeat(300)], n: [0, -1, 70000, 2 ** 40, 2n ** 100n, -(2n ** 70n), 0.5, NaN] }),
+  encodePickle({
+    s: ["é😀", "a\ud800", "x".repeat(300)],
+    n: [0, -1, 70000, 2 ** 40, 2n ** 100n, -(2n ** 70n), 0.5, NaN],
+  }),
   encodePickle([[[[{ deep: [1, [2, [3]]] }]]]]),
   encodePickle({ b: Buffer.alloc(300, 7), e: [], d: {} }, { protocol: 5 }),
 ];
@@ -43,7 +46,13 @@ function mutate(input: Buffer, rand: () => number): Buffer {
         b = Buffer.concat([b.subarray(0, at), b.subarray(at + 1 + int(8))]);
         break;
       case 3:
-        b = Buffer.concat([b.subarray(0, at), Buffer.from(Array.from({ length: 1 + int(8) }, () => (rand() < 0.5 ? OPCODES[int(OPCODES.length)]! : int(256)))), b.subarray(at)]);
+        b = Buffer.concat([
+          b.subarray(0, at),
+          Buffer.from(
+            Array.from({ length: 1 + int(8) }, () => (rand() < 0.5 ? OPCODES[int(OPCODES.length)]! : int(256))),
+          ),
+          b.subarray(at),
+        ]);
         break;
       case 4:
         b = b.subarray(0, at);

@@ -1,7 +1,7 @@
 /**
  * Round trips through the reference implementation: Debian's /usr/bin/python3 and its pickle.
  * JS -> Python: our bytes go to pickle.loads. Python -> JS: pickle.dumps with protocols 2-5
- * comes back to decodePickle. Both sides compare the tagged form from test-support.ts.
+ * comes back to decodePickle. Both sides compare the tagged form from pickle-fixtures.ts.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -9,7 +9,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { CodecError } from "../codec.js";
 import { decodePickle, encodePickle, type PickleValue } from "./index.js";
-import { containsBytes, roundTripCorpus, tag, type Tagged } from "./test-support.js";
+import { containsBytes, roundTripCorpus, tag, type Tagged } from "./pickle-fixtures.js";
 
 const PYTHON = "/usr/bin/python3";
 
@@ -77,7 +77,9 @@ sys.stdout.write(json.dumps(out))
 
 function runPython<T>(request: unknown): T {
   if (!existsSync(PYTHON)) {
-    assert.fail(`${PYTHON} is missing: the pickle round-trip test needs Debian's python3 package (apt-get install python3)`);
+    assert.fail(
+      `${PYTHON} is missing: the pickle round-trip test needs Debian's python3 package (apt-get install python3)`,
+    );
   }
   const result = spawnSync(PYTHON, ["-c", PYTHON_SIDE], {
     input: JSON.stringify(request),
@@ -93,12 +95,18 @@ const corpus = roundTripCorpus();
 
 test("Python's pickle.loads reads our protocol 4 and 5 output as the same values", () => {
   const pickles = corpus.flatMap(({ value }) => [encodePickle(value), encodePickle(value, { protocol: 5 })]);
-  const answers = runPython<({ ok: Tagged } | { error: string })[]>({ mode: "load", pickles: pickles.map((p) => p.toString("hex")) });
+  const answers = runPython<({ ok: Tagged } | { error: string })[]>({
+    mode: "load",
+    pickles: pickles.map((p) => p.toString("hex")),
+  });
   assert.equal(answers.length, pickles.length);
   corpus.forEach(({ name, value }, i) => {
     for (const [j, protocol] of [4, 5].entries()) {
       const answer = answers[i * 2 + j]!;
-      assert.ok("ok" in answer, `${name} (protocol ${protocol}): Python raised ${"error" in answer ? answer.error : "?"}`);
+      assert.ok(
+        "ok" in answer,
+        `${name} (protocol ${protocol}): Python raised ${"error" in answer ? answer.error : "?"}`,
+      );
       assert.deepEqual(answer.ok, tag(value), `${name} (protocol ${protocol}) differs after pickle.loads`);
     }
   });
@@ -115,14 +123,22 @@ test("our bytes equal CPython's protocol 4 output once its optional memo and FRA
 
 test("we decode what Python's pickle.dumps writes with protocols 2, 3, 4 and 5", () => {
   const protocols = [2, 3, 4, 5];
-  const dumps = runPython<Record<string, string>[]>({ mode: "dump", protocols, values: corpus.map(({ value }) => tag(value)) });
+  const dumps = runPython<Record<string, string>[]>({
+    mode: "dump",
+    protocols,
+    values: corpus.map(({ value }) => tag(value)),
+  });
   let decoded = 0;
   corpus.forEach(({ name, value }, i) => {
     for (const protocol of protocols) {
       const bytes = Buffer.from(dumps[i]![String(protocol)]!, "hex");
       if (protocol === 2 && containsBytes(value)) {
         // Protocol 2 has no bytes opcode: Python pickles bytes as a call to _codecs.encode.
-        assert.throws(() => decodePickle(bytes), (err: unknown) => err instanceof CodecError && /GLOBAL/.test(err.message), name);
+        assert.throws(
+          () => decodePickle(bytes),
+          (err: unknown) => err instanceof CodecError && /GLOBAL/.test(err.message),
+          name,
+        );
         continue;
       }
       assert.deepEqual(tag(decodePickle(bytes)), tag(value), `${name} (protocol ${protocol})`);
@@ -162,7 +178,11 @@ test("Python-only shapes decode as documented, unsafe or unrepresentable ones ar
       const bytes = Buffer.from(dumps[i]![String(protocol)]!, "hex");
       const label = `${expr} (protocol ${protocol})`;
       if (expect instanceof RegExp) {
-        assert.throws(() => decodePickle(bytes), (err: unknown) => err instanceof CodecError && expect.test(err.message), label);
+        assert.throws(
+          () => decodePickle(bytes),
+          (err: unknown) => err instanceof CodecError && expect.test(err.message),
+          label,
+        );
       } else {
         assert.deepEqual(tag(decodePickle(bytes)), tag(expect), label);
       }

@@ -23,42 +23,47 @@ function assertRefused(bytes: Uint8Array, message: RegExp, opts?: DecodeOptions)
 }
 
 const MALFORMED: [string, string, RegExp][] = [
-  ["empty input", "", /input ended before STOP/],
-  ["only a PROTO", "8004", /input ended before STOP/],
+  ["empty input", "", /input ended at byte 0 without a STOP opcode/],
+  ["only a PROTO", "8004", /input ended at byte 2 without a STOP opcode/],
   ["truncated PROTO", "80", /PROTO .* truncated/],
   ["truncated string", "8004 8c05 616263", /SHORT_BINUNICODE .* truncated: needs 5 bytes, 3 left/],
   ["truncated BINFLOAT", "8004 47 3ff0", /BINFLOAT .* truncated/],
   ["text INT without newline", "8002 49 3132", /INT .* no newline/],
   ["unknown opcode", "8004 ff 2e", /at byte 2, opcode 0xff is not a known pickle opcode/],
-  ["protocol 6", "8006 4e 2e", /unsupported protocol 6/],
-  ["STOP on an empty stack", "8004 2e", /STOP .* 0 values on the stack/],
+  ["protocol 6", "8006 4e 2e", /PROTO .* asks for unsupported protocol 6/],
+  ["STOP on an empty stack", "8004 2e", /STOP .* is reached with 0 values on the stack/],
   ["two values at STOP", "8004 4e 4e 2e", /2 values on the stack/],
-  ["MARK open at STOP", "8004 5d 28 4b01 2e", /MARK still open/],
-  ["trailing garbage", "8004 4e 2e 00", /followed by 1 bytes of trailing data/],
-  ["APPEND on an empty stack", "8004 61 2e", /APPEND .* stack underflow/],
-  ["APPEND reaching below a MARK", "8004 5d 28 4b01 61 2e", /APPEND .* stack underflow/],
+  ["MARK open at STOP", "8004 5d 28 4b01 2e", /STOP .* is reached with a MARK still open/],
+  ["trailing garbage", "8004 4e 2e 00", /STOP .* is followed by 1 bytes of trailing data/],
+  ["APPEND on an empty stack", "8004 61 2e", /APPEND .*stack underflow/],
+  ["APPEND reaching below a MARK", "8004 5d 28 4b01 61 2e", /APPEND .*stack underflow/],
   ["APPENDS without MARK", "8004 5d 65 2e", /APPENDS .* no MARK/],
   ["APPEND to an int", "8004 4b01 4b02 61 2e", /needs a list below, found int/],
   ["APPEND to a tuple", "8004 29 4b01 61 2e", /needs a list below, found tuple/],
   ["SETITEM on a list", "8004 5d 8c0161 4b01 73 2e", /needs a dict below, found list/],
   ["SETITEMS with an odd count", "8004 7d 28 8c0161 75 2e", /key without a value/],
-  ["bytes dict key", "8004 7d 430161 4b01 73 2e", /bytes dict key; only str keys/],
-  ["None dict key", "8004 7d 4e 4b01 73 2e", /None dict key/],
-  ["TUPLE2 with one item", "8004 4b01 86 2e", /TUPLE2 .* stack underflow/],
+  ["bytes dict key", "8004 7d 430161 4b01 73 2e", /dict key of type bytes; only str keys/],
+  ["None dict key", "8004 7d 4e 4b01 73 2e", /dict key of type None/],
+  ["TUPLE2 with one item", "8004 4b01 86 2e", /TUPLE2 .*stack underflow/],
   ["GET of a missing memo entry", "8004 6805 2e", /memo entry 5, which was never stored/],
-  ["PUT on an empty stack", "8004 7100 2e", /BINPUT .* stack underflow/],
-  ["negative LONG4 length", "8004 8b ffffffff", /negative byte count/],
-  ["negative BINSTRING length", "8002 54 ffffffff", /negative byte count/],
+  ["PUT on an empty stack", "8004 7100 2e", /BINPUT .*stack underflow/],
+  ["negative LONG4 length", "8004 8b ffffffff", /declares a negative byte count/],
+  ["negative BINSTRING length", "8002 54 ffffffff", /declares a negative byte count/],
   ["non-ASCII Python 2 str", "8002 5501 80 2e", /non-ASCII byte/],
   ["invalid UTF-8", "8004 8c01 ff 2e", /invalid UTF-8/],
   ["overlong UTF-8", "8004 8c02 c0af 2e", /invalid UTF-8/],
   ["UTF-8 past U+10FFFF", "8004 8c04 f4900000 2e", /invalid UTF-8/],
-  ["FRAME longer than the input", "8004 95 ff00000000000000 4e 2e", /frame of 255 bytes runs past the end/],
+  [
+    "FRAME longer than the input",
+    "8004 95 ff00000000000000 4e 2e",
+    /FRAME .* declares a frame of 255 bytes, past the end of input/,
+  ],
   ["2 GiB BINUNICODE", "8004 58 ffffff7f", /declares 2147483647 bytes, over the 16777216-byte limit/],
   ["huge BINUNICODE8", "8004 8d ffffffffffffffff", /over the 16777216-byte limit/],
   ["huge BINBYTES8", "8004 8e 0000000000000100", /over the 16777216-byte limit/],
   ["text INT that is not a number", "8002 49 3132x0a 2e".replace("x", "78"), /not an integer/],
   ["text FLOAT that is not a number", "8002 46 6e6f7065 0a 2e", /not a float/],
+  ["text FLOAT naming an Object member", "8002 46 636f6e7374727563746f72 0a 2e", /not a float/],
   ["text GET with a bad index", "8002 67 2d31 0a 2e", /not a memo index/],
   ["self-appended list", "8004 5d 32 61 2e", /cyclic reference/],
   ["dict inside itself", "8004 7d 94 8c0161 6800 73 2e", /cyclic reference/],
@@ -69,8 +74,21 @@ for (const [name, input, message] of MALFORMED) {
 }
 
 const CALLS: (keyof typeof Op)[] = [
-  "GLOBAL", "STACK_GLOBAL", "REDUCE", "BUILD", "INST", "OBJ", "NEWOBJ", "NEWOBJ_EX",
-  "EXT1", "EXT2", "EXT4", "PERSID", "BINPERSID", "NEXT_BUFFER", "READONLY_BUFFER",
+  "GLOBAL",
+  "STACK_GLOBAL",
+  "REDUCE",
+  "BUILD",
+  "INST",
+  "OBJ",
+  "NEWOBJ",
+  "NEWOBJ_EX",
+  "EXT1",
+  "EXT2",
+  "EXT4",
+  "PERSID",
+  "BINPERSID",
+  "NEXT_BUFFER",
+  "READONLY_BUFFER",
 ];
 
 test("every opcode that imports, calls or fetches outside data is refused by name", () => {
@@ -120,7 +138,11 @@ test("a memo 'billion laughs' is refused by its expanded size, quickly", () => {
   const parts = [hex("8004 5d 28"), Buffer.alloc(20), hex("65 94")];
   for (let i = 0; i < 20; i += 2) parts[1]![i] = Op.BININT1;
   for (let level = 1; level < 9; level++) {
-    parts.push(hex("30 5d 28"), Buffer.from(Array.from({ length: 10 }, () => [Op.BINGET, level - 1]).flat()), hex("65 94"));
+    parts.push(
+      hex("30 5d 28"),
+      Buffer.from(Array.from({ length: 10 }, () => [Op.BINGET, level - 1]).flat()),
+      hex("65 94"),
+    );
   }
   parts.push(hex("2e"));
   // Each level stays on the stack until POP (0x30) removes it, so only level 8 is left at STOP.
@@ -136,7 +158,12 @@ test("a __proto__ key becomes an own property and leaves the prototype alone", (
   assert.equal(({} as Record<string, unknown>)["x"], undefined);
 });
 
-test("input that is not bytes is a CodecError too", () => {
+test("input that is not bytes, and nonsense limits, are CodecErrors too", () => {
+  assert.throws(
+    () => decodePickle(encodePickle(1), { maxItems: NaN }),
+    /option maxItems must be a non-negative integer/,
+  );
+  assert.throws(() => decodePickle(encodePickle(1), { maxDepth: -1 }), CodecError);
   assert.throws(() => decodePickle("8004" as unknown as Uint8Array), CodecError);
   assert.throws(() => decodePickle(null as unknown as Uint8Array), CodecError);
 });

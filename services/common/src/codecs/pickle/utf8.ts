@@ -50,9 +50,17 @@ type SliceFn = (this: Buffer, start: number, end: number) => string;
 // many short keys of a typical payload; fall back to toString if a runtime lacks them.
 const proto = Buffer.prototype as unknown as { latin1Slice?: SliceFn; utf8Slice?: SliceFn };
 const latin1Slice: SliceFn =
-  typeof proto.latin1Slice === "function" ? proto.latin1Slice : function (this: Buffer, s, e) { return this.toString("latin1", s, e); };
+  typeof proto.latin1Slice === "function"
+    ? proto.latin1Slice
+    : function (this: Buffer, s, e) {
+        return this.toString("latin1", s, e);
+      };
 const utf8Slice: SliceFn =
-  typeof proto.utf8Slice === "function" ? proto.utf8Slice : function (this: Buffer, s, e) { return this.toString("utf8", s, e); };
+  typeof proto.utf8Slice === "function"
+    ? proto.utf8Slice
+    : function (this: Buffer, s, e) {
+        return this.toString("utf8", s, e);
+      };
 
 /** Above this length the native SIMD validator beats a JS byte loop. */
 const NATIVE_VALIDATION_FROM = 256;

@@ -13,15 +13,7 @@
  *   array                      list          (tuples decode to arrays as well)
  *   plain object               dict with str keys, in JS key order
  */
-export type PickleValue =
-  | null
-  | boolean
-  | number
-  | bigint
-  | string
-  | Uint8Array
-  | PickleValue[]
-  | PickleDict;
+export type PickleValue = null | boolean | number | bigint | string | Uint8Array | PickleValue[] | PickleDict;
 
 export interface PickleDict {
   [key: string]: PickleValue;

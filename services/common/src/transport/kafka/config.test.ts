@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ConfigError, createLogger } from "../../index.js";
+import { ConfigError } from "../../config/env.js";
+import { createLogger } from "../../log/logger.js";
 import { kafkaConfigFromEnv } from "./config.js";
 import { kafkajsClientConfig } from "./client.js";
 import { chunkMessages } from "./chunk.js";

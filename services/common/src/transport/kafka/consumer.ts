@@ -138,6 +138,11 @@ export class KafkaConsumer implements Consumer {
 
   private async onBatch(p: EachBatchPayload, handler: BatchHandler, heartbeatInterval: number): Promise<void> {
     const { batch } = p;
+    if (this.state === "stopping") {
+      // Not resolved, so it stays for whoever reads next; pausing stops kafkajs re-fetching it in a loop meanwhile.
+      p.pause();
+      return;
+    }
     if (this.state !== "running" || !p.isRunning() || p.isStale() || batch.messages.length === 0) return;
     const deliveries = batch.messages.map((m) => toDelivery(batch.topic, batch.partition, m));
     const beat = setInterval(() => {

@@ -12,7 +12,7 @@ export class ZmqPullConsumer implements Consumer {
   private sock: zmq.Pull | undefined;
   private loop: Promise<void> | undefined;
   private stopping = false;
-  private counter = 0n;
+  private counter = 0;
 
   constructor(
     private readonly endpoints: ZmqEndpoints,
@@ -32,8 +32,8 @@ export class ZmqPullConsumer implements Consumer {
     while (!this.stopping) {
       const batch: Delivery[] = [];
       try {
-        batch.push(this.delivery(topic, await sock.receive()));
-        while (batch.length < this.maxBatch && sock.readable) batch.push(this.delivery(topic, await sock.receive()));
+        this.collect(batch, topic, await sock.receive());
+        while (batch.length < this.maxBatch && sock.readable) this.collect(batch, topic, await sock.receive());
       } catch (err) {
         // Closing the socket on stop rejects the pending receive; anything else is fatal.
         if (!(this.stopping || sock.closed)) throw err;
@@ -42,10 +42,9 @@ export class ZmqPullConsumer implements Consumer {
     }
   }
 
-  private delivery(topic: string, frames: Buffer[]): Delivery {
-    // A multi-frame message from another sender: the value is the last frame.
-    const value = frames.length === 1 ? frames[0]! : frames[frames.length - 1]!;
-    return { topic, key: undefined, value, partition: 0, offset: (this.counter++).toString() };
+  /** Every frame of a (multipart) ZeroMQ message is one delivery: see ZmqPushProducer. */
+  private collect(batch: Delivery[], topic: string, frames: Buffer[]): void {
+    for (const value of frames) batch.push({ topic, key: undefined, value, partition: 0, offset: String(this.counter++) });
   }
 
   async commit(_points: readonly CommitPoint[]): Promise<void> {

@@ -55,7 +55,11 @@ export function prng(seed: number): () => number {
   };
 }
 
-function nested(depth: number, leaf: PickleValue, wrap: (inner: PickleValue, level: number) => PickleValue): PickleValue {
+function nested(
+  depth: number,
+  leaf: PickleValue,
+  wrap: (inner: PickleValue, level: number) => PickleValue,
+): PickleValue {
   let v = leaf;
   for (let i = 0; i < depth; i++) v = wrap(v, i);
   return v;
@@ -108,19 +112,82 @@ export function roundTripCorpus(): { name: string; value: PickleValue }[] {
     { name: "scalars", value: [null, true, false] },
     {
       name: "ints at every opcode boundary",
-      value: [0, 1, -1, 255, 256, 65535, 65536, 2 ** 31 - 1, 2 ** 31, -(2 ** 31), -(2 ** 31) - 1, 2 ** 32, 2 ** 40, -(2 ** 47), 2 ** 48, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER],
+      value: [
+        0,
+        1,
+        -1,
+        255,
+        256,
+        65535,
+        65536,
+        2 ** 31 - 1,
+        2 ** 31,
+        -(2 ** 31),
+        -(2 ** 31) - 1,
+        2 ** 32,
+        2 ** 40,
+        -(2 ** 47),
+        2 ** 48,
+        Number.MAX_SAFE_INTEGER,
+        Number.MIN_SAFE_INTEGER,
+      ],
     },
-    { name: "big ints", value: [2n ** 64n, -(2n ** 64n), 2n ** 63n - 1n, -(2n ** 63n), 2n ** 200n, -(2n ** 200n), 2n ** 53n, -(2n ** 53n), 2n ** 2040n, -(2n ** 2047n)] },
+    {
+      name: "big ints",
+      value: [
+        2n ** 64n,
+        -(2n ** 64n),
+        2n ** 63n - 1n,
+        -(2n ** 63n),
+        2n ** 200n,
+        -(2n ** 200n),
+        2n ** 53n,
+        -(2n ** 53n),
+        2n ** 2040n,
+        -(2n ** 2047n),
+      ],
+    },
     { name: "small bigints come back as numbers", value: [5n, -5n, 2n ** 40n] },
-    { name: "floats", value: [0.5, -0.5, -0, NaN, Infinity, -Infinity, 1e300, -1e-300, 5e-324, Number.MAX_VALUE, 0.1 + 0.2, 2 ** 60, 1e21] },
+    {
+      name: "floats",
+      value: [
+        0.5,
+        -0.5,
+        -0,
+        NaN,
+        Infinity,
+        -Infinity,
+        1e300,
+        -1e-300,
+        5e-324,
+        Number.MAX_VALUE,
+        0.1 + 0.2,
+        2 ** 60,
+        1e21,
+      ],
+    },
     { name: "ascii strings", value: ["", "a", "hello world", "x".repeat(85), "x".repeat(255), "x".repeat(256)] },
-    { name: "unicode strings", value: ["héllo", "😀👍🏽🇯🇵", "中文字符，汉字", "é".repeat(85), "é".repeat(200), "nul\u0000inside", "\uffff\u0800\u07ff"] },
-    { name: "lone surrogates", value: ["a\ud800b", "\udc00", "end\ud83d", "\ude00start", "\ud800\ud800", "ok😀\udfff"] },
+    {
+      name: "unicode strings",
+      value: [
+        "héllo",
+        "😀👍🏽🇯🇵",
+        "中文字符，汉字",
+        "é".repeat(85),
+        "é".repeat(200),
+        "nul\u0000inside",
+        "\uffff\u0800\u07ff",
+      ],
+    },
+    {
+      name: "lone surrogates",
+      value: ["a\ud800b", "\udc00", "end\ud83d", "\ude00start", "\ud800\ud800", "ok😀\udfff"],
+    },
     { name: "long string", value: "long text ✓ ".repeat(10_000) },
     { name: "bytes", value: [Buffer.alloc(0), Buffer.from([0, 255]), new Uint8Array([1, 2, 3]), bytes300] },
     { name: "bytes over 64 KiB", value: bytes70k },
     { name: "empty containers", value: { list: [], dict: {}, nested: [[], [{}], { a: [] }] } },
-    { name: "dict keys", value: { "": 1, "é": 2, "😀": 3, ["__proto__"]: 4, "with space": 5, constructor: 6, "10": 7 } },
+    { name: "dict keys", value: { "": 1, é: 2, "😀": 3, ["__proto__"]: 4, "with space": 5, constructor: 6, "10": 7 } },
     { name: "10k-element list", value: Array.from({ length: 10_000 }, (_, i) => i * 3) },
     { name: "2500 strings (APPENDS batches)", value: Array.from({ length: 2500 }, (_, i) => `s${i}`) },
     { name: "2500-key dict (SETITEMS batches)", value: bigDict },

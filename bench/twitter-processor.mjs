@@ -1,0 +1,104 @@
+// Benchmark: the twitter-processor's pipeline in one process, fed pickled search
+// responses of 100 tweets (as the API pages them) in transport batches of 10
+// responses: pickle decode -> validation + dedupe -> preprocessing + sentiment ->
+// windows -> HDF5 (one crash-safe copy+rename flush per batch). Wall time and CPU
+// time are both reported because the machine is shared. Also times the start-up
+// read of stored ids (dedupe) from the file the run wrote.
+// Needs `npx tsc -b services/twitter-processor` first.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
+const dist = (p) => path.join(root, "services", p);
+
+export async function benchTwitterProcessor({ tweets = 100_000, perResponse = 100, responsesPerBatch = 10 } = {}) {
+  const { Registry, silentLogger, standardMetrics } = await import(dist("common/dist/index.js"));
+  const { pickleCodec } = await import(dist("common/dist/codecs/pickle/index.js"));
+  const { H5Appender } = await import(dist("common/dist/hdf5/appender.js"));
+  const { windowRules } = await import(dist("common/dist/window/window-book.js"));
+  const { TwitterProcessor } = await import(dist("twitter-processor/dist/processor.js"));
+  const { SentimentWindows } = await import(dist("twitter-processor/dist/sentiment/sentiment-windows.js"));
+  const { loadRecentIds } = await import(dist("twitter-processor/dist/dedupe/load-ids.js"));
+  const { RecentIds } = await import(dist("twitter-processor/dist/dedupe/recent-ids.js"));
+  const { TWEETS_PATH } = await import(dist("twitter-processor/dist/sink/tweet-table.js"));
+  const { scoreTweet } = await import(dist("twitter-processor/dist/tweets/tweet-row.js"));
+  const { makeSyntheticTweets } = await import(dist("twitter-processor/dist/text/synthetic-tweets.js"));
+
+  // Texts of mixed length (60-280 chars), emoji and non-Latin words included.
+  const lengths = [60, 120, 200, 280];
+  const texts = lengths.flatMap((len, i) => makeSyntheticTweets(Math.ceil(tweets / lengths.length), len, 42 + i)).slice(0, tweets);
+  const t0 = Date.UTC(2024, 4, 1);
+  const baseId = 1_790_000_000_000_000_000n;
+  const messages = [];
+  for (let start = 0; start < tweets; start += perResponse) {
+    const data = [];
+    for (let i = Math.min(tweets, start + perResponse) - 1; i >= start; i--) {
+      data.push({ id: String(baseId + BigInt(i)), text: texts[i], created_at: new Date(t0 + i * 20).toISOString(), author_id: "2244994945", lang: "en", edit_history_tweet_ids: [String(baseId + BigInt(i))] });
+    }
+    messages.push(pickleCodec.encode({ data, meta: { result_count: data.length, newest_id: data[0].id, oldest_id: data.at(-1).id } }));
+  }
+
+  // Text stage alone (preprocess + sentiment), for the breakdown.
+  let cpu = process.cpuUsage();
+  let wall = performance.now();
+  for (const t of texts) scoreTweet(t);
+  const textWall = (performance.now() - wall) / 1000;
+  const textCpu = cpuSeconds(process.cpuUsage(cpu));
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-twitter-"));
+  const file = path.join(dir, "twitter.h5");
+  const appender = new H5Appender(file);
+  appender.prepare();
+  const metrics = standardMetrics(new Registry());
+  const consumer = { start: async () => {}, commit: async () => {}, stop: async () => {} };
+  let clock = t0;
+  const processor = new TwitterProcessor({
+    appender, consumer, topic: "twitter", windows: new SentimentWindows(windowRules(60, 5)), ids: new RecentIds(500_000),
+    windowSeconds: 60, latenessSeconds: 5, maxFutureSkewMs: 3_600_000, log: silentLogger, metrics, now: () => clock,
+  });
+  cpu = process.cpuUsage();
+  wall = performance.now();
+  let offset = 0;
+  for (let i = 0; i < messages.length; i += responsesPerBatch) {
+    const batch = messages.slice(i, i + responsesPerBatch).map((value) => ({ topic: "twitter", key: undefined, value, partition: 0, offset: String(offset++) }));
+    clock = t0 + Math.min(tweets, (i + responsesPerBatch) * perResponse) * 20;
+    await processor.onBatch(batch);
+  }
+  await processor.stop();
+  const pipeWall = (performance.now() - wall) / 1000;
+  const pipeCpu = cpuSeconds(process.cpuUsage(cpu));
+  const written = metrics.messagesOut.total();
+  const fileMb = fs.statSync(file).size / 1e6;
+
+  wall = performance.now();
+  const loaded = await loadRecentIds(file, TWEETS_PATH, 500_000);
+  const loadSeconds = (performance.now() - wall) / 1000;
+  fs.rmSync(dir, { recursive: true, force: true });
+  const r2 = (x) => Number(x.toFixed(2));
+  return {
+    name: "twitter-processor: pickle decode + preprocessing + sentiment + windows + HDF5",
+    tweets,
+    perResponse,
+    responsesPerBatch,
+    flushes: Math.ceil(messages.length / responsesPerBatch),
+    written,
+    seconds: r2(pipeWall),
+    cpuSeconds: r2(pipeCpu),
+    tweetsPerSecond: Math.round(written / pipeWall),
+    tweetsPerCpuSecond: Math.round(written / pipeCpu),
+    textOnly: { seconds: r2(textWall), cpuSeconds: r2(textCpu), tweetsPerSecond: Math.round(tweets / textWall), tweetsPerCpuSecond: Math.round(tweets / textCpu) },
+    fileMb: r2(fileMb),
+    startupIdLoad: { ids: loaded.readRows, seconds: r2(loadSeconds) },
+    floor: { tweetsPerSecond: 5_000 },
+  };
+}
+
+function cpuSeconds(u) {
+  return (u.user + u.system) / 1e6;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const tweets = Number(process.argv[2] ?? 100_000);
+  console.log(JSON.stringify(await benchTwitterProcessor({ tweets }), null, 2));
+}

@@ -1,0 +1,19 @@
+/** Bytes from the transport -> a decoded search response, or the reason it was refused. */
+import { CodecError } from "@cryptostream/common";
+import { pickleCodec } from "@cryptostream/common/codecs/pickle/index";
+
+export type DecodedResponse =
+  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: false; readonly reason: "not_pickle" | "unsafe_pickle"; readonly detail: string };
+
+// The codec names every opcode that would import or call code ("... opcode GLOBAL (0x63) is refused: ...").
+const REFUSED_OPCODE = /opcode \S+ .*is refused/;
+
+export function decodeResponse(bytes: Uint8Array): DecodedResponse {
+  try {
+    return { ok: true, value: pickleCodec.decode(bytes) };
+  } catch (err) {
+    if (!(err instanceof CodecError)) throw err;
+    return { ok: false, reason: REFUSED_OPCODE.test(err.message) ? "unsafe_pickle" : "not_pickle", detail: err.message };
+  }
+}

@@ -1,0 +1,50 @@
+/** HDF5 layout of /sentiment: one row per closed (or, at stop, open) window. */
+import type { TableWrite } from "@cryptostream/common/hdf5/appender";
+import type { TableSpec } from "@cryptostream/common/hdf5/table-schema";
+import { scoreMean, type SentimentWindow } from "../sentiment/sentiment-windows.js";
+import { commonAttrs, type TableAttrsInput } from "./tweet-table.js";
+
+export const SENTIMENT_PATH = "/sentiment";
+
+export function sentimentTableSpec(a: TableAttrsInput): TableSpec {
+  return {
+    path: SENTIMENT_PATH,
+    columns: [
+      { name: "window_start", type: "<i8" },
+      { name: "window_end", type: "<i8" },
+      { name: "count", type: "<i8" },
+      { name: "score_mean", type: "<f8" },
+      { name: "score_sum", type: "<f8" },
+      { name: "positive", type: "<i8" },
+      { name: "neutral", type: "<i8" },
+      { name: "negative", type: "<i8" },
+      { name: "complete", type: "|u1" },
+    ],
+    chunkRows: 256,
+    gzip: 4,
+    attrs: {
+      ...commonAttrs(a),
+      window_bounds: "[window_start, window_end), by tweet created_at",
+      complete_flag: "1 = window closed normally; 0 = written early at shutdown, merge rows with equal window_start (sum counts and score_sum)",
+      late_tweets: "tweets whose window had closed are in /tweets with in_sentiment = 0 and are not counted here",
+    },
+  };
+}
+
+export function sentimentWrite(windows: readonly SentimentWindow[], a: TableAttrsInput): TableWrite {
+  const col = <T>(f: (w: SentimentWindow) => T): T[] => windows.map(f);
+  return {
+    spec: sentimentTableSpec(a),
+    data: new Map<string, Array<number | bigint>>([
+      ["window_start", col((w) => BigInt(w.windowStart))],
+      ["window_end", col((w) => BigInt(w.windowEnd))],
+      ["count", col((w) => BigInt(w.count))],
+      ["score_mean", col(scoreMean)],
+      ["score_sum", col((w) => w.scoreSum)],
+      ["positive", col((w) => BigInt(w.positive))],
+      ["neutral", col((w) => BigInt(w.neutral))],
+      ["negative", col((w) => BigInt(w.negative))],
+      ["complete", col((w) => (w.complete ? 1 : 0))],
+    ]),
+  };
+}

@@ -1,0 +1,147 @@
+/**
+ * HDF5 layout of /tweets (one row per stored tweet) and /text_heap (the
+ * overflow bytes of texts the fixed-width fields cannot hold exactly).
+ * docs/hdf5-layout.md ("## twitter.h5") has the read-back recipe.
+ */
+import type { TableWrite } from "@cryptostream/common/hdf5/appender";
+import type { ByteHeapSpec } from "@cryptostream/common/hdf5/byte-heap";
+import type { ColumnSpec, TableSpec } from "@cryptostream/common/hdf5/table-schema";
+import { NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD } from "../text/index.js";
+import type { FieldWidths, TweetRow } from "../tweets/tweet-row.js";
+
+export const TWITTER_SCHEMA_VERSION = 1;
+export const TWEETS_PATH = "/tweets";
+export const TEXT_HEAP_PATH = "/text_heap";
+
+/**
+ * 280 characters x 4 bytes covers every tweet of plain letters, CJK or
+ * single-code-point emoji; ZWJ emoji sequences and long URLs can exceed it and
+ * go to the heap. Cleaned text drops links, mentions, emoji and stopwords, so
+ * it is shorter; NFKC expansions that are not go to the heap too. gzip makes
+ * the unused padding nearly free on disk.
+ */
+export const WIDTHS: FieldWidths = { id: 24, lang: 8, text: 1120, cleaned: 560 };
+
+export const TWEET_COLUMNS: readonly ColumnSpec[] = [
+  { name: "id", type: `S${WIDTHS.id}` },
+  { name: "created_at", type: "<i8" },
+  { name: "author_id", type: `S${WIDTHS.id}` },
+  { name: "lang", type: `S${WIDTHS.lang}` },
+  { name: "text", type: `S${WIDTHS.text}` },
+  { name: "text_bytes", type: "<i4" },
+  { name: "text_heap_offset", type: "<i8" },
+  { name: "cleaned_text", type: `S${WIDTHS.cleaned}` },
+  { name: "cleaned_bytes", type: "<i4" },
+  { name: "cleaned_heap_offset", type: "<i8" },
+  { name: "token_count", type: "<i4" },
+  { name: "sentiment_score", type: "<f8" },
+  { name: "sentiment_label", type: "S8" },
+  { name: "window_start", type: "<i8" },
+  { name: "in_sentiment", type: "|u1" },
+];
+
+export interface TableAttrsInput {
+  readonly windowSeconds: number;
+  readonly latenessSeconds: number;
+}
+
+export function commonAttrs(a: TableAttrsInput): Record<string, string | number> {
+  return {
+    schema_version: TWITTER_SCHEMA_VERSION,
+    source: "twitter api v2 recent search (pickled responses from twitter-producer)",
+    time_unit: "ms since 1970-01-01T00:00:00Z (UTC)",
+    window_seconds: a.windowSeconds,
+    allowed_lateness_seconds: a.latenessSeconds,
+    positive_threshold: POSITIVE_THRESHOLD,
+    negative_threshold: NEGATIVE_THRESHOLD,
+    label_rule: `positive if sentiment_score > ${POSITIVE_THRESHOLD}, negative if < ${NEGATIVE_THRESHOLD}, else neutral`,
+    text_width: WIDTHS.text,
+    cleaned_text_width: WIDTHS.cleaned,
+  };
+}
+
+export function tweetsTableSpec(a: TableAttrsInput): TableSpec {
+  return {
+    path: TWEETS_PATH,
+    columns: TWEET_COLUMNS,
+    chunkRows: 512,
+    gzip: 4,
+    attrs: {
+      ...commonAttrs(a),
+      text_heap: TEXT_HEAP_PATH,
+      text_encoding: "utf-8",
+      text_read_back:
+        "if text_heap_offset >= 0: text = text_heap[off:off+text_bytes] decoded as UTF-8; else text = the text field (its UTF-8 is exactly text_bytes long); same for cleaned_text",
+      in_sentiment: "1 = counted in /sentiment; 0 = its window had closed when it arrived (a late tweet)",
+    },
+  };
+}
+
+export const TEXT_HEAP: ByteHeapSpec = {
+  path: TEXT_HEAP_PATH,
+  chunkBytes: 64 * 1024,
+  gzip: 4,
+  attrs: {
+    schema_version: TWITTER_SCHEMA_VERSION,
+    encoding: "utf-8",
+    content: "full UTF-8 bytes of /tweets texts that do not fit their fixed field exactly (too long, or holding NUL bytes)",
+  },
+};
+
+/** A batch of /tweets rows plus the heap bytes they point into. */
+export interface TweetBatch {
+  readonly write: TableWrite;
+  /** Overflow bytes of this batch, concatenated; offsets in the rows are relative until `placeHeap`. */
+  readonly heap: Buffer;
+  /** Turns the rows' heap offsets absolute once the heap's current length is known (in the transaction). */
+  placeHeap(base: number): void;
+}
+
+export function tweetBatch(rows: readonly TweetRow[], attrs: TableAttrsInput): TweetBatch {
+  const n = rows.length;
+  const pieces: Buffer[] = [];
+  let heapLength = 0;
+  const textRel = new Array<number>(n);
+  const cleanedRel = new Array<number>(n);
+  const place = (b: Buffer | undefined): number => {
+    if (b === undefined) return -1;
+    const at = heapLength;
+    pieces.push(b);
+    heapLength += b.length;
+    return at;
+  };
+  const col = <T>(f: (r: TweetRow) => T): T[] => rows.map(f);
+  rows.forEach((r, i) => {
+    textRel[i] = place(r.text.overflow);
+    cleanedRel[i] = place(r.cleaned.overflow);
+  });
+  const textOffsets = textRel.map((o) => BigInt(o));
+  const cleanedOffsets = cleanedRel.map((o) => BigInt(o));
+  const data = new Map<string, Array<number | bigint | string>>([
+    ["id", col((r) => r.id)],
+    ["created_at", col((r) => BigInt(r.createdAt))],
+    ["author_id", col((r) => r.authorId)],
+    ["lang", col((r) => r.lang)],
+    ["text", col((r) => r.text.prefix)],
+    ["text_bytes", col((r) => r.text.byteLength)],
+    ["text_heap_offset", textOffsets],
+    ["cleaned_text", col((r) => r.cleaned.prefix)],
+    ["cleaned_bytes", col((r) => r.cleaned.byteLength)],
+    ["cleaned_heap_offset", cleanedOffsets],
+    ["token_count", col((r) => r.tokenCount)],
+    ["sentiment_score", col((r) => r.score)],
+    ["sentiment_label", col((r) => r.label)],
+    ["window_start", col((r) => BigInt(r.windowStart))],
+    ["in_sentiment", col((r) => (r.inSentiment ? 1 : 0))],
+  ]);
+  return {
+    write: { spec: tweetsTableSpec(attrs), data },
+    heap: Buffer.concat(pieces, heapLength),
+    placeHeap(base: number): void {
+      for (let i = 0; i < n; i++) {
+        if (textRel[i]! >= 0) textOffsets[i] = BigInt(base + textRel[i]!);
+        if (cleanedRel[i]! >= 0) cleanedOffsets[i] = BigInt(base + cleanedRel[i]!);
+      }
+    },
+  };
+}
