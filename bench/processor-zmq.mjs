@@ -30,11 +30,18 @@ export async function benchProcessorZmq({ events, symbols = 200, port = 25555 })
   const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter(Boolean);
   const proc = spawn(process.execPath, [...nodeFlags, path.join(root, "services/binance-processor/dist/main.js")], {
     env: {
-      PATH: process.env.PATH, LOG_LEVEL: "info",
+      PATH: process.env.PATH,
+      LOG_LEVEL: "info",
       // As in the service images (Dockerfile): one malloc arena keeps ZeroMQ's I/O thread
       // from parking 64 MB arenas of freed message buffers.
-      MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? "1", HEALTH_PORT: "0", HEALTH_HOST: "127.0.0.1", ZMQ_CONNECT: endpoint,
-      BINANCE_SYMBOLS: "*", WINDOW_SECONDS: "60", ALLOWED_LATENESS_SECONDS: "5", BINANCE_H5_PATH: path.join(dir, "bench.h5"),
+      MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? "1",
+      HEALTH_PORT: "0",
+      HEALTH_HOST: "127.0.0.1",
+      ZMQ_CONNECT: endpoint,
+      BINANCE_SYMBOLS: "*",
+      WINDOW_SECONDS: "60",
+      ALLOWED_LATENESS_SECONDS: "5",
+      BINANCE_H5_PATH: path.join(dir, "bench.h5"),
     },
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -46,7 +53,9 @@ export async function benchProcessorZmq({ events, symbols = 200, port = 25555 })
     if (m) healthPort = Number(m[1]);
   });
   while (!healthPort) await sleep(50);
-  const gen = fork(path.join(root, "bench/ticker-loadgen.mjs"), [endpoint, String(events), String(symbols)], { stdio: "inherit" });
+  const gen = fork(path.join(root, "bench/ticker-loadgen.mjs"), [endpoint, String(events), String(symbols)], {
+    stdio: "inherit",
+  });
   const samples = [];
   let first; // [time, count] when the first event arrived
   let last;

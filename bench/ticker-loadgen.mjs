@@ -18,7 +18,13 @@ const walks = symbols.map((_, k) => {
   let p = 10 + k * 7.31;
   return Array.from({ length: WALK }, (_, j) => {
     p *= 1 + ((((j + 1) * 2654435761 + k) % 1000) / 1000 - 0.5) * 0.001;
-    return { c: p.toFixed(8), b: (p * 0.9999).toFixed(8), a: (p * 1.0001).toFixed(8), h: (p * 1.01).toFixed(8), l: (p * 0.99).toFixed(8) };
+    return {
+      c: p.toFixed(8),
+      b: (p * 0.9999).toFixed(8),
+      a: (p * 1.0001).toFixed(8),
+      h: (p * 1.01).toFixed(8),
+      l: (p * 0.99).toFixed(8),
+    };
   });
 });
 const heads = symbols.map((s) => `{"stream":"${s.toLowerCase()}@ticker","data":{"e":"24hrTicker","E":`);

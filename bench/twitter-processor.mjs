@@ -27,16 +27,30 @@ export async function benchTwitterProcessor({ tweets = 100_000, perResponse = 10
 
   // Texts of mixed length (60-280 chars), emoji and non-Latin words included.
   const lengths = [60, 120, 200, 280];
-  const texts = lengths.flatMap((len, i) => makeSyntheticTweets(Math.ceil(tweets / lengths.length), len, 42 + i)).slice(0, tweets);
+  const texts = lengths
+    .flatMap((len, i) => makeSyntheticTweets(Math.ceil(tweets / lengths.length), len, 42 + i))
+    .slice(0, tweets);
   const t0 = Date.UTC(2024, 4, 1);
   const baseId = 1_790_000_000_000_000_000n;
   const messages = [];
   for (let start = 0; start < tweets; start += perResponse) {
     const data = [];
     for (let i = Math.min(tweets, start + perResponse) - 1; i >= start; i--) {
-      data.push({ id: String(baseId + BigInt(i)), text: texts[i], created_at: new Date(t0 + i * 20).toISOString(), author_id: "2244994945", lang: "en", edit_history_tweet_ids: [String(baseId + BigInt(i))] });
+      data.push({
+        id: String(baseId + BigInt(i)),
+        text: texts[i],
+        created_at: new Date(t0 + i * 20).toISOString(),
+        author_id: "2244994945",
+        lang: "en",
+        edit_history_tweet_ids: [String(baseId + BigInt(i))],
+      });
     }
-    messages.push(pickleCodec.encode({ data, meta: { result_count: data.length, newest_id: data[0].id, oldest_id: data.at(-1).id } }));
+    messages.push(
+      pickleCodec.encode({
+        data,
+        meta: { result_count: data.length, newest_id: data[0].id, oldest_id: data.at(-1).id },
+      }),
+    );
   }
 
   // Text stage alone (preprocess + sentiment), for the breakdown.
@@ -54,14 +68,25 @@ export async function benchTwitterProcessor({ tweets = 100_000, perResponse = 10
   const consumer = { start: async () => {}, commit: async () => {}, stop: async () => {} };
   let clock = t0;
   const processor = new TwitterProcessor({
-    appender, consumer, topic: "twitter", windows: new SentimentWindows(windowRules(60, 5)), ids: new RecentIds(500_000),
-    windowSeconds: 60, latenessSeconds: 5, maxFutureSkewMs: 3_600_000, log: silentLogger, metrics, now: () => clock,
+    appender,
+    consumer,
+    topic: "twitter",
+    windows: new SentimentWindows(windowRules(60, 5)),
+    ids: new RecentIds(500_000),
+    windowSeconds: 60,
+    latenessSeconds: 5,
+    maxFutureSkewMs: 3_600_000,
+    log: silentLogger,
+    metrics,
+    now: () => clock,
   });
   cpu = process.cpuUsage();
   wall = performance.now();
   let offset = 0;
   for (let i = 0; i < messages.length; i += responsesPerBatch) {
-    const batch = messages.slice(i, i + responsesPerBatch).map((value) => ({ topic: "twitter", key: undefined, value, partition: 0, offset: String(offset++) }));
+    const batch = messages
+      .slice(i, i + responsesPerBatch)
+      .map((value) => ({ topic: "twitter", key: undefined, value, partition: 0, offset: String(offset++) }));
     clock = t0 + Math.min(tweets, (i + responsesPerBatch) * perResponse) * 20;
     await processor.onBatch(batch);
   }
@@ -87,7 +112,12 @@ export async function benchTwitterProcessor({ tweets = 100_000, perResponse = 10
     cpuSeconds: r2(pipeCpu),
     tweetsPerSecond: Math.round(written / pipeWall),
     tweetsPerCpuSecond: Math.round(written / pipeCpu),
-    textOnly: { seconds: r2(textWall), cpuSeconds: r2(textCpu), tweetsPerSecond: Math.round(tweets / textWall), tweetsPerCpuSecond: Math.round(tweets / textCpu) },
+    textOnly: {
+      seconds: r2(textWall),
+      cpuSeconds: r2(textCpu),
+      tweetsPerSecond: Math.round(tweets / textWall),
+      tweetsPerCpuSecond: Math.round(tweets / textCpu),
+    },
     fileMb: r2(fileMb),
     startupIdLoad: { ids: loaded.readRows, seconds: r2(loadSeconds) },
     floor: { tweetsPerSecond: 5_000 },

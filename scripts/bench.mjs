@@ -6,4 +6,10 @@ import { benchProcessorZmq } from "../bench/processor-zmq.mjs";
 const events = Number(process.env.BENCH_EVENTS ?? 10_000_000);
 const results = [];
 results.push(await benchProcessorZmq({ events }));
-console.log(JSON.stringify({ machine: { cpus: (await import("node:os")).cpus().length, node: process.version }, results }, null, 2));
+console.log(
+  JSON.stringify(
+    { machine: { cpus: (await import("node:os")).cpus().length, node: process.version }, results },
+    null,
+    2,
+  ),
+);

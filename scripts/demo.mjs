@@ -27,21 +27,43 @@ const stack = new Stack({ logLevel: process.env.LOG_LEVEL ?? "warn" });
 console.log(`demo: starting the pipeline over ZeroMQ; output in ${dataDir}`);
 try {
   // Simulators first, then processors (they connect), then producers (they bind).
-  await stack.start("binance-simulator", { SIM_HOST: "127.0.0.1", SIM_PORT: String(ports.binanceSim), HEALTH_PORT: "0" });
+  await stack.start("binance-simulator", {
+    SIM_HOST: "127.0.0.1",
+    SIM_PORT: String(ports.binanceSim),
+    HEALTH_PORT: "0",
+  });
   if (hasTwitter) {
     await stack.start("twitter-simulator", {
-      SIM_HOST: "127.0.0.1", SIM_PORT: String(ports.twitterSim), SIM_BEARER_TOKEN: twitterToken, HEALTH_PORT: "0",
+      SIM_HOST: "127.0.0.1",
+      SIM_PORT: String(ports.twitterSim),
+      SIM_BEARER_TOKEN: twitterToken,
+      HEALTH_PORT: "0",
     });
   }
-  await stack.start("binance-processor", { ...common, ZMQ_CONNECT: `tcp://127.0.0.1:${ports.binanceZmq}`, BINANCE_H5_PATH: files.binance });
+  await stack.start("binance-processor", {
+    ...common,
+    ZMQ_CONNECT: `tcp://127.0.0.1:${ports.binanceZmq}`,
+    BINANCE_H5_PATH: files.binance,
+  });
   if (hasTwitter) {
-    await stack.start("twitter-processor", { ...common, ZMQ_CONNECT: `tcp://127.0.0.1:${ports.twitterZmq}`, TWITTER_H5_PATH: files.twitter });
+    await stack.start("twitter-processor", {
+      ...common,
+      ZMQ_CONNECT: `tcp://127.0.0.1:${ports.twitterZmq}`,
+      TWITTER_H5_PATH: files.twitter,
+    });
   }
-  await stack.start("binance-producer", { ...common, ZMQ_BIND: `tcp://127.0.0.1:${ports.binanceZmq}`, BINANCE_WS_URL: `ws://127.0.0.1:${ports.binanceSim}` });
+  await stack.start("binance-producer", {
+    ...common,
+    ZMQ_BIND: `tcp://127.0.0.1:${ports.binanceZmq}`,
+    BINANCE_WS_URL: `ws://127.0.0.1:${ports.binanceSim}`,
+  });
   if (hasTwitter) {
     await stack.start("twitter-producer", {
-      ...common, ZMQ_BIND: `tcp://127.0.0.1:${ports.twitterZmq}`, TWITTER_API_URL: `http://127.0.0.1:${ports.twitterSim}`,
-      TWITTER_BEARER_TOKEN: twitterToken, TWITTER_STATE_PATH: path.join(dataDir, "twitter-producer.state.json"),
+      ...common,
+      ZMQ_BIND: `tcp://127.0.0.1:${ports.twitterZmq}`,
+      TWITTER_API_URL: `http://127.0.0.1:${ports.twitterSim}`,
+      TWITTER_BEARER_TOKEN: twitterToken,
+      TWITTER_STATE_PATH: path.join(dataDir, "twitter-producer.state.json"),
     });
   } else {
     console.log("demo: the Twitter half is not built yet; running the Binance half only");
@@ -58,7 +80,9 @@ const progress = setInterval(async () => {
   const t = hasTwitter ? await stack.metrics("twitter-processor") : {};
   console.log(
     `demo: binance events ${b.pipeline_messages_in_total ?? 0}, windows written ${b.pipeline_messages_out_total ?? 0}` +
-      (hasTwitter ? `; twitter responses ${t.pipeline_messages_in_total ?? 0}, tweets written ${t.pipeline_messages_out_total ?? 0}` : ""),
+      (hasTwitter
+        ? `; twitter responses ${t.pipeline_messages_in_total ?? 0}, tweets written ${t.pipeline_messages_out_total ?? 0}`
+        : ""),
   );
 }, 10_000);
 const why = await stack.waitForStop(seconds);

@@ -14,13 +14,25 @@ const base = { TRANSPORT: "zmq", HEALTH_PORT: "0" };
 
 const stack = new Stack({ logLevel: env.LOG_LEVEL ?? "info" });
 if (!twitterOn) {
-  console.error("start: the Twitter half is off: TWITTER_BEARER_TOKEN is not set (export it to enable the Twitter producer and processor)");
+  console.error(
+    "start: the Twitter half is off: TWITTER_BEARER_TOKEN is not set (export it to enable the Twitter producer and processor)",
+  );
 }
 try {
-  await stack.start("binance-processor", { ...base, ZMQ_CONNECT: env.BINANCE_ZMQ_CONNECT ?? "tcp://127.0.0.1:5555", BINANCE_H5_PATH: binanceFile });
-  if (twitterOn) await stack.start("twitter-processor", { ...base, ZMQ_CONNECT: env.TWITTER_ZMQ_CONNECT ?? "tcp://127.0.0.1:5556", TWITTER_H5_PATH: twitterFile });
+  await stack.start("binance-processor", {
+    ...base,
+    ZMQ_CONNECT: env.BINANCE_ZMQ_CONNECT ?? "tcp://127.0.0.1:5555",
+    BINANCE_H5_PATH: binanceFile,
+  });
+  if (twitterOn)
+    await stack.start("twitter-processor", {
+      ...base,
+      ZMQ_CONNECT: env.TWITTER_ZMQ_CONNECT ?? "tcp://127.0.0.1:5556",
+      TWITTER_H5_PATH: twitterFile,
+    });
   await stack.start("binance-producer", { ...base, ZMQ_BIND: env.BINANCE_ZMQ_BIND ?? "tcp://127.0.0.1:5555" });
-  if (twitterOn) await stack.start("twitter-producer", { ...base, ZMQ_BIND: env.TWITTER_ZMQ_BIND ?? "tcp://127.0.0.1:5556" });
+  if (twitterOn)
+    await stack.start("twitter-producer", { ...base, ZMQ_BIND: env.TWITTER_ZMQ_BIND ?? "tcp://127.0.0.1:5556" });
 } catch (err) {
   console.error(`start: ${err.message}`);
   await stack.stopAll();

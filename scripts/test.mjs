@@ -31,7 +31,8 @@ walk(path.join(root, "dist", "test"), files);
 for (const f of fs.readdirSync(path.join(root, "scripts", "kafka"))) {
   if (f.endsWith(".test.mjs")) files.push(path.join(root, "scripts", "kafka", f));
 }
-const isIntegration = (f) => f.endsWith(".integration.test.js") || f.includes(`${path.sep}dist${path.sep}test${path.sep}`);
+const isIntegration = (f) =>
+  f.endsWith(".integration.test.js") || f.includes(`${path.sep}dist${path.sep}test${path.sep}`);
 let selected = files.filter((f) => (unitOnly ? !isIntegration(f) : true));
 if (filter) selected = selected.filter((f) => f.includes(filter));
 // Unit specs first: they are fast and point at the cause when an end-to-end test fails.

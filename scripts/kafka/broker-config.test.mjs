@@ -19,7 +19,11 @@ test("server.properties: single-node KRaft on loopback with the given ports", ()
   assert.equal(p.get("listeners"), "PLAINTEXT://127.0.0.1:19092,CONTROLLER://127.0.0.1:19093");
   assert.equal(p.get("advertised.listeners"), "PLAINTEXT://127.0.0.1:19092");
   assert.equal(p.get("log.dirs"), "/d/kraft-logs");
-  for (const k of ["offsets.topic.replication.factor", "transaction.state.log.replication.factor", "transaction.state.log.min.isr"]) {
+  for (const k of [
+    "offsets.topic.replication.factor",
+    "transaction.state.log.replication.factor",
+    "transaction.state.log.min.isr",
+  ]) {
     assert.equal(p.get(k), "1", k);
   }
   assert.equal(p.get("group.initial.rebalance.delay.ms"), "0");

@@ -103,7 +103,9 @@ export async function waitUntilServing(brokers, { timeoutMs = 60_000, isAlive = 
     }
     await sleep(250);
   }
-  throw new Error(`the broker did not serve Kafka on ${brokers} within ${timeoutMs} ms (${lastErr?.message ?? "no answer"}); log: ${logFile}`);
+  throw new Error(
+    `the broker did not serve Kafka on ${brokers} within ${timeoutMs} ms (${lastErr?.message ?? "no answer"}); log: ${logFile}`,
+  );
 }
 
 /** Sends SIGTERM (a clean shutdown flushes the logs), then SIGKILL after `graceMs`. */
@@ -132,8 +134,19 @@ function formatStorage({ libs, dataDir, propsFile, logDir }) {
   if (existsSync(join(logDir, "meta.properties"))) return false;
   execFileSync(
     "java",
-    ["-Xmx256m", "-cp", join(libs, "*"), `-Dlog4j.configuration=file:${join(dataDir, "log4j.properties")}`,
-      "kafka.tools.StorageTool", "format", "-t", randomClusterId(randomBytes), "-c", propsFile, "--ignore-formatted"],
+    [
+      "-Xmx256m",
+      "-cp",
+      join(libs, "*"),
+      `-Dlog4j.configuration=file:${join(dataDir, "log4j.properties")}`,
+      "kafka.tools.StorageTool",
+      "format",
+      "-t",
+      randomClusterId(randomBytes),
+      "-c",
+      propsFile,
+      "--ignore-formatted",
+    ],
     { stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" },
   );
   return true;
@@ -165,7 +178,9 @@ export async function startBroker({
 
   const previous = readState(dir);
   if (previous && isBrokerProcess(previous.pid)) {
-    throw new Error(`a broker is already running from ${dir} (pid ${previous.pid}, 127.0.0.1:${previous.port}); stop it first`);
+    throw new Error(
+      `a broker is already running from ${dir} (pid ${previous.pid}, 127.0.0.1:${previous.port}); stop it first`,
+    );
   }
 
   const state = {
@@ -229,7 +244,19 @@ export async function startBroker({
     state.startedAt = Date.now();
     writeFileSync(
       join(dir, STATE_FILE),
-      JSON.stringify({ pid: state.pid, port: state.port, controllerPort: state.controllerPort, dir, version, logFile, startedAt: new Date(state.startedAt).toISOString() }, null, 2) + "\n",
+      JSON.stringify(
+        {
+          pid: state.pid,
+          port: state.port,
+          controllerPort: state.controllerPort,
+          dir,
+          version,
+          logFile,
+          startedAt: new Date(state.startedAt).toISOString(),
+        },
+        null,
+        2,
+      ) + "\n",
     );
     handle.pid = state.pid;
     handle.startMs = Date.now() - t0;

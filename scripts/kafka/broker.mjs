@@ -31,7 +31,8 @@ const progress = (line) => process.stderr.write(`[kafka] ${line}\n`);
 function portArg(raw, name) {
   if (raw === undefined) return undefined;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new Error(`${name} must be a port number (1-65535), got ${JSON.stringify(raw)}`);
+  if (!Number.isInteger(n) || n < 1 || n > 65535)
+    throw new Error(`${name} must be a port number (1-65535), got ${JSON.stringify(raw)}`);
   return n;
 }
 
@@ -68,7 +69,9 @@ async function main() {
         killOnExit: false,
         log: progress,
       });
-      progress(`log: ${broker.logFile}; stop with: node scripts/kafka/broker.mjs stop${values.dir ? ` --dir ${values.dir}` : ""}`);
+      progress(
+        `log: ${broker.logFile}; stop with: node scripts/kafka/broker.mjs stop${values.dir ? ` --dir ${values.dir}` : ""}`,
+      );
       process.stdout.write(`KAFKA_BROKERS=${broker.brokers}\n`);
       return 0;
     }
@@ -96,7 +99,9 @@ async function main() {
         process.stdout.write(`not answering pid=${state.pid} brokers=${brokers} dir=${state.dir}\n`);
         return 3;
       }
-      process.stdout.write(`running pid=${state.pid} version=${state.version} KAFKA_BROKERS=${brokers} dir=${state.dir} since=${state.startedAt}\n`);
+      process.stdout.write(
+        `running pid=${state.pid} version=${state.version} KAFKA_BROKERS=${brokers} dir=${state.dir} since=${state.startedAt}\n`,
+      );
       return 0;
     }
     case "fetch": {

@@ -53,7 +53,9 @@ export function requireJava() {
 function requireMaven() {
   const r = spawnSync("mvn", ["-v"], { encoding: "utf8" });
   if (r.error || r.status !== 0) {
-    throw new MissingToolError(`Maven is missing (no \`mvn\` on PATH; needed once to fetch the Kafka jars): ${INSTALL_HINT}`);
+    throw new MissingToolError(
+      `Maven is missing (no \`mvn\` on PATH; needed once to fetch the Kafka jars): ${INSTALL_HINT}`,
+    );
   }
 }
 
@@ -108,7 +110,11 @@ export function ensureKafkaJars({ version = KAFKA_VERSION, log = () => {} } = {}
   }
   if (lastErr) {
     const out = `${lastErr.stdout ?? ""}${lastErr.stderr ?? ""}`;
-    const errors = out.split("\n").filter((l) => l.includes("ERROR")).slice(0, 5).join("\n");
+    const errors = out
+      .split("\n")
+      .filter((l) => l.includes("ERROR"))
+      .slice(0, 5)
+      .join("\n");
     throw new Error(`mvn could not fetch the Kafka ${version} jars:\n${errors || out.slice(-2000)}`);
   }
   const jars = readdirSync(staging).filter((f) => f.endsWith(".jar"));

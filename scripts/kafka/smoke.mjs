@@ -61,20 +61,24 @@ async function roundTrip(brokers) {
     let n = 0;
     const done = new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`only ${n}/100 consumed in 30 s`)), 30_000);
-      consumer.run({
-        autoCommit: false,
-        eachBatchAutoResolve: false,
-        eachBatch: async ({ batch, resolveOffset }) => {
-          n += batch.messages.length;
-          const last = batch.messages[batch.messages.length - 1];
-          resolveOffset(last.offset);
-          await consumer.commitOffsets([{ topic, partition: batch.partition, offset: String(Number(last.offset) + 1) }]);
-          if (n >= 100) {
-            clearTimeout(timer);
-            resolve();
-          }
-        },
-      }).catch(reject);
+      consumer
+        .run({
+          autoCommit: false,
+          eachBatchAutoResolve: false,
+          eachBatch: async ({ batch, resolveOffset }) => {
+            n += batch.messages.length;
+            const last = batch.messages[batch.messages.length - 1];
+            resolveOffset(last.offset);
+            await consumer.commitOffsets([
+              { topic, partition: batch.partition, offset: String(Number(last.offset) + 1) },
+            ]);
+            if (n >= 100) {
+              clearTimeout(timer);
+              resolve();
+            }
+          },
+        })
+        .catch(reject);
     });
     await done;
     return `${n} messages`;

@@ -32,6 +32,8 @@ export function printSummary(s, out = console.log) {
   }
   out(`${s.file} (${s.bytes} bytes)`);
   for (const d of s.datasets) {
-    out(`  ${d.path.padEnd(24)} ${String(d.rows).padStart(7)} rows${d.from ? `  ${d.timeColumn} ${d.from} .. ${d.to}` : ""}`);
+    out(
+      `  ${d.path.padEnd(24)} ${String(d.rows).padStart(7)} rows${d.from ? `  ${d.timeColumn} ${d.from} .. ${d.to}` : ""}`,
+    );
   }
 }

@@ -36,7 +36,11 @@ interface RunResult {
   processorExit: number | null;
 }
 
-async function runPipeline(name: string, sim: Partial<Parameters<typeof startBinanceSimulator>[0]>, events: number): Promise<RunResult> {
+async function runPipeline(
+  name: string,
+  sim: Partial<Parameters<typeof startBinanceSimulator>[0]>,
+  events: number,
+): Promise<RunResult> {
   const input = path.join(dir, `${name}.jsonl`);
   const fixture = await writeReplayFile(input, {
     symbols: SYMBOLS,
@@ -52,7 +56,15 @@ async function runPipeline(name: string, sim: Partial<Parameters<typeof startBin
   let producer: ServiceProcess | undefined;
   let processor: ServiceProcess | undefined;
   try {
-    simulator = await startBinanceSimulator({ port: 0, symbols: SYMBOLS, replayFile: input, replayResume: true, replayRate: 4_000, pingIntervalMs: 1_000, ...sim });
+    simulator = await startBinanceSimulator({
+      port: 0,
+      symbols: SYMBOLS,
+      replayFile: input,
+      replayResume: true,
+      replayRate: 4_000,
+      pingIntervalMs: 1_000,
+      ...sim,
+    });
     const zmqPort = await freePort();
     processor = new ServiceProcess("binance-processor", {
       ZMQ_CONNECT: `tcp://127.0.0.1:${zmqPort}`,
@@ -69,22 +81,47 @@ async function runPipeline(name: string, sim: Partial<Parameters<typeof startBin
     const lines = fixture.lines.length;
     await waitFor("the simulator to send every line", () => simulator!.stats().replay?.finished || undefined, 60_000);
     // Every valid event reaches the processor (malformed lines stop at the producer).
-    await waitFor("the processor to receive every event", async () => ((await processor!.metric("pipeline_messages_in_total")) >= fixture.events ? true : undefined), 30_000);
+    await waitFor(
+      "the processor to receive every event",
+      async () => ((await processor!.metric("pipeline_messages_in_total")) >= fixture.events ? true : undefined),
+      30_000,
+    );
     const producerRejects = await producer.metric("pipeline_rejects_total", 'reason="malformed_frame"');
     const reconnects = await producer.metric("pipeline_reconnects_total");
-    assert.equal(producerRejects, fixture.malformed, `the producer rejects each of the ${fixture.malformed} malformed lines of ${lines}`);
+    assert.equal(
+      producerRejects,
+      fixture.malformed,
+      `the producer rejects each of the ${fixture.malformed} malformed lines of ${lines}`,
+    );
     const processorIn = await processor.metric("pipeline_messages_in_total");
     const rejects = await processor.metric("pipeline_rejects_total");
     const processorExit = await processor.stop("SIGTERM");
     const producerExit = await producer.stop("SIGTERM");
     const ref = runPython([
       path.join(ROOT, "test/support/reference_binance.py"),
-      "--input", input, "--h5", h5, "--stream", "ticker",
-      "--window-ms", String(WINDOW_SECONDS * 1000), "--lateness-ms", String(LATENESS_SECONDS * 1000),
-      "--symbols", SYMBOLS.join(","),
+      "--input",
+      input,
+      "--h5",
+      h5,
+      "--stream",
+      "ticker",
+      "--window-ms",
+      String(WINDOW_SECONDS * 1000),
+      "--lateness-ms",
+      String(LATENESS_SECONDS * 1000),
+      "--symbols",
+      SYMBOLS.join(","),
     ]);
     assert.equal(ref.stderr.trim(), "", "the reference ran cleanly");
-    return { reference: JSON.parse(ref.stdout) as Record<string, unknown>, referenceStatus: ref.status, processorIn, rejects, reconnects, producerExit, processorExit };
+    return {
+      reference: JSON.parse(ref.stdout) as Record<string, unknown>,
+      referenceStatus: ref.status,
+      processorIn,
+      rejects,
+      reconnects,
+      producerExit,
+      processorExit,
+    };
   } finally {
     await producer?.stop("SIGKILL");
     await processor?.stop("SIGKILL");
@@ -96,8 +133,14 @@ test("replayed ticker events become exactly the windows an independent reference
   const r = await runPipeline("steady", {}, 3_000);
   assert.deepEqual(r.reference.problems, []);
   assert.equal(r.referenceStatus, 0);
-  assert.ok((r.reference.expected_windows as number) >= 7 * 8, `enough windows to mean something: ${JSON.stringify(r.reference)}`);
-  assert.ok((r.reference.late as number) > 0, "the input holds late events, and they were dropped as the reference drops them");
+  assert.ok(
+    (r.reference.expected_windows as number) >= 7 * 8,
+    `enough windows to mean something: ${JSON.stringify(r.reference)}`,
+  );
+  assert.ok(
+    (r.reference.late as number) > 0,
+    "the input holds late events, and they were dropped as the reference drops them",
+  );
   assert.equal(r.processorIn, 3_000);
   assert.equal(r.processorExit, 0);
   assert.equal(r.producerExit, 0);

@@ -7,7 +7,8 @@ export const PYTHON = "/usr/bin/python3";
 export function requirePythonModule(module: string, aptPackage: string): void {
   if (!fs.existsSync(PYTHON)) throw new Error(`${PYTHON} is missing: apt-get install python3 ${aptPackage}`);
   const r = spawnSync(PYTHON, ["-c", `import ${module}`], { encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`${PYTHON} cannot import ${module}: apt-get install ${aptPackage} (run scripts/test-prereqs.sh)`);
+  if (r.status !== 0)
+    throw new Error(`${PYTHON} cannot import ${module}: apt-get install ${aptPackage} (run scripts/test-prereqs.sh)`);
 }
 
 export function runPython(args: string[], input?: string): { status: number | null; stdout: string; stderr: string } {

@@ -58,8 +58,14 @@ export class ServiceProcess {
     for (;;) {
       const hit = this.logs.find(pred);
       if (hit) return hit;
-      if (this.exitCode !== undefined) throw new Error(`${this.name} exited (${this.exitCode}) before the expected log line; stderr: ${this.stderr.slice(-2000)}`);
-      if (Date.now() > deadline) throw new Error(`${this.name}: timed out waiting for a log line; last logs: ${JSON.stringify(this.logs.slice(-5))}`);
+      if (this.exitCode !== undefined)
+        throw new Error(
+          `${this.name} exited (${this.exitCode}) before the expected log line; stderr: ${this.stderr.slice(-2000)}`,
+        );
+      if (Date.now() > deadline)
+        throw new Error(
+          `${this.name}: timed out waiting for a log line; last logs: ${JSON.stringify(this.logs.slice(-5))}`,
+        );
       await sleep(50);
     }
   }
@@ -111,7 +117,12 @@ export class ServiceProcess {
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000, everyMs = 100): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 30_000,
+  everyMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -121,7 +132,8 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ""}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ""}`);
     await sleep(everyMs);
   }
 }

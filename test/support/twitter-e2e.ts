@@ -5,7 +5,8 @@ import { matchesQuery } from "@cryptostream/twitter-simulator/query/match";
 import { ServiceProcess } from "./service-process.js";
 
 /** Broad on purpose (no lang: filter) so Japanese, Chinese, Arabic... texts come through too. */
-export const E2E_QUERY = "-is:retweet (btc OR bitcoin OR eth OR ethereum OR sol OR solana OR doge OR dogecoin OR crypto OR ada OR xrp OR bnb)";
+export const E2E_QUERY =
+  "-is:retweet (btc OR bitcoin OR eth OR ethereum OR sol OR solana OR doge OR dogecoin OR crypto OR ada OR xrp OR bnb)";
 
 /**
  * Texts that stress the fixed-width fields (1120 bytes) and the overflow heap:
@@ -23,7 +24,10 @@ export const AWKWARD_TEXTS: ReadonlyArray<{ text: string; lang?: string }> = [
   { text: "bitcoin &amp; friends &lt;3 — “quotes” ‘too’ ✓ ﷽" },
 ];
 
-export function addAwkwardTweets(sim: RunningTwitterSimulator, which: ReadonlyArray<{ text: string; lang?: string }> = AWKWARD_TEXTS): void {
+export function addAwkwardTweets(
+  sim: RunningTwitterSimulator,
+  which: ReadonlyArray<{ text: string; lang?: string }> = AWKWARD_TEXTS,
+): void {
   for (const t of which) sim.addTweet({ text: t.text, lang: t.lang ?? "en" });
 }
 
@@ -46,7 +50,12 @@ export function matchingIds(sim: RunningTwitterSimulator, query = E2E_QUERY): st
     .map((t) => t.id);
 }
 
-export function startTwitterProducer(apiUrl: string, bind: string, statePath: string, extra: Record<string, string> = {}): ServiceProcess {
+export function startTwitterProducer(
+  apiUrl: string,
+  bind: string,
+  statePath: string,
+  extra: Record<string, string> = {},
+): ServiceProcess {
   return new ServiceProcess("twitter-producer", {
     TWITTER_API_URL: apiUrl,
     TWITTER_BEARER_TOKEN: "sim-token",

@@ -14,12 +14,21 @@ export interface RecordingProxy {
   stop(): Promise<void>;
 }
 
-export async function startRecordingProxy(target: string, searchPath = "/2/tweets/search/recent"): Promise<RecordingProxy> {
+export async function startRecordingProxy(
+  target: string,
+  searchPath = "/2/tweets/search/recent",
+): Promise<RecordingProxy> {
   const bodies: string[] = [];
   const upstream = new URL(target);
   const server = http.createServer((req, res) => {
     const out = http.request(
-      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, host: upstream.host },
+      },
       (up) => {
         const chunks: Buffer[] = [];
         up.on("data", (c: Buffer) => chunks.push(c));

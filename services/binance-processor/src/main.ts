@@ -12,7 +12,11 @@ await runService({ name: "binance-processor", defaultHealthPort: 9102 }, async (
   const cfg = readEnv(processorEnv);
   const spec = STREAM_SPECS[cfg.BINANCE_STREAM === "aggtrade" ? "aggTrade" : "ticker"];
   const symbols = cfg.BINANCE_SYMBOLS.includes("*") ? null : new Set(cfg.BINANCE_SYMBOLS.map((s) => s.toUpperCase()));
-  const { consumer, topic, kind } = await consumerFromEnv({ stream: "binance", defaultEndpoint: "tcp://127.0.0.1:5555", log });
+  const { consumer, topic, kind } = await consumerFromEnv({
+    stream: "binance",
+    defaultEndpoint: "tcp://127.0.0.1:5555",
+    log,
+  });
   const dfd = await loadDanfo();
   const aggregator = new MarketAggregator({
     spec,
@@ -34,6 +38,16 @@ await runService({ name: "binance-processor", defaultHealthPort: 9102 }, async (
     metrics,
   });
   await processor.start();
-  log.info("consuming", { transport: kind, topic, stream: spec.stream, file: cfg.BINANCE_H5_PATH, windowSeconds: cfg.WINDOW_SECONDS, reducer: cfg.BINANCE_REDUCER });
-  return { stop: () => processor.stop(), health: () => ({ ok: processor.healthy(), detail: { rowsWritten: processor.rowsWritten } }) };
+  log.info("consuming", {
+    transport: kind,
+    topic,
+    stream: spec.stream,
+    file: cfg.BINANCE_H5_PATH,
+    windowSeconds: cfg.WINDOW_SECONDS,
+    reducer: cfg.BINANCE_REDUCER,
+  });
+  return {
+    stop: () => processor.stop(),
+    health: () => ({ ok: processor.healthy(), detail: { rowsWritten: processor.rowsWritten } }),
+  };
 });

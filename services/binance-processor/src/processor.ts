@@ -84,7 +84,10 @@ export class MarketProcessor {
         continue;
       }
       if (p.time > now + this.d.maxFutureSkewMs) {
-        this.rejections.reject("bad_event_time", `event time ${p.time} is more than ${this.d.maxFutureSkewMs} ms ahead of the clock`);
+        this.rejections.reject(
+          "bad_event_time",
+          `event time ${p.time} is more than ${this.d.maxFutureSkewMs} ms ahead of the clock`,
+        );
         continue;
       }
       if (!aggregator.add(p.symbol, p.time, p.values, now)) {

@@ -15,7 +15,11 @@ await runService({ name: "binance-producer", defaultHealthPort: 9101 }, async ({
     topic,
     cfg.BINANCE_OUTBOX_MAX,
     log,
-    (n) => rejections.reject("outbox_overflow", `transport backlog over ${cfg.BINANCE_OUTBOX_MAX}; oldest event dropped (${n})`),
+    (n) =>
+      rejections.reject(
+        "outbox_overflow",
+        `transport backlog over ${cfg.BINANCE_OUTBOX_MAX}; oldest event dropped (${n})`,
+      ),
     (n) => metrics.messagesOut.inc(undefined, n),
   );
   outbox.start();

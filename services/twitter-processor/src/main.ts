@@ -14,8 +14,16 @@ await runService({ name: "twitter-processor", defaultHealthPort: 9104 }, async (
   // Before consuming: ids stored by earlier runs must be known, or a re-sent page would be stored twice.
   const t0 = performance.now();
   const loaded = await loadRecentIds(appender.filePath, TWEETS_PATH, cfg.TWITTER_DEDUPE_IDS);
-  log.info("stored tweet ids loaded for dedupe", { storedRows: loaded.storedRows, idsLoaded: loaded.readRows, ms: Math.round(performance.now() - t0) });
-  const { consumer, topic, kind } = await consumerFromEnv({ stream: "twitter", defaultEndpoint: "tcp://127.0.0.1:5556", log });
+  log.info("stored tweet ids loaded for dedupe", {
+    storedRows: loaded.storedRows,
+    idsLoaded: loaded.readRows,
+    ms: Math.round(performance.now() - t0),
+  });
+  const { consumer, topic, kind } = await consumerFromEnv({
+    stream: "twitter",
+    defaultEndpoint: "tcp://127.0.0.1:5556",
+    log,
+  });
   const processor = new TwitterProcessor({
     appender,
     consumer,
@@ -30,6 +38,12 @@ await runService({ name: "twitter-processor", defaultHealthPort: 9104 }, async (
     onFatal: fatal,
   });
   await processor.start();
-  log.info("consuming", { transport: kind, topic, file: appender.filePath, windowSeconds: cfg.WINDOW_SECONDS, latenessSeconds: cfg.ALLOWED_LATENESS_SECONDS });
+  log.info("consuming", {
+    transport: kind,
+    topic,
+    file: appender.filePath,
+    windowSeconds: cfg.WINDOW_SECONDS,
+    latenessSeconds: cfg.ALLOWED_LATENESS_SECONDS,
+  });
   return { stop: () => processor.stop(), health: () => ({ ok: processor.healthy(), detail: processor.status() }) };
 });

@@ -3,7 +3,14 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { type CommitPoint, type Consumer, type Delivery, Registry, silentLogger, standardMetrics } from "@cryptostream/common";
+import {
+  type CommitPoint,
+  type Consumer,
+  type Delivery,
+  Registry,
+  silentLogger,
+  standardMetrics,
+} from "@cryptostream/common";
 import { pickleCodec } from "@cryptostream/common/codecs/pickle/index";
 import { H5Appender } from "@cryptostream/common/hdf5/appender";
 import { readByteHeap } from "@cryptostream/common/hdf5/byte-heap";
@@ -28,11 +35,26 @@ class FakeConsumer implements Consumer {
 }
 
 let offset = 0;
-const delivery = (value: Buffer): Delivery => ({ topic: "twitter", key: undefined, value, partition: 0, offset: String(offset++) });
+const delivery = (value: Buffer): Delivery => ({
+  topic: "twitter",
+  key: undefined,
+  value,
+  partition: 0,
+  offset: String(offset++),
+});
 const response = (tweets: Array<{ id: string; text: string; at: number }>) =>
   pickleCodec.encode({
     // Newest first, as the API serves them.
-    data: [...tweets].reverse().map((t) => ({ id: t.id, text: t.text, created_at: iso(t.at), author_id: "2244994945", lang: "en", edit_history_tweet_ids: [t.id] })),
+    data: [...tweets]
+      .reverse()
+      .map((t) => ({
+        id: t.id,
+        text: t.text,
+        created_at: iso(t.at),
+        author_id: "2244994945",
+        lang: "en",
+        edit_history_tweet_ids: [t.id],
+      })),
     meta: { result_count: tweets.length, newest_id: tweets[tweets.length - 1]?.id ?? "0" },
   });
 
@@ -65,7 +87,20 @@ const ID = (n: number) => String(1_790_000_000_000_000_000n + BigInt(n));
 /** The read-back recipe of docs/hdf5-layout.md, with h5wasm. */
 async function readTweets(file: string) {
   return withFile(file, (f) => {
-    const names = ["id", "created_at", "text", "text_bytes", "text_heap_offset", "cleaned_text", "cleaned_bytes", "cleaned_heap_offset", "sentiment_label", "in_sentiment", "window_start", "token_count"];
+    const names = [
+      "id",
+      "created_at",
+      "text",
+      "text_bytes",
+      "text_heap_offset",
+      "cleaned_text",
+      "cleaned_bytes",
+      "cleaned_heap_offset",
+      "sentiment_label",
+      "in_sentiment",
+      "window_start",
+      "token_count",
+    ];
     const c = readColumns(f, TWEETS_PATH, names);
     const n = c.get("id")!.length;
     const full = (field: string, bytesCol: string, offCol: string, i: number): string => {
@@ -88,15 +123,28 @@ async function readTweets(file: string) {
       windowStart: Number(c.get("window_start")![i]),
       heapOffset: Number(c.get("text_heap_offset")![i]),
     }));
-    const s = readColumns(f, SENTIMENT_PATH, ["window_start", "count", "positive", "neutral", "negative", "complete", "score_sum"]);
+    const s = readColumns(f, SENTIMENT_PATH, [
+      "window_start",
+      "count",
+      "positive",
+      "neutral",
+      "negative",
+      "complete",
+      "score_sum",
+    ]);
     const windows = s.get("window_start")!.map((ws, i) => ({
       windowStart: Number(ws),
       count: Number(s.get("count")![i]),
       labels: [s.get("positive")![i], s.get("neutral")![i], s.get("negative")![i]].map(Number),
       complete: s.get("complete")![i] as number,
     }));
-    const attrs = (f.get(TWEETS_PATH) as unknown as { get_attribute(n: string, j: true): unknown });
-    return { rows, windows, textWidth: attrs.get_attribute("text_width", true), hasHeap: f.get(TEXT_HEAP_PATH) !== null };
+    const attrs = f.get(TWEETS_PATH) as unknown as { get_attribute(n: string, j: true): unknown };
+    return {
+      rows,
+      windows,
+      textWidth: attrs.get_attribute("text_width", true),
+      hasHeap: f.get(TEXT_HEAP_PATH) !== null,
+    };
   });
 }
 
@@ -116,14 +164,28 @@ test("tweets and windows land in the file, exact texts come back, and bad input 
   const file = path.join(dir, "twitter.h5");
   const { p, metrics, consumer, setClock } = await makeProcessor(file);
   const tweets = TEXTS.map((text, i) => ({ id: ID(i), text, at: T0 + i * 1_000 }));
-  const evil = Buffer.concat([Buffer.from([0x80, 0x02]), Buffer.from("cos\nsystem\n", "latin1"), Buffer.from([0x58, 2, 0, 0, 0]), Buffer.from("id"), Buffer.from([0x85, 0x52, 0x2e])]);
+  const evil = Buffer.concat([
+    Buffer.from([0x80, 0x02]),
+    Buffer.from("cos\nsystem\n", "latin1"),
+    Buffer.from([0x58, 2, 0, 0, 0]),
+    Buffer.from("id"),
+    Buffer.from([0x85, 0x52, 0x2e]),
+  ]);
   await p.onBatch([
     delivery(response(tweets.slice(0, 5))),
     delivery(Buffer.from("not a pickle")),
     delivery(evil),
     delivery(pickleCodec.encode({ meta: { result_count: 0 } })),
     delivery(pickleCodec.encode({ meta: { result_count: 2 } })),
-    delivery(pickleCodec.encode({ data: [{ id: ID(99), text: "no date" }, { id: 5, text: "numeric id", created_at: iso(T0) }], meta: { result_count: 2 } })),
+    delivery(
+      pickleCodec.encode({
+        data: [
+          { id: ID(99), text: "no date" },
+          { id: 5, text: "numeric id", created_at: iso(T0) },
+        ],
+        meta: { result_count: 2 },
+      }),
+    ),
   ]);
   // Overlapping page: 3 and 4 again (duplicates), plus the rest.
   await p.onBatch([delivery(response(tweets.slice(3)))]);
@@ -148,23 +210,53 @@ test("tweets and windows land in the file, exact texts come back, and bad input 
   assert.equal(got.textWidth, WIDTHS.text);
   assert.ok(got.hasHeap);
   // Oldest first, exactly once, exact text.
-  assert.deepEqual(got.rows.map((r) => r.id), [...tweets.map((t) => t.id), ID(50), ID(51)]);
-  assert.deepEqual(got.rows.map((r) => r.text), [...TEXTS, "later", "late but kept"]);
-  assert.deepEqual(got.rows.map((r) => r.createdAt), [...tweets.map((t) => t.at), T0 + 13_000, T0 + 500]);
+  assert.deepEqual(
+    got.rows.map((r) => r.id),
+    [...tweets.map((t) => t.id), ID(50), ID(51)],
+  );
+  assert.deepEqual(
+    got.rows.map((r) => r.text),
+    [...TEXTS, "later", "late but kept"],
+  );
+  assert.deepEqual(
+    got.rows.map((r) => r.createdAt),
+    [...tweets.map((t) => t.at), T0 + 13_000, T0 + 500],
+  );
   // Long, ZWJ and NUL texts went to the heap; the rest did not.
-  assert.deepEqual(got.rows.slice(0, TEXTS.length).map((r) => r.heapOffset >= 0), [false, false, false, true, true, true, false, false]);
+  assert.deepEqual(
+    got.rows.slice(0, TEXTS.length).map((r) => r.heapOffset >= 0),
+    [false, false, false, true, true, true, false, false],
+  );
   assert.equal(got.rows[0]!.label, "positive");
   assert.equal(got.rows[1]!.label, "negative");
   assert.equal(got.rows[0]!.cleaned, "bitcoin great love");
-  assert.deepEqual(got.rows.map((r) => r.inSentiment), [1, 1, 1, 1, 1, 1, 1, 1, 1, 0]);
-  assert.deepEqual(got.rows.map((r) => r.windowStart), [...tweets.map(() => T0), T0 + 10_000, T0]);
+  assert.deepEqual(
+    got.rows.map((r) => r.inSentiment),
+    [1, 1, 1, 1, 1, 1, 1, 1, 1, 0],
+  );
+  assert.deepEqual(
+    got.rows.map((r) => r.windowStart),
+    [...tweets.map(() => T0), T0 + 10_000, T0],
+  );
   // Window 1 closed normally with the 8 on-time tweets; window 2 written at stop as incomplete.
-  assert.deepEqual(got.windows.map((w) => [w.windowStart, w.count, w.complete]), [[T0, 8, 1], [T0 + 10_000, 1, 0]]);
+  assert.deepEqual(
+    got.windows.map((w) => [w.windowStart, w.count, w.complete]),
+    [
+      [T0, 8, 1],
+      [T0 + 10_000, 1, 0],
+    ],
+  );
   const onTime = got.rows.filter((r) => r.inSentiment === 1);
-  assert.equal(got.windows.reduce((s, w) => s + w.count, 0), onTime.length);
+  assert.equal(
+    got.windows.reduce((s, w) => s + w.count, 0),
+    onTime.length,
+  );
   for (const w of got.windows) {
     const mine = onTime.filter((r) => r.windowStart === w.windowStart);
-    assert.deepEqual(w.labels, ["positive", "neutral", "negative"].map((l) => mine.filter((r) => r.label === l).length));
+    assert.deepEqual(
+      w.labels,
+      ["positive", "neutral", "negative"].map((l) => mine.filter((r) => r.label === l).length),
+    );
   }
   assert.deepEqual(fs.readdirSync(dir), ["twitter.h5"]);
 });
@@ -184,7 +276,10 @@ test("after a restart the stored ids are read back and re-sent tweets are skippe
   await second.p.stop();
   assert.equal(second.metrics.rejects.get({ reason: "duplicate" }), 5);
   const got = await readTweets(file);
-  assert.deepEqual(got!.rows.map((r) => r.id), tweets.map((t) => t.id));
+  assert.deepEqual(
+    got!.rows.map((r) => r.id),
+    tweets.map((t) => t.id),
+  );
 });
 
 test("a failed write marks the processor unhealthy and the rows go with the next successful flush", async () => {
@@ -193,13 +288,29 @@ test("a failed write marks the processor unhealthy and the rows go with the next
   // Swap in an appender whose disk is full, then the real one back.
   const deps = (p as unknown as { d: { appender: H5Appender } }).d;
   const good = deps.appender;
-  deps.appender = { filePath: good.filePath, append: () => Promise.reject(new Error("ENOSPC: no space left on device")) } as unknown as H5Appender;
+  deps.appender = {
+    filePath: good.filePath,
+    append: () => Promise.reject(new Error("ENOSPC: no space left on device")),
+  } as unknown as H5Appender;
   await p.onBatch([delivery(response([{ id: ID(1), text: "kept in memory", at: T0 }]))]);
   assert.equal(p.healthy(), false);
   deps.appender = good;
-  await p.onBatch([delivery(response([{ id: ID(2), text: "next", at: T0 + 1 }, { id: ID(1), text: "kept in memory", at: T0 }]))]);
+  await p.onBatch([
+    delivery(
+      response([
+        { id: ID(2), text: "next", at: T0 + 1 },
+        { id: ID(1), text: "kept in memory", at: T0 },
+      ]),
+    ),
+  ]);
   assert.equal(p.healthy(), true);
   await p.stop();
   const got = await readTweets(good.filePath);
-  assert.deepEqual(got!.rows.map((r) => [r.id, r.text]), [[ID(1), "kept in memory"], [ID(2), "next"]]);
+  assert.deepEqual(
+    got!.rows.map((r) => [r.id, r.text]),
+    [
+      [ID(1), "kept in memory"],
+      [ID(2), "next"],
+    ],
+  );
 });

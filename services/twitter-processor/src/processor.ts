@@ -4,7 +4,15 @@
  * file only moves data and keeps the books (dedupe, metrics, rejections,
  * flushes, commit points).
  */
-import { type CommitPoint, type Consumer, type Delivery, type Logger, Rejections, Serial, type StandardMetrics } from "@cryptostream/common";
+import {
+  type CommitPoint,
+  type Consumer,
+  type Delivery,
+  type Logger,
+  Rejections,
+  Serial,
+  type StandardMetrics,
+} from "@cryptostream/common";
 import type { H5Appender, TableWrite } from "@cryptostream/common/hdf5/appender";
 import { appendToByteHeap, ensureByteHeap } from "@cryptostream/common/hdf5/byte-heap";
 import type { RecentIds } from "./dedupe/recent-ids.js";
@@ -69,7 +77,12 @@ export class TwitterProcessor {
   }
 
   status(): Record<string, unknown> {
-    return { rowsWritten: this.rowsWritten, windowsWritten: this.windowsWritten, pendingRows: this.pendingRows.length, openWindows: this.d.windows.openCount() };
+    return {
+      rowsWritten: this.rowsWritten,
+      windowsWritten: this.windowsWritten,
+      pendingRows: this.pendingRows.length,
+      openWindows: this.d.windows.openCount(),
+    };
   }
 
   /** Handles one transport batch; exported for tests and the bench (no transport needed). */
@@ -100,12 +113,19 @@ export class TwitterProcessor {
         continue;
       }
       if (t.createdAt > now + maxFutureSkewMs) {
-        this.rejections.reject("bad_tweet", `tweet ${t.id} created_at ${t.createdAt} is more than ${maxFutureSkewMs} ms ahead of the clock`);
+        this.rejections.reject(
+          "bad_tweet",
+          `tweet ${t.id} created_at ${t.createdAt} is more than ${maxFutureSkewMs} ms ahead of the clock`,
+        );
         continue;
       }
       const s = scoreTweet(t.text);
       const a = windows.add(t.createdAt, s.score, s.label, now);
-      if (a.late) this.rejections.reject("late_for_window", `tweet ${t.id} at ${t.createdAt} falls in a window that already closed; stored, not counted in /sentiment`);
+      if (a.late)
+        this.rejections.reject(
+          "late_for_window",
+          `tweet ${t.id} at ${t.createdAt} falls in a window that already closed; stored, not counted in /sentiment`,
+        );
       const windowStart = Math.floor(t.createdAt / windows.rules.sizeMs) * windows.rules.sizeMs;
       this.pendingRows.push(buildTweetRow(t, s, windowStart, !a.late, WIDTHS));
       this.pendingIds.add(t.id);
@@ -132,7 +152,8 @@ export class TwitterProcessor {
       this.onWriteError(err, rows.length, closed.length);
       return false;
     }
-    if (this.lastWriteError !== undefined) this.d.log.info("HDF5 writes succeed again", { file: this.d.appender.filePath });
+    if (this.lastWriteError !== undefined)
+      this.d.log.info("HDF5 writes succeed again", { file: this.d.appender.filePath });
     this.lastWriteError = undefined;
     for (const r of rows) this.d.ids.add(r.id);
     this.pendingIds.clear();
@@ -149,9 +170,15 @@ export class TwitterProcessor {
     const first = this.lastWriteError === undefined;
     this.lastWriteError = err;
     // Rows stay pending and go with the next flush; log the first failure in a row loudly.
-    (first ? this.d.log.error : this.d.log.debug)("HDF5 write failed; rows kept for the next flush", { err, file: this.d.appender.filePath, rows, windows });
+    (first ? this.d.log.error : this.d.log.debug)("HDF5 write failed; rows kept for the next flush", {
+      err,
+      file: this.d.appender.filePath,
+      rows,
+      windows,
+    });
     const max = this.d.maxPendingRows ?? 100_000;
-    if (this.pendingRows.length > max) this.d.onFatal?.(new Error(`${this.pendingRows.length} rows pending behind failing HDF5 writes (limit ${max})`));
+    if (this.pendingRows.length > max)
+      this.d.onFatal?.(new Error(`${this.pendingRows.length} rows pending behind failing HDF5 writes (limit ${max})`));
   }
 
   /** Tells the transport that what was delivered so far is durable (Kafka resumes after it). */
@@ -173,7 +200,10 @@ export class TwitterProcessor {
     await this.d.consumer.stop();
     await this.serial.run(async () => {
       this.pendingWindows.push(...this.d.windows.drain());
-      if (!(await this.flush())) throw new Error(`final HDF5 write failed; ${this.pendingRows.length} tweets not stored`, { cause: this.lastWriteError });
+      if (!(await this.flush()))
+        throw new Error(`final HDF5 write failed; ${this.pendingRows.length} tweets not stored`, {
+          cause: this.lastWriteError,
+        });
     });
     this.rejections.rollOver();
   }

@@ -16,10 +16,7 @@ test("defaults match the contract", () => {
     backoffCapMs: 60_000,
     authRetryMs: 60_000,
   });
-  assert.equal(
-    DEFAULT_QUERY,
-    "(bitcoin OR btc OR ethereum OR eth OR crypto) lang:en -is:retweet",
-  );
+  assert.equal(DEFAULT_QUERY, "(bitcoin OR btc OR ethereum OR eth OR crypto) lang:en -is:retweet");
 });
 
 test("a missing token is a ConfigError that says how to set it", () => {
@@ -40,10 +37,7 @@ test("bad values are reported together, never echoing the token", () => {
         TWITTER_POLL_SECONDS: "soon",
         TWITTER_API_URL: "ftp://x",
       }),
-    (err: unknown) =>
-      err instanceof ConfigError &&
-      err.problems.length === 2 &&
-      !err.message.includes("tok-123456"),
+    (err: unknown) => err instanceof ConfigError && err.problems.length === 2 && !err.message.includes("tok-123456"),
   );
   assert.equal(
     readTwitterConfig({

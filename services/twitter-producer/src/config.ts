@@ -4,8 +4,7 @@
  */
 import { int, num, readEnv, secret, str, url } from "@cryptostream/common";
 
-export const DEFAULT_QUERY =
-  "(bitcoin OR btc OR ethereum OR eth OR crypto) lang:en -is:retweet";
+export const DEFAULT_QUERY = "(bitcoin OR btc OR ethereum OR eth OR crypto) lang:en -is:retweet";
 
 export const TOKEN_HINT =
   "set it to the Bearer Token of your Twitter/X developer app, e.g. `export TWITTER_BEARER_TOKEN=...` " +
@@ -37,9 +36,7 @@ export interface TwitterConfig {
 }
 
 /** Throws ConfigError (exit code 2 under runService) listing every bad or missing variable. */
-export function readTwitterConfig(
-  env: NodeJS.ProcessEnv = process.env,
-): TwitterConfig {
+export function readTwitterConfig(env: NodeJS.ProcessEnv = process.env): TwitterConfig {
   const e = readEnv(twitterEnvSpec, env);
   return {
     bearerToken: e.TWITTER_BEARER_TOKEN,

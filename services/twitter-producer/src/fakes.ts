@@ -1,22 +1,11 @@
 /**
  * Fakes shared by the unit tests (compiled with the sources, imported only by *.test.ts).
  */
-import {
-  Registry,
-  createLogger,
-  standardMetrics,
-  type Logger,
-  type StandardMetrics,
-} from "@cryptostream/common";
+import { Registry, createLogger, standardMetrics, type Logger, type StandardMetrics } from "@cryptostream/common";
 import type { Clock } from "./clock.js";
 import { Poller, type PollerOptions } from "./poller.js";
 import type { RateLimitInfo } from "./rate-limit.js";
-import {
-  AbortError,
-  type SearchClient,
-  type SearchRequest,
-  type SearchResult,
-} from "./search-client.js";
+import { AbortError, type SearchClient, type SearchRequest, type SearchResult } from "./search-client.js";
 import type { SearchResponse } from "./search-response.js";
 
 /** Virtual time: sleeping advances `now` at once and records the duration. */
@@ -51,9 +40,7 @@ export function page(
     })),
     meta: {
       result_count: ids.length,
-      ...(ids.length > 0
-        ? { newest_id: ids[0], oldest_id: ids[ids.length - 1] }
-        : {}),
+      ...(ids.length > 0 ? { newest_id: ids[0], oldest_id: ids[ids.length - 1] } : {}),
       ...(opts.next ? { next_token: opts.next } : {}),
     },
   };
@@ -116,10 +103,7 @@ export function harness(
   const sent: Harness["sent"] = [];
   const saves: Harness["saves"] = [];
   const lines: string[] = [];
-  const log = createLogger(
-    { service: "test" },
-    { level: "debug", sink: (l) => lines.push(l) },
-  );
+  const log = createLogger({ service: "test" }, { level: "debug", sink: (l) => lines.push(l) });
   const metrics = standardMetrics(new Registry());
   const send =
     opts.send ??
@@ -169,7 +153,4 @@ export function harness(
 }
 
 export const parsed = (lines: string[]) =>
-  lines.map(
-    (l) =>
-      JSON.parse(l) as { level: string; msg: string; [k: string]: unknown },
-  );
+  lines.map((l) => JSON.parse(l) as { level: string; msg: string; [k: string]: unknown });

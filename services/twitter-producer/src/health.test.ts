@@ -21,33 +21,13 @@ test("healthy while recent polls succeed, unhealthy once the last success is sta
 });
 
 test("before the first success, the start time counts", () => {
-  assert.equal(
-    assessHealth({ ...base, phase: "backing_off" }, T0 + 30_000, 10_000).ok,
-    true,
-  );
-  assert.equal(
-    assessHealth({ ...base, phase: "backing_off" }, T0 + 90_000, 10_000).ok,
-    false,
-  );
+  assert.equal(assessHealth({ ...base, phase: "backing_off" }, T0 + 30_000, 10_000).ok, true);
+  assert.equal(assessHealth({ ...base, phase: "backing_off" }, T0 + 90_000, 10_000).ok, false);
 });
 
 test("auth and request errors are unhealthy at once", () => {
-  assert.equal(
-    assessHealth(
-      { ...base, phase: "auth_error", lastSuccessAtMs: T0 },
-      T0 + 1,
-      10_000,
-    ).ok,
-    false,
-  );
-  assert.equal(
-    assessHealth(
-      { ...base, phase: "client_error", lastSuccessAtMs: T0 },
-      T0 + 1,
-      10_000,
-    ).ok,
-    false,
-  );
+  assert.equal(assessHealth({ ...base, phase: "auth_error", lastSuccessAtMs: T0 }, T0 + 1, 10_000).ok, false);
+  assert.equal(assessHealth({ ...base, phase: "client_error", lastSuccessAtMs: T0 }, T0 + 1, 10_000).ok, false);
 });
 
 test("an announced rate-limit wait is healthy however long, until overdue", () => {

@@ -29,24 +29,19 @@ export function assessHealth(
   const ageMs = Math.max(0, nowMs - since);
   const detail: Record<string, unknown> = {
     phase: s.phase,
-    lastSuccessAgeSeconds:
-      s.lastSuccessAtMs === undefined ? null : Math.round(ageMs / 1000),
+    lastSuccessAgeSeconds: s.lastSuccessAtMs === undefined ? null : Math.round(ageMs / 1000),
     staleAfterSeconds: Math.round(limit / 1000),
     ...(s.lastProblem ? { lastProblem: s.lastProblem } : {}),
     ...(s.sinceId ? { sinceId: s.sinceId } : {}),
   };
   if (s.phase === "stopped") return { ok: false, detail };
-  if (s.phase === "auth_error" || s.phase === "client_error")
-    return { ok: false, detail };
+  if (s.phase === "auth_error" || s.phase === "client_error") return { ok: false, detail };
   if (s.phase === "rate_limited" && s.waitingUntilMs !== undefined) {
     return {
       ok: nowMs <= s.waitingUntilMs + limit,
       detail: {
         ...detail,
-        rateLimitedForSeconds: Math.max(
-          0,
-          Math.round((s.waitingUntilMs - nowMs) / 1000),
-        ),
+        rateLimitedForSeconds: Math.max(0, Math.round((s.waitingUntilMs - nowMs) / 1000)),
       },
     };
   }

@@ -27,10 +27,7 @@ interface Running {
     code: number | null;
     signal: NodeJS.Signals | null;
   }>;
-  waitFor(
-    pred: (rec: Record<string, unknown>) => boolean,
-    timeoutMs?: number,
-  ): Promise<Record<string, unknown>>;
+  waitFor(pred: (rec: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
 }
 
 function startService(env: Record<string, string>): Running {
@@ -95,11 +92,7 @@ function startService(env: Record<string, string>): Running {
         };
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(
-            new Error(
-              `timed out waiting for a log line; got:\n${lines.join("\n")}`,
-            ),
-          );
+          reject(new Error(`timed out waiting for a log line; got:\n${lines.join("\n")}`));
         }, timeoutMs);
         if (!check()) waiters.add(check);
       });
@@ -120,18 +113,13 @@ interface SeenRequest {
   readonly params: Record<string, string>;
   readonly auth: string | undefined;
 }
-type Reply = (
-  seen: SeenRequest,
-) =>
-  | { status: number; headers?: Record<string, string>; body?: string }
-  | "hang";
+type Reply = (seen: SeenRequest) => { status: number; headers?: Record<string, string>; body?: string } | "hang";
 
 async function fakeTwitter(reply: Reply) {
   const seen: SeenRequest[] = [];
   const server = http.createServer((req, res) => {
     const u = new URL(req.url ?? "/", "http://x");
-    if (u.pathname !== "/2/tweets/search/recent")
-      return void res.writeHead(404).end();
+    if (u.pathname !== "/2/tweets/search/recent") return void res.writeHead(404).end();
     const s = {
       params: Object.fromEntries(u.searchParams),
       auth: req.headers.authorization,
@@ -139,9 +127,7 @@ async function fakeTwitter(reply: Reply) {
     seen.push(s);
     const r = reply(s);
     if (r === "hang") return;
-    res
-      .writeHead(r.status, { "content-type": "application/json", ...r.headers })
-      .end(r.body ?? "");
+    res.writeHead(r.status, { "content-type": "application/json", ...r.headers }).end(r.body ?? "");
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   return {
@@ -172,17 +158,13 @@ function searchBody(ids: number[], next?: string): string {
     })),
     meta: {
       result_count: ids.length,
-      ...(ids.length
-        ? { newest_id: String(ids[0]), oldest_id: String(ids[ids.length - 1]) }
-        : {}),
+      ...(ids.length ? { newest_id: String(ids[0]), oldest_id: String(ids[ids.length - 1]) } : {}),
       ...(next ? { next_token: next } : {}),
     },
   });
 }
 
-async function stopAndMeasure(
-  r: Running,
-): Promise<{ code: number | null; ms: number }> {
+async function stopAndMeasure(r: Running): Promise<{ code: number | null; ms: number }> {
   const t0 = Date.now();
   r.child.kill("SIGTERM");
   const { code } = await r.exited;
@@ -227,10 +209,8 @@ test("publishes whole responses, pickled, over ZeroMQ; follows pagination; survi
           "x-rate-limit-reset": String(Math.ceil(Date.now() / 1000)),
         },
       };
-    else if (params.since_id === "1005" && !params.next_token)
-      body = searchBody([1010, 1009], "page2");
-    else if (params.since_id === "1005" && params.next_token === "page2")
-      body = searchBody([1008, 1007]);
+    else if (params.since_id === "1005" && !params.next_token) body = searchBody([1010, 1009], "page2");
+    else if (params.since_id === "1005" && params.next_token === "page2") body = searchBody([1008, 1007]);
     else body = searchBody([]);
     bodies.push(body);
     return {
@@ -257,8 +237,7 @@ test("publishes whole responses, pickled, over ZeroMQ; follows pagination; survi
   const first = startService(env);
   const second: Running[] = [];
   t.after(async () => {
-    for (const r of [first, ...second])
-      if (r.child.exitCode === null) r.child.kill("SIGKILL");
+    for (const r of [first, ...second]) if (r.child.exitCode === null) r.child.kill("SIGKILL");
     pull.close();
     await api.close();
     await rm(dir, { recursive: true, force: true });
@@ -271,10 +250,7 @@ test("publishes whole responses, pickled, over ZeroMQ; follows pagination; survi
     const [frame] = await Promise.race([
       pull.receive(),
       new Promise<never>((_, rej) =>
-        setTimeout(
-          () => rej(new Error(`no message; log:\n${first.lines.join("\n")}`)),
-          10_000,
-        ),
+        setTimeout(() => rej(new Error(`no message; log:\n${first.lines.join("\n")}`)), 10_000),
       ),
     ]);
     received.push(pickleCodec.decode(frame!));
@@ -282,30 +258,18 @@ test("publishes whole responses, pickled, over ZeroMQ; follows pagination; survi
       // Python's own pickle is the reference decoder.
       const py = spawnSync(
         "/usr/bin/python3",
-        [
-          "-c",
-          "import sys,pickle,json; print(json.dumps(pickle.loads(sys.stdin.buffer.read()), ensure_ascii=False))",
-        ],
+        ["-c", "import sys,pickle,json; print(json.dumps(pickle.loads(sys.stdin.buffer.read()), ensure_ascii=False))"],
         {
           input: frame,
         },
       );
       if (py.error)
-        t.diagnostic(
-          `python3 not runnable (${py.error.message}); pickle checked with pickleCodec.decode only`,
-        );
-      else
-        assert.deepEqual(
-          JSON.parse(py.stdout.toString("utf8")),
-          JSON.parse(bodies[0]!),
-          py.stderr.toString(),
-        );
+        t.diagnostic(`python3 not runnable (${py.error.message}); pickle checked with pickleCodec.decode only`);
+      else assert.deepEqual(JSON.parse(py.stdout.toString("utf8")), JSON.parse(bodies[0]!), py.stderr.toString());
     }
   }
   const elapsedMs = Date.now() - t0;
-  t.diagnostic(
-    `3 responses received in ${elapsedMs} ms (includes one 429 wait)`,
-  );
+  t.diagnostic(`3 responses received in ${elapsedMs} ms (includes one 429 wait)`);
   assert.deepEqual(
     received,
     [JSON.parse(bodies[0]!), JSON.parse(bodies[1]!), JSON.parse(bodies[2]!)],
@@ -313,36 +277,18 @@ test("publishes whole responses, pickled, over ZeroMQ; follows pagination; survi
   );
 
   // since_id = first page's newest_id, saved only once both pages were published.
+  await first.waitFor((l) => l.msg === "poll published" && l.sinceId === "1010");
   await first.waitFor(
-    (l) => l.msg === "poll published" && l.sinceId === "1010",
-  );
-  await first.waitFor(
-    (l) =>
-      l.msg === "poll found no new tweets" ||
-      l.msg === "no new tweets; empty response not published",
+    (l) => l.msg === "poll found no new tweets" || l.msg === "no new tweets; empty response not published",
   );
   assert.equal(JSON.parse(await readFile(statePath, "utf8")).sinceId, "1010");
-  const params = api.seen.map((s) =>
-    [s.params.since_id ?? "-", s.params.next_token ?? "-"].join("/"),
-  );
+  const params = api.seen.map((s) => [s.params.since_id ?? "-", s.params.next_token ?? "-"].join("/"));
   // first poll (no since_id, next_token not followed), the 429, its retry (same request), page 2, next poll.
-  assert.deepEqual(params.slice(0, 5), [
-    "-/-",
-    "1005/-",
-    "1005/-",
-    "1005/page2",
-    "1010/-",
-  ]);
+  assert.deepEqual(params.slice(0, 5), ["-/-", "1005/-", "1005/-", "1005/page2", "1010/-"]);
   assert.ok(api.seen.every((s) => s.auth === `Bearer ${TOKEN}`));
-  assert.equal(
-    api.seen[0]!.params.query,
-    "(bitcoin OR btc OR ethereum OR eth OR crypto) lang:en -is:retweet",
-  );
+  assert.equal(api.seen[0]!.params.query, "(bitcoin OR btc OR ethereum OR eth OR crypto) lang:en -is:retweet");
   assert.equal(api.seen[0]!.params.max_results, "100");
-  assert.equal(
-    api.seen[0]!.params["tweet.fields"],
-    "created_at,author_id,lang,public_metrics",
-  );
+  assert.equal(api.seen[0]!.params["tweet.fields"], "created_at,author_id,lang,public_metrics");
   await first.waitFor((l) => l.msg === "started");
 
   const stop1 = await stopAndMeasure(first);
@@ -356,46 +302,29 @@ test("publishes whole responses, pickled, over ZeroMQ; follows pagination; survi
   const r2 = startService(env);
   second.push(r2);
   const started = await r2.waitFor((l) => l.msg === "started");
-  await r2.waitFor(
-    (l) =>
-      l.msg === "resuming after the stored since_id" && l.sinceId === "1010",
-  );
-  while (api.seen.length < before + 6)
-    await new Promise((r) => setTimeout(r, 50));
+  await r2.waitFor((l) => l.msg === "resuming after the stored since_id" && l.sinceId === "1010");
+  while (api.seen.length < before + 6) await new Promise((r) => setTimeout(r, 50));
   assert.equal(api.seen[before]!.params.since_id, "1010");
-  const authLines = r2.lines.filter((l) =>
-    l.includes("rejected the bearer token"),
-  );
+  const authLines = r2.lines.filter((l) => l.includes("rejected the bearer token"));
   const authErrors = authLines.filter((l) => JSON.parse(l).level === "error");
   assert.equal(
     authErrors.length,
     1,
     `one error line for ${api.seen.length - before} rejected calls:\n${authLines.join("\n")}`,
   );
-  assert.match(
-    authErrors[0]!,
-    /Twitter API rejected the bearer token \(401\): check TWITTER_BEARER_TOKEN/,
-  );
+  assert.match(authErrors[0]!, /Twitter API rejected the bearer token \(401\): check TWITTER_BEARER_TOKEN/);
 
   // /healthz reports the rejected token.
-  const health = await fetch(
-    `http://127.0.0.1:${String(started.healthPort)}/healthz`,
-  );
+  const health = await fetch(`http://127.0.0.1:${String(started.healthPort)}/healthz`);
   assert.equal(health.status, 503);
-  assert.equal(
-    ((await health.json()) as { phase: string }).phase,
-    "auth_error",
-  );
-  const metrics = await (
-    await fetch(`http://127.0.0.1:${String(started.healthPort)}/metrics`)
-  ).text();
+  assert.equal(((await health.json()) as { phase: string }).phase, "auth_error");
+  const metrics = await (await fetch(`http://127.0.0.1:${String(started.healthPort)}/metrics`)).text();
   assert.match(metrics, /pipeline_rejects_total\{reason="auth"\} \d+/);
 
   // A request that hangs (60 s timeout) is cancelled by the stop.
   mode = "hang";
   const hangAt = api.seen.length;
-  while (api.seen.length === hangAt)
-    await new Promise((r) => setTimeout(r, 20));
+  while (api.seen.length === hangAt) await new Promise((r) => setTimeout(r, 20));
   const stop2 = await stopAndMeasure(r2);
   t.diagnostic(`graceful stop with a pending request took ${stop2.ms} ms`);
   assert.equal(stop2.code, 0);

@@ -14,10 +14,7 @@ import { SinceIdStore } from "./since-id-store.js";
 /** On stop, an in-flight publish may take this long to finish (then its since_id is saved). */
 const PUBLISH_GRACE_MS = 3_000;
 
-async function loadSinceId(
-  store: SinceIdStore,
-  log: Logger,
-): Promise<string | undefined> {
+async function loadSinceId(store: SinceIdStore, log: Logger): Promise<string | undefined> {
   const loaded = await store.load();
   switch (loaded.kind) {
     case "loaded":
@@ -33,13 +30,10 @@ async function loadSinceId(
       return undefined;
     case "invalid":
       // Writes are atomic, so this means the file was edited or the disk failed.
-      log.error(
-        "since_id state file is unusable; starting from the newest tweets (older ones are skipped)",
-        {
-          statePath: store.filePath,
-          problem: loaded.reason,
-        },
-      );
+      log.error("since_id state file is unusable; starting from the newest tweets (older ones are skipped)", {
+        statePath: store.filePath,
+        problem: loaded.reason,
+      });
       return undefined;
   }
 }
@@ -74,20 +68,13 @@ await runService(
     await producer.start();
     log.info("transport started", { transport: kind, topic });
 
-    const requests = registry.counter(
-      "twitter_api_requests_total",
-      "Calls to the recent-search endpoint, by outcome.",
-    );
+    const requests = registry.counter("twitter_api_requests_total", "Calls to the recent-search endpoint, by outcome.");
     const baseClient = createSearchClient(cfg);
     const client = {
-      async search(
-        req: Parameters<typeof baseClient.search>[0],
-        signal: AbortSignal,
-      ) {
+      async search(req: Parameters<typeof baseClient.search>[0], signal: AbortSignal) {
         const res = await baseClient.search(req, signal);
         requests.inc({
-          outcome:
-            res.kind === "networkError" ? "network_error" : String(res.status),
+          outcome: res.kind === "networkError" ? "network_error" : String(res.status),
         });
         return res;
       },

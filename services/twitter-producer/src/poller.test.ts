@@ -33,28 +33,16 @@ test("first poll (no since_id) publishes the newest page only, then polls with s
     oldest_id: "104",
     next_token: "older",
   });
-  assert.deepEqual(
-    h.saves,
-    [{ sinceId: "105", sentBefore: 1 }],
-    "since_id saved only after the publish",
-  );
+  assert.deepEqual(h.saves, [{ sinceId: "105", sentBefore: 1 }], "since_id saved only after the publish");
   assert.equal(h.metrics.messagesIn.total(), 2);
   assert.equal(h.metrics.messagesOut.total(), 1);
-  assert.equal(
-    h.metrics.lastEventTime.get(),
-    Date.parse("2024-05-01T12:00:00Z") / 1000,
-  );
+  assert.equal(h.metrics.lastEventTime.get(), Date.parse("2024-05-01T12:00:00Z") / 1000);
   assert.equal(h.clock.sleeps[0], 10_000, "next poll one interval later");
 });
 
 test("pagination: every page published with the same since_id; since_id becomes the FIRST page's newest_id after the last page", async () => {
   const h = harness(
-    [
-      page(["130", "129"], { next: "A" }),
-      page(["120", "119"], { next: "B" }),
-      page(["110"]),
-      empty(),
-    ],
+    [page(["130", "129"], { next: "A" }), page(["120", "119"], { next: "B" }), page(["110"]), empty()],
     {
       initialSinceId: "100",
     },
@@ -75,10 +63,7 @@ test("pagination: every page published with the same since_id; since_id becomes 
 });
 
 test("a failure mid-pagination retries the same page; since_id does not move until all pages are out", async () => {
-  const h = harness(
-    [page(["130"], { next: "A" }), serverError(), page(["120"]), empty()],
-    { initialSinceId: "100" },
-  );
+  const h = harness([page(["130"], { next: "A" }), serverError(), page(["120"]), empty()], { initialSinceId: "100" });
   await h.runToEnd();
   assert.deepEqual(h.client.requests.slice(0, 3), [
     { sinceId: "100", nextToken: undefined },
@@ -107,11 +92,7 @@ test("stop between pages leaves since_id unsaved (the next start re-fetches, not
   stop = () => h.poller.stop();
   await h.poller.start();
   await stopped;
-  assert.deepEqual(
-    h.client.requests.length,
-    1,
-    "the second page was not fetched",
-  );
+  assert.deepEqual(h.client.requests.length, 1, "the second page was not fetched");
   assert.deepEqual(h.saves, []);
 });
 
@@ -124,27 +105,16 @@ test("responses with result_count 0 are not published (debug line says so) and s
     h.client.requests.map((r) => r.sinceId),
     ["100", "100"],
   );
-  assert.ok(
-    parsed(h.lines).some(
-      (l) => l.level === "debug" && /not published/.test(l.msg),
-    ),
-  );
+  assert.ok(parsed(h.lines).some((l) => l.level === "debug" && /not published/.test(l.msg)));
 });
 
 test("429 with x-rate-limit-reset: waits until the reset (+1 s margin) and retries the same request; nothing lost", async () => {
   const clock = new FakeClock();
   const resetAtMs = clock.t + 30_000;
-  const h = harness(
-    [
-      { kind: "rateLimited", status: 429, rate: { remaining: 0, resetAtMs } },
-      page(["150"]),
-      empty(),
-    ],
-    {
-      initialSinceId: "100",
-      clock,
-    },
-  );
+  const h = harness([{ kind: "rateLimited", status: 429, rate: { remaining: 0, resetAtMs } }, page(["150"]), empty()], {
+    initialSinceId: "100",
+    clock,
+  });
   await h.runToEnd();
   assert.equal(h.clock.sleeps[0], 31_000);
   assert.deepEqual(h.client.requests.slice(0, 2), [
@@ -172,13 +142,7 @@ test("429 without a reset header backs off exponentially", async () => {
 
 test("a used-up window (remaining 0) on success delays the next call until the reset", async () => {
   const clock = new FakeClock();
-  const h = harness(
-    [
-      page(["150"], { rate: { remaining: 0, resetAtMs: clock.t + 300_000 } }),
-      empty(),
-    ],
-    { clock },
-  );
+  const h = harness([page(["150"], { rate: { remaining: 0, resetAtMs: clock.t + 300_000 } }), empty()], { clock });
   await h.runToEnd();
   assert.equal(h.clock.sleeps[0], 301_000, "not the 10 s poll interval");
 });
@@ -211,38 +175,21 @@ test("5xx and network errors: exponential backoff with jitter, capped; one warn 
     code: "ETIMEDOUT",
     message: "timeout of 10000ms exceeded",
   };
-  const h = harness(
-    [
-      serverError(),
-      serverError(),
-      serverError(),
-      serverError(),
-      net,
-      page(["150"]),
-    ],
-    {
-      backoff: { baseMs: 1000, capMs: 5000 },
-    },
-  );
+  const h = harness([serverError(), serverError(), serverError(), serverError(), net, page(["150"])], {
+    backoff: { baseMs: 1000, capMs: 5000 },
+  });
   await h.runToEnd();
   // random() is 0.5: 0.75 x min(cap, 1000 x 2^attempt); the cap bounds the whole delay.
   assert.deepEqual(h.clock.sleeps.slice(0, 5), [750, 1500, 3000, 3750, 3750]);
   const warns = parsed(h.lines).filter((l) => l.level === "warn");
   assert.deepEqual(
     warns.map((l) => l.msg),
-    [
-      "Twitter API server error (503); retrying with backoff",
-      "Twitter API unreachable; retrying with backoff",
-    ],
+    ["Twitter API server error (503); retrying with backoff", "Twitter API unreachable; retrying with backoff"],
   );
   assert.equal(h.metrics.rejects.get({ reason: "server_error" }), 4);
   assert.equal(h.metrics.rejects.get({ reason: "network_error" }), 1);
   assert.equal(h.metrics.reconnects.total(), 5);
-  assert.ok(
-    parsed(h.lines).some(
-      (l) => l.level === "info" && l.msg === "Twitter API calls succeed again",
-    ),
-  );
+  assert.ok(parsed(h.lines).some((l) => l.level === "info" && l.msg === "Twitter API calls succeed again"));
   assert.deepEqual(
     h.sent.map((s) => s.key),
     ["150"],
@@ -250,10 +197,7 @@ test("5xx and network errors: exponential backoff with jitter, capped; one warn 
 });
 
 test("401 is logged ONCE while it repeats, retried every authRetryMs, logged again when the status changes", async () => {
-  const h = harness(
-    [auth(401), auth(401), auth(401), auth(403), auth(403), page(["150"])],
-    { authRetryMs: 60_000 },
-  );
+  const h = harness([auth(401), auth(401), auth(401), auth(403), auth(403), page(["150"])], { authRetryMs: 60_000 });
   await h.runToEnd();
   const errors = parsed(h.lines).filter((l) => l.level === "error");
   assert.deepEqual(
@@ -263,10 +207,7 @@ test("401 is logged ONCE while it repeats, retried every authRetryMs, logged aga
       "Twitter API rejected the bearer token (403): check TWITTER_BEARER_TOKEN",
     ],
   );
-  assert.deepEqual(
-    h.clock.sleeps.slice(0, 5),
-    [60_000, 60_000, 60_000, 60_000, 60_000],
-  );
+  assert.deepEqual(h.clock.sleeps.slice(0, 5), [60_000, 60_000, 60_000, 60_000, 60_000]);
   assert.deepEqual(
     h.sent.map((s) => s.key),
     ["150"],
@@ -280,11 +221,7 @@ test("the poller reports auth_error while the token is rejected", async () => {
   await h.client.exhausted;
   // The second call is pending: the poller is still in the auth_error state set after the first.
   assert.equal(h.poller.status().lastProblem, "auth:401");
-  assert.equal(
-    h.poller.status().phase,
-    "auth_error",
-    "a retry in flight does not hide the auth error",
-  );
+  assert.equal(h.poller.status().phase, "auth_error", "a retry in flight does not hide the auth error");
   await h.poller.stop();
   await done;
   assert.equal(h.poller.status().phase, "stopped");
@@ -348,11 +285,7 @@ test("a publish the transport refuses is retried (not re-fetched) and since_id w
   await h.runToEnd();
   assert.equal(calls, 2);
   assert.deepEqual(keys, ["150"]);
-  assert.equal(
-    h.client.requests.length,
-    2,
-    "the response was not fetched again",
-  );
+  assert.equal(h.client.requests.length, 2, "the response was not fetched again");
   assert.deepEqual(h.saves, [{ sinceId: "150", sentBefore: 1 }]);
   assert.equal(h.metrics.rejects.get({ reason: "publish_failed" }), 1);
 });
@@ -403,8 +336,7 @@ test("stop while a publish is in flight: a publish finishing within the grace ti
 test("a response that cannot be encoded is skipped with an error line; the poll still completes", async () => {
   // The test encoder is JSON.stringify, which throws on a BigInt.
   const bad = page(["160"]);
-  if (bad.kind === "ok")
-    (bad.body as unknown as { meta: Record<string, unknown> }).meta.extra = 10n;
+  if (bad.kind === "ok") (bad.body as unknown as { meta: Record<string, unknown> }).meta.extra = 10n;
   const h = harness([bad, empty()]);
   await h.runToEnd();
   assert.equal(h.sent.length, 0);
@@ -414,11 +346,7 @@ test("a response that cannot be encoded is skipped with an error line; the poll 
     "retrying could never succeed, so the poll moves on",
   );
   assert.equal(h.metrics.rejects.get({ reason: "encode_failed" }), 1);
-  assert.ok(
-    parsed(h.lines).some(
-      (l) => l.level === "error" && /cannot encode/.test(l.msg),
-    ),
-  );
+  assert.ok(parsed(h.lines).some((l) => l.level === "error" && /cannot encode/.test(l.msg)));
 });
 
 test("400 naming next_token: restart the poll from its first page (once at once, then slowly)", async () => {

@@ -27,16 +27,8 @@ import {
   waitAfterRateLimited,
   waitAfterSuccess,
 } from "./rate-limit.js";
-import {
-  AbortError,
-  type SearchClient,
-  type SearchResult,
-} from "./search-client.js";
-import {
-  type SearchResponse,
-  newestCreatedAtMs,
-  tweetCount,
-} from "./search-response.js";
+import { AbortError, type SearchClient, type SearchResult } from "./search-client.js";
+import { type SearchResponse, newestCreatedAtMs, tweetCount } from "./search-response.js";
 
 export interface PollerDeps {
   readonly client: SearchClient;
@@ -145,9 +137,7 @@ export class Poller {
         this.phase = "idle";
         // Fixed rate: the next poll starts one interval after this one started,
         // unless the rate-limit window is used up for longer.
-        const wait =
-          Math.max(startedAt + this.opts.pollMs, this.holdUntilMs) -
-          clock.now();
+        const wait = Math.max(startedAt + this.opts.pollMs, this.holdUntilMs) - clock.now();
         await clock.sleep(Math.max(0, wait), signal);
       }
     } catch (err) {
@@ -175,18 +165,11 @@ export class Poller {
       // While retrying after a failure the phase stays that failure's (health must
       // not flip to fine for the duration of each retry); only a success clears it.
       if (this.lastProblem === undefined) this.enter("polling");
-      const res = await client.search(
-        { sinceId: this.sinceId, nextToken },
-        signal,
-      );
+      const res = await client.search({ sinceId: this.sinceId, nextToken }, signal);
 
       if (res.kind !== "ok") {
         // A since_id or next_token the API refuses cannot succeed by retrying.
-        if (
-          res.kind === "clientError" &&
-          res.invalidParams.includes("next_token") &&
-          nextToken !== undefined
-        ) {
+        if (res.kind === "clientError" && res.invalidParams.includes("next_token") && nextToken !== undefined) {
           log.warn(
             "Twitter API refused the pagination token; restarting this poll from its first page (pages already published will repeat)",
             {
@@ -197,15 +180,10 @@ export class Poller {
           firstNewestId = undefined;
           pages = 0;
           // Should the API keep refusing its own tokens, do not spin through the rate limit.
-          if (tokenRestarts++ > 0)
-            await clock.sleep(this.opts.authRetryMs, signal);
+          if (tokenRestarts++ > 0) await clock.sleep(this.opts.authRetryMs, signal);
           continue;
         }
-        if (
-          res.kind === "clientError" &&
-          res.invalidParams.includes("since_id") &&
-          this.sinceId !== undefined
-        ) {
+        if (res.kind === "clientError" && res.invalidParams.includes("since_id") && this.sinceId !== undefined) {
           log.warn(
             "Twitter API refused the stored since_id (older than its search window?); continuing from the newest tweets",
             {
@@ -235,10 +213,7 @@ export class Poller {
             failuresInRow: this.failuresInRow,
           });
         }
-        this.enter(
-          plan.phase,
-          plan.phase === "rate_limited" ? clock.now() + plan.waitMs : undefined,
-        );
+        this.enter(plan.phase, plan.phase === "rate_limited" ? clock.now() + plan.waitMs : undefined);
         await clock.sleep(plan.waitMs, signal);
         continue;
       }
@@ -252,8 +227,7 @@ export class Poller {
       if (pages === 1) firstNewestId = body.meta.newest_id;
 
       if (body.meta.result_count > 0 && body.meta.newest_id !== undefined) {
-        if (await this.publish(body, body.meta.newest_id, signal))
-          published += 1;
+        if (await this.publish(body, body.meta.newest_id, signal)) published += 1;
         const newest = newestCreatedAtMs(body);
         if (newest !== undefined && newest / 1000 > metrics.lastEventTime.get())
           metrics.lastEventTime.set(newest / 1000);
@@ -271,10 +245,7 @@ export class Poller {
         if (signal.aborted) throw new AbortError();
         continue;
       }
-      if (token !== undefined)
-        log.debug(
-          "no since_id yet: taking only the newest page, not following next_token",
-        );
+      if (token !== undefined) log.debug("no since_id yet: taking only the newest page, not following next_token");
       break;
     }
 
@@ -318,8 +289,7 @@ export class Poller {
 
   private planFailure(res: Exclude<SearchResult, { kind: "ok" }>): FailurePlan {
     const { clock } = this.deps;
-    const backoff = (): number =>
-      backoffMs(this.failuresInRow, this.opts.backoff, clock.random());
+    const backoff = (): number => backoffMs(this.failuresInRow, this.opts.backoff, clock.random());
     switch (res.kind) {
       case "rateLimited": {
         const { waitMs, source } = waitAfterRateLimited(
@@ -400,11 +370,7 @@ export class Poller {
    * Encodes and sends one response, retrying the transport with backoff until
    * it takes it. Returns false only when the response cannot be encoded.
    */
-  private async publish(
-    body: SearchResponse,
-    key: string,
-    signal: AbortSignal,
-  ): Promise<boolean> {
+  private async publish(body: SearchResponse, key: string, signal: AbortSignal): Promise<boolean> {
     const { clock, log, metrics } = this.deps;
     let bytes: Buffer;
     try {
@@ -428,14 +394,11 @@ export class Poller {
         const waitMs = backoffMs(attempt, this.opts.backoff, clock.random());
         metrics.rejects.inc({ reason: "publish_failed" });
         metrics.reconnects.inc();
-        (attempt === 0 ? log.warn : log.debug)(
-          "transport did not take the response; retrying",
-          {
-            newestId: key,
-            error: (err as Error).message,
-            retryInMs: waitMs,
-          },
-        );
+        (attempt === 0 ? log.warn : log.debug)("transport did not take the response; retrying", {
+          newestId: key,
+          error: (err as Error).message,
+          retryInMs: waitMs,
+        });
         await clock.sleep(waitMs, signal);
       }
     }
@@ -445,10 +408,7 @@ export class Poller {
    * Waits for the publish; after stop is requested, waits at most the grace
    * time, then gives up (since_id is not advanced, so nothing is skipped).
    */
-  private untilPublishedOrStopped(
-    p: Promise<void>,
-    signal: AbortSignal,
-  ): Promise<void> {
+  private untilPublishedOrStopped(p: Promise<void>, signal: AbortSignal): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       let settled = false;
       const grace = new AbortController();
@@ -483,12 +443,9 @@ export class Poller {
       // The tweets are published: keep the new id in memory (no duplicates while
       // running); a restart before the next successful save repeats them.
       this.deps.metrics.rejects.inc({ reason: "state_save_failed" });
-      this.deps.log.error(
-        "cannot save since_id state; a restart would re-publish recent tweets",
-        {
-          error: (err as Error).message,
-        },
-      );
+      this.deps.log.error("cannot save since_id state; a restart would re-publish recent tweets", {
+        error: (err as Error).message,
+      });
     }
   }
 }

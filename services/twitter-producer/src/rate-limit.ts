@@ -62,15 +62,8 @@ export const MAX_RESET_WAIT_MS = 16 * 60_000;
  * fixed, half random, so retries of many producers spread out but none retries
  * at once. `attempt` counts failures so far, starting at 0.
  */
-export function backoffMs(
-  attempt: number,
-  policy: BackoffPolicy,
-  random: number,
-): number {
-  const exp = Math.min(
-    policy.capMs,
-    policy.baseMs * 2 ** Math.min(Math.max(attempt, 0), 30),
-  );
+export function backoffMs(attempt: number, policy: BackoffPolicy, random: number): number {
+  const exp = Math.min(policy.capMs, policy.baseMs * 2 ** Math.min(Math.max(attempt, 0), 30));
   const r = Math.min(Math.max(random, 0), 1);
   return Math.round(exp / 2 + (exp / 2) * r);
 }
@@ -80,10 +73,7 @@ export function backoffMs(
  * undefined when the header is missing or already in the past. The server's own
  * Date header is preferred over the local clock so clock skew does not matter.
  */
-export function msUntilReset(
-  info: RateLimitInfo,
-  localNowMs: number,
-): number | undefined {
+export function msUntilReset(info: RateLimitInfo, localNowMs: number): number | undefined {
   if (info.resetAtMs === undefined) return undefined;
   const now = info.serverNowMs ?? localNowMs;
   const wait = info.resetAtMs - now;
@@ -95,10 +85,7 @@ export function msUntilReset(
  * After a successful call: how long to hold off the next call so as not to
  * be refused. Zero unless the window is used up.
  */
-export function waitAfterSuccess(
-  info: RateLimitInfo,
-  localNowMs: number,
-): number {
+export function waitAfterSuccess(info: RateLimitInfo, localNowMs: number): number {
   if (info.remaining !== 0) return 0;
   // Used up, but the reset is unknown or passed: wait one margin and try.
   return msUntilReset(info, localNowMs) ?? RESET_MARGIN_MS;
@@ -113,7 +100,6 @@ export function waitAfterRateLimited(
   random: number,
 ): { waitMs: number; source: "reset-header" | "backoff" } {
   const untilReset = msUntilReset(info, localNowMs);
-  if (untilReset !== undefined)
-    return { waitMs: untilReset, source: "reset-header" };
+  if (untilReset !== undefined) return { waitMs: untilReset, source: "reset-header" };
   return { waitMs: backoffMs(attempt, policy, random), source: "backoff" };
 }

@@ -5,22 +5,13 @@ import type { AddressInfo } from "node:net";
 import { Registry, createLogger, standardMetrics } from "@cryptostream/common";
 import { realClock } from "./clock.js";
 import { Poller } from "./poller.js";
-import {
-  AbortError,
-  SEARCH_PATH,
-  TWEET_FIELDS,
-  classify,
-  createSearchClient,
-} from "./search-client.js";
+import { AbortError, SEARCH_PATH, TWEET_FIELDS, classify, createSearchClient } from "./search-client.js";
 
 const TOKEN = "AAAAtest-bearer-token-0123456789%2Fsecret";
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
-async function withServer(
-  handler: Handler,
-  fn: (baseUrl: string) => Promise<void>,
-): Promise<void> {
+async function withServer(handler: Handler, fn: (baseUrl: string) => Promise<void>): Promise<void> {
   const server = http.createServer(handler);
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   try {
@@ -57,9 +48,7 @@ const OK_BODY = {
 };
 
 test("sends the documented request and returns the body exactly as received", async () => {
-  let seen:
-    | { path: string; params: Record<string, string>; auth: string | undefined }
-    | undefined;
+  let seen: { path: string; params: Record<string, string>; auth: string | undefined } | undefined;
   await withServer(
     (req, res) => {
       const u = new URL(req.url ?? "/", "http://x");
@@ -104,22 +93,14 @@ test("sends the documented request and returns the body exactly as received", as
 test("classifies statuses: 429, 401/403, 5xx, 400 with invalid parameters, malformed 200", () => {
   const none = () => undefined;
   assert.equal(classify(429, none, "").kind, "rateLimited");
-  assert.equal(
-    classify(401, none, '{"title":"Unauthorized"}').kind,
-    "authError",
-  );
+  assert.equal(classify(401, none, '{"title":"Unauthorized"}').kind, "authError");
   assert.equal(classify(403, none, "").kind, "authError");
-  assert.equal(
-    classify(502, none, "<html>bad gateway</html>").kind,
-    "serverError",
-  );
+  assert.equal(classify(502, none, "<html>bad gateway</html>").kind, "serverError");
   const bad = classify(
     400,
     none,
     JSON.stringify({
-      errors: [
-        { parameters: { since_id: ["1"] }, message: "Invalid 'since_id'" },
-      ],
+      errors: [{ parameters: { since_id: ["1"] }, message: "Invalid 'since_id'" }],
       title: "Invalid Request",
       detail: "One or more parameters to your request was invalid.",
     }),
@@ -127,21 +108,12 @@ test("classifies statuses: 429, 401/403, 5xx, 400 with invalid parameters, malfo
   assert.equal(bad.kind, "clientError");
   if (bad.kind === "clientError") {
     assert.deepEqual(bad.invalidParams, ["since_id"]);
-    assert.equal(
-      bad.detail,
-      "Invalid Request: One or more parameters to your request was invalid.",
-    );
+    assert.equal(bad.detail, "Invalid Request: One or more parameters to your request was invalid.");
   }
   const html = classify(200, none, "<html>captive portal</html>");
-  assert.deepEqual(
-    html.kind === "malformed" && html.reason,
-    "body is not valid JSON",
-  );
+  assert.deepEqual(html.kind === "malformed" && html.reason, "body is not valid JSON");
   const noMeta = classify(200, none, '{"data":[]}');
-  assert.deepEqual(
-    noMeta.kind === "malformed" && noMeta.reason,
-    "meta is missing",
-  );
+  assert.deepEqual(noMeta.kind === "malformed" && noMeta.reason, "meta is missing");
   const noNewest = classify(200, none, '{"meta":{"result_count":2}}');
   assert.equal(noNewest.kind, "malformed");
   assert.equal(classify(200, none, '{"meta":{"result_count":0}}').kind, "ok");
@@ -152,10 +124,7 @@ test("a slow server becomes a networkError (timeout) carrying only code and mess
     () => undefined, // never answers
     async (base) => {
       const started = Date.now();
-      const r = await client(base, 300).search(
-        {},
-        new AbortController().signal,
-      );
+      const r = await client(base, 300).search({}, new AbortController().signal);
       assert.equal(r.kind, "networkError");
       if (r.kind === "networkError") assert.equal(r.code, "ETIMEDOUT");
       assert.ok(Date.now() - started < 2000);
@@ -173,10 +142,7 @@ test("a refused connection becomes a networkError", async () => {
       port = Number(new URL(base).port);
     },
   );
-  const r = await client(`http://127.0.0.1:${port}`).search(
-    {},
-    new AbortController().signal,
-  );
+  const r = await client(`http://127.0.0.1:${port}`).search({}, new AbortController().signal);
   assert.equal(r.kind, "networkError");
   if (r.kind === "networkError") assert.equal(r.code, "ECONNREFUSED");
 });
@@ -197,26 +163,15 @@ test("aborting cancels a pending request at once with AbortError", async () => {
 
 test("no log line contains the token, whatever the API does (logger without redaction)", async () => {
   const answers: Handler[] = [
-    (_q, s) =>
-      s
-        .writeHead(401, { "content-type": "application/json" })
-        .end('{"title":"Unauthorized","status":401}'),
+    (_q, s) => s.writeHead(401, { "content-type": "application/json" }).end('{"title":"Unauthorized","status":401}'),
     (_q, s) => s.writeHead(403).end("forbidden"),
     (_q, s) => s.writeHead(500).end("oops"),
     (_q, s) => s.writeHead(429).end(),
-    (_q, s) =>
-      s
-        .writeHead(400)
-        .end(
-          '{"title":"Invalid Request","errors":[{"parameters":{"query":["x"]}}]}',
-        ),
+    (_q, s) => s.writeHead(400).end('{"title":"Invalid Request","errors":[{"parameters":{"query":["x"]}}]}'),
     (_q, s) => s.writeHead(200).end("not json"),
     () => undefined, // timeout
     (_q, s) => s.destroy(), // connection reset
-    (_q, s) =>
-      s
-        .writeHead(200, { "content-type": "application/json" })
-        .end(JSON.stringify(OK_BODY)),
+    (_q, s) => s.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(OK_BODY)),
   ];
   let i = 0;
   const lines: string[] = [];
@@ -226,10 +181,7 @@ test("no log line contains the token, whatever the API does (logger without reda
       answer(req, res);
     },
     async (base) => {
-      const log = createLogger(
-        { service: "t" },
-        { level: "debug", sink: (l) => lines.push(l) },
-      );
+      const log = createLogger({ service: "t" }, { level: "debug", sink: (l) => lines.push(l) });
       let published = 0;
       const poller = new Poller(
         {
@@ -252,31 +204,17 @@ test("no log line contains the token, whatever the API does (logger without reda
       );
       const done = poller.start();
       const deadline = Date.now() + 5000;
-      while (published === 0 && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 10));
+      while (published === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
       await poller.stop();
       await done;
-      assert.equal(
-        published,
-        1,
-        "the poller got through every failure to the good response",
-      );
+      assert.equal(published, 1, "the poller got through every failure to the good response");
     },
   );
   if (process.env.SHOW_LINES) process.stderr.write(lines.join("\n") + "\n");
-  assert.ok(
-    lines.length >= 8,
-    `expected a line per failure kind, got ${lines.length}`,
-  );
+  assert.ok(lines.length >= 8, `expected a line per failure kind, got ${lines.length}`);
   const joined = lines.join("\n");
   assert.ok(!joined.includes(TOKEN), "token leaked into the log");
-  assert.ok(
-    !joined.includes("AAAAtest"),
-    "part of the token leaked into the log",
-  );
+  assert.ok(!joined.includes("AAAAtest"), "part of the token leaked into the log");
   assert.ok(!/authorization/i.test(joined), "request headers were logged");
-  assert.match(
-    joined,
-    /rejected the bearer token \(401\): check TWITTER_BEARER_TOKEN/,
-  );
+  assert.match(joined, /rejected the bearer token \(401\): check TWITTER_BEARER_TOKEN/);
 });

@@ -10,12 +10,7 @@
  */
 import axios, { type AxiosInstance, type AxiosResponse } from "axios";
 import { type RateLimitInfo, parseRateLimitHeaders } from "./rate-limit.js";
-import {
-  type SearchResponse,
-  errorDetail,
-  invalidParameters,
-  whyUnusable,
-} from "./search-response.js";
+import { type SearchResponse, errorDetail, invalidParameters, whyUnusable } from "./search-response.js";
 
 export const SEARCH_PATH = "/2/tweets/search/recent";
 export const TWEET_FIELDS = "created_at,author_id,lang,public_metrics";
@@ -123,24 +118,16 @@ export function createSearchClient(opts: SearchClientOptions): SearchClient {
       } catch (err) {
         if (signal.aborted || axios.isCancel(err)) throw new AbortError();
         // Only code and message: the error object itself holds the request headers.
-        const code = axios.isAxiosError(err)
-          ? (err.code ?? "UNKNOWN")
-          : "UNKNOWN";
+        const code = axios.isAxiosError(err) ? (err.code ?? "UNKNOWN") : "UNKNOWN";
         const message = err instanceof Error ? err.message : String(err);
         return { kind: "networkError", code, message: message.slice(0, 300) };
       }
-      return classify(
-        res.status,
-        headerGetter(res),
-        typeof res.data === "string" ? res.data : "",
-      );
+      return classify(res.status, headerGetter(res), typeof res.data === "string" ? res.data : "");
     },
   };
 }
 
-function headerGetter(
-  res: AxiosResponse,
-): (name: string) => string | undefined {
+function headerGetter(res: AxiosResponse): (name: string) => string | undefined {
   const headers = res.headers as Record<string, unknown>;
   return (name) => {
     const v = headers[name.toLowerCase()];
@@ -158,24 +145,17 @@ function parseJson(text: string): unknown {
 }
 
 /** Maps a status and body to a result. Pure; exported for tests. */
-export function classify(
-  status: number,
-  get: (name: string) => string | undefined,
-  text: string,
-): SearchResult {
+export function classify(status: number, get: (name: string) => string | undefined, text: string): SearchResult {
   const rate = parseRateLimitHeaders(get);
   const body = parseJson(text);
   if (status === 200) {
-    const why =
-      body === undefined ? "body is not valid JSON" : whyUnusable(body);
-    if (why !== undefined)
-      return { kind: "malformed", status, rate, reason: why };
+    const why = body === undefined ? "body is not valid JSON" : whyUnusable(body);
+    if (why !== undefined) return { kind: "malformed", status, rate, reason: why };
     return { kind: "ok", status, body: body as SearchResponse, rate };
   }
   if (status === 429) return { kind: "rateLimited", status, rate };
   const detail = errorDetail(body);
-  if (status === 401 || status === 403)
-    return { kind: "authError", status, rate, detail };
+  if (status === 401 || status === 403) return { kind: "authError", status, rate, detail };
   if (status >= 500) return { kind: "serverError", status, rate, detail };
   return {
     kind: "clientError",

@@ -34,8 +34,7 @@ export function isTweetId(value: unknown): value is string {
   return typeof value === "string" && TWEET_ID.test(value);
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /**
  * Checks what the poller depends on: a meta object with a result count, a
@@ -46,23 +45,14 @@ export function whyUnusable(body: unknown): string | undefined {
   if (!isObject(body)) return "body is not a JSON object";
   const meta = body.meta;
   if (!isObject(meta)) return "meta is missing";
-  if (
-    typeof meta.result_count !== "number" ||
-    !Number.isInteger(meta.result_count) ||
-    meta.result_count < 0
-  ) {
+  if (typeof meta.result_count !== "number" || !Number.isInteger(meta.result_count) || meta.result_count < 0) {
     return "meta.result_count is not a non-negative integer";
   }
-  if (meta.result_count > 0 && !isTweetId(meta.newest_id))
-    return "meta.newest_id is missing or not a tweet id";
-  if (
-    meta.next_token !== undefined &&
-    (typeof meta.next_token !== "string" || meta.next_token === "")
-  ) {
+  if (meta.result_count > 0 && !isTweetId(meta.newest_id)) return "meta.newest_id is missing or not a tweet id";
+  if (meta.next_token !== undefined && (typeof meta.next_token !== "string" || meta.next_token === "")) {
     return "meta.next_token is not a non-empty string";
   }
-  if (body.data !== undefined && !Array.isArray(body.data))
-    return "data is not an array";
+  if (body.data !== undefined && !Array.isArray(body.data)) return "data is not an array";
   return undefined;
 }
 
@@ -75,10 +65,8 @@ export function tweetCount(body: SearchResponse): number {
 export function newestCreatedAtMs(body: SearchResponse): number | undefined {
   let newest: number | undefined;
   for (const t of body.data ?? []) {
-    const ms =
-      typeof t?.created_at === "string" ? Date.parse(t.created_at) : NaN;
-    if (Number.isFinite(ms) && (newest === undefined || ms > newest))
-      newest = ms;
+    const ms = typeof t?.created_at === "string" ? Date.parse(t.created_at) : NaN;
+    if (Number.isFinite(ms) && (newest === undefined || ms > newest)) newest = ms;
   }
   return newest;
 }
@@ -92,8 +80,7 @@ export function invalidParameters(body: unknown): string[] {
   if (!isObject(body) || !Array.isArray(body.errors)) return [];
   const names = new Set<string>();
   for (const e of body.errors) {
-    if (isObject(e) && isObject(e.parameters))
-      for (const k of Object.keys(e.parameters)) names.add(k);
+    if (isObject(e) && isObject(e.parameters)) for (const k of Object.keys(e.parameters)) names.add(k);
   }
   return [...names];
 }
@@ -106,8 +93,7 @@ export function errorDetail(body: unknown): string | undefined {
   if (typeof body.detail === "string") parts.push(body.detail);
   if (parts.length === 0 && Array.isArray(body.errors)) {
     const first: unknown = body.errors[0];
-    if (isObject(first) && typeof first.message === "string")
-      parts.push(first.message);
+    if (isObject(first) && typeof first.message === "string") parts.push(first.message);
   }
   const text = parts.join(": ");
   return text === "" ? undefined : text.slice(0, 300);

@@ -14,11 +14,7 @@ test("a missing file loads as missing; a saved id reloads in a new store (as aft
   try {
     const file = path.join(dir, "nested", "state.json");
     assert.deepEqual(await new SinceIdStore(file).load(), { kind: "missing" });
-    await new SinceIdStore(
-      file,
-      realFs,
-      () => new Date("2024-01-01T00:00:00Z"),
-    ).save("1790000000000000001");
+    await new SinceIdStore(file, realFs, () => new Date("2024-01-01T00:00:00Z")).save("1790000000000000001");
     assert.deepEqual(await new SinceIdStore(file).load(), {
       kind: "loaded",
       sinceId: "1790000000000000001",
@@ -27,11 +23,7 @@ test("a missing file loads as missing; a saved id reloads in a new store (as aft
       sinceId: "1790000000000000001",
       updatedAt: "2024-01-01T00:00:00.000Z",
     });
-    assert.deepEqual(
-      await readdir(path.dirname(file)),
-      ["state.json"],
-      "no temporary file left behind",
-    );
+    assert.deepEqual(await readdir(path.dirname(file)), ["state.json"], "no temporary file left behind");
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -102,19 +94,12 @@ test("a crash before the rename leaves the old state intact (and the torn tmp fi
         });
       },
     };
-    await assert.rejects(
-      new SinceIdStore(file, crashing).save("200"),
-      /simulated crash/,
-    );
+    await assert.rejects(new SinceIdStore(file, crashing).save("200"), /simulated crash/);
     assert.deepEqual(await new SinceIdStore(file).load(), {
       kind: "loaded",
       sinceId: "100",
     });
-    assert.deepEqual(
-      await readdir(dir),
-      ["state.json"],
-      "the failed tmp file was removed",
-    );
+    assert.deepEqual(await readdir(dir), ["state.json"], "the failed tmp file was removed");
     // A torn tmp file from a real crash (process killed mid-write) does not matter either.
     await writeFile(`${file}.tmp-99999`, '{"sinceId":"3');
     assert.deepEqual(await new SinceIdStore(file).load(), {
@@ -142,11 +127,7 @@ test("concurrent saves apply in call order; a failed save does not block later o
       },
     };
     const store = new SinceIdStore(file, flaky);
-    const results = await Promise.allSettled([
-      store.save("1"),
-      store.save("2"),
-      store.save("3"),
-    ]);
+    const results = await Promise.allSettled([store.save("1"), store.save("2"), store.save("3")]);
     assert.deepEqual(
       results.map((r) => r.status),
       ["rejected", "fulfilled", "fulfilled"],

@@ -58,8 +58,7 @@ export class SinceIdStore {
     try {
       text = await this.fs.readFile(this.filePath);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === "ENOENT")
-        return { kind: "missing" };
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") return { kind: "missing" };
       return {
         kind: "invalid",
         reason: `cannot read: ${(err as Error).message}`,
@@ -82,10 +81,7 @@ export class SinceIdStore {
 
   /** Saves `sinceId`; concurrent calls are applied in call order. */
   save(sinceId: string): Promise<void> {
-    if (!isTweetId(sinceId))
-      return Promise.reject(
-        new Error(`not a tweet id: ${JSON.stringify(sinceId)}`),
-      );
+    if (!isTweetId(sinceId)) return Promise.reject(new Error(`not a tweet id: ${JSON.stringify(sinceId)}`));
     const run = this.chain.then(() => this.write(sinceId));
     // Keep the chain alive after a failure; the caller still sees the rejection.
     this.chain = run.catch(() => undefined);

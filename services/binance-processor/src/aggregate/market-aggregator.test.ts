@@ -16,7 +16,8 @@ function agg(reduce = reduceWithLoop, maxPending?: number) {
 }
 /** Ticker values in spec order: c, b, a, v, q. */
 const tick = (c: number, v = 1) => [c, c - 0.5, c + 0.5, v, v * c];
-const row = (w: ClosedWindow) => Object.fromEntries(valueColumns(TICKER).map((n, i) => [n, finish(TICKER, w.partial)[i]]));
+const row = (w: ClosedWindow) =>
+  Object.fromEntries(valueColumns(TICKER).map((n, i) => [n, finish(TICKER, w.partial)[i]]));
 
 test("a single event makes one window with that event's values", () => {
   const a = agg();
@@ -28,8 +29,18 @@ test("a single event makes one window with that event's values", () => {
   assert.equal(w!.partial.count, 1);
   assert.equal(w!.complete, false);
   assert.deepEqual(row(w!), {
-    price_first: 100, price_last: 100, price_mean: 100, price_min: 100, price_max: 100, price_sum: 100,
-    bid_mean: 99.5, bid_sum: 99.5, ask_mean: 100.5, ask_sum: 100.5, volume_last: 1, quote_volume_last: 100,
+    price_first: 100,
+    price_last: 100,
+    price_mean: 100,
+    price_min: 100,
+    price_max: 100,
+    price_sum: 100,
+    bid_mean: 99.5,
+    bid_sum: 99.5,
+    ask_mean: 100.5,
+    ask_sum: 100.5,
+    volume_last: 1,
+    quote_volume_last: 100,
   });
 });
 
@@ -83,7 +94,10 @@ test("many symbols keep separate windows", () => {
   assert.equal(closed.length, 50 * 2); // [0,60) and [60,120) closed by t >= 125 s
   for (const w of closed) assert.equal(w.partial.count, 60);
   const s7 = closed.filter((w) => w.symbol === "SYM7");
-  assert.deepEqual(s7.map((w) => row(w).price_first), [7, 67]);
+  assert.deepEqual(
+    s7.map((w) => row(w).price_first),
+    [7, 67],
+  );
 });
 
 test("the wall clock closes windows of a symbol that went quiet", () => {
@@ -99,7 +113,7 @@ test("the wall clock closes windows of a symbol that went quiet", () => {
 test("the danfojs reduction agrees with the plain loop on random input", async () => {
   const dfd = await loadDanfo();
   let seed = 42;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const batch = new MicroBatch(AGG_TRADE.fields.length);
   for (let i = 0; i < 5_000; i++) {
     const t = Math.floor(rnd() * 300_000);

@@ -14,7 +14,11 @@ function closed(symbol: string, windowStart: number, prices: number[], complete 
 
 test("the DataFrame transformation gives, per symbol, the finished values of each window", async () => {
   const dfd = await loadDanfo();
-  const windows = [closed("BTCUSDT", 0, [3, 1, 2]), closed("ETHUSDT", 0, [10]), closed("BTCUSDT", 60_000, [5, 7], false)];
+  const windows = [
+    closed("BTCUSDT", 0, [3, 1, 2]),
+    closed("ETHUSDT", 0, [10]),
+    closed("BTCUSDT", 60_000, [5, 7], false),
+  ];
   const tables = windowFrame(dfd, TICKER, windows);
   assert.deepEqual([...tables.keys()], ["BTCUSDT", "ETHUSDT"]);
   const btc = tables.get("BTCUSDT")!;

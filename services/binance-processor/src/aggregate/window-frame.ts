@@ -18,7 +18,14 @@ type Column = Array<number | string>;
 /** Output columns per symbol, in the order of valueColumns(spec), plus the key columns. */
 export type SymbolTables = Map<string, Map<string, Column>>;
 
-export const KEY_COLUMN_NAMES = ["window_start", "window_end", "count", "event_time_first", "event_time_last", "complete"] as const;
+export const KEY_COLUMN_NAMES = [
+  "window_start",
+  "window_end",
+  "count",
+  "event_time_first",
+  "event_time_last",
+  "complete",
+] as const;
 
 export function windowFrame(dfd: DanfoLike, spec: StreamSpec, closed: readonly ClosedWindow[]): SymbolTables {
   const out: SymbolTables = new Map();
@@ -43,7 +50,8 @@ export function windowFrame(dfd: DanfoLike, spec: StreamSpec, closed: readonly C
   const df = new dfd.DataFrame(raw);
   const count = df.column("count");
   for (const f of spec.fields) {
-    if (f.ops.includes("mean")) df.addColumn(`${f.name}_mean`, df.column(`${f.name}_sum`).div(count), { inplace: true });
+    if (f.ops.includes("mean"))
+      df.addColumn(`${f.name}_mean`, df.column(`${f.name}_sum`).div(count), { inplace: true });
   }
   const wanted = [...KEY_COLUMN_NAMES, ...valueColumns(spec)];
   const symbols = df.column("symbol").values as string[];

@@ -6,7 +6,17 @@ import { parseMarketMessage } from "./market-event.js";
 const symbols = new Set(["BTCUSDT"]);
 const ticker = (over: Record<string, unknown> = {}) => ({
   stream: "btcusdt@ticker",
-  data: { e: "24hrTicker", E: 1_700_000_000_000, s: "BTCUSDT", c: "43251.37", b: "43251.36", a: "43251.38", v: "1234.5", q: "53400000.1", ...over },
+  data: {
+    e: "24hrTicker",
+    E: 1_700_000_000_000,
+    s: "BTCUSDT",
+    c: "43251.37",
+    b: "43251.36",
+    a: "43251.38",
+    v: "1234.5",
+    q: "53400000.1",
+    ...over,
+  },
 });
 
 test("a combined-stream ticker parses into symbol, time and values in spec order", () => {

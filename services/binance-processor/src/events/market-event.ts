@@ -48,7 +48,8 @@ export function parseMarketMessage(msg: unknown, spec: StreamSpec, symbols: Read
   for (let i = 0; i < spec.fields.length; i++) {
     const f = spec.fields[i]!;
     const v = toNumber(data[f.source]);
-    if (!Number.isFinite(v)) return reject("non_numeric", `field '${f.source}' is not a finite number: ${JSON.stringify(data[f.source])}`);
+    if (!Number.isFinite(v))
+      return reject("non_numeric", `field '${f.source}' is not a finite number: ${JSON.stringify(data[f.source])}`);
     values[i] = v;
   }
   return { ok: true, symbol, time, values };

@@ -23,7 +23,12 @@ export function marketColumns(spec: StreamSpec): ColumnSpec[] {
   return [...KEY_COLUMNS, ...valueColumns(spec).map((name): ColumnSpec => ({ name, type: "<f8" }))];
 }
 
-export function marketTableSpec(spec: StreamSpec, symbol: string, windowSeconds: number, latenessSeconds: number): TableSpec {
+export function marketTableSpec(
+  spec: StreamSpec,
+  symbol: string,
+  windowSeconds: number,
+  latenessSeconds: number,
+): TableSpec {
   return {
     path: `/${spec.stream}/${symbol}`,
     columns: marketColumns(spec),
@@ -44,11 +49,17 @@ export function marketTableSpec(spec: StreamSpec, symbol: string, windowSeconds:
 }
 
 /** One table write per symbol, from the per-symbol columns built by windowFrame. */
-export function marketWrites(spec: StreamSpec, tables: SymbolTables, windowSeconds: number, latenessSeconds: number): TableWrite[] {
+export function marketWrites(
+  spec: StreamSpec,
+  tables: SymbolTables,
+  windowSeconds: number,
+  latenessSeconds: number,
+): TableWrite[] {
   const ints = new Set(["window_start", "window_end", "count", "event_time_first", "event_time_last"]);
   return [...tables].map(([symbol, cols]) => {
     const data = new Map<string, Array<number | bigint>>();
-    for (const [name, values] of cols) data.set(name, ints.has(name) ? values.map((v) => BigInt(v)) : (values as number[]));
+    for (const [name, values] of cols)
+      data.set(name, ints.has(name) ? values.map((v) => BigInt(v)) : (values as number[]));
     return { spec: marketTableSpec(spec, symbol, windowSeconds, latenessSeconds), data };
   });
 }

@@ -66,7 +66,11 @@ export class BinanceFeed {
       if (ws !== this.ws) return;
       const gapMs = this.lastDisconnectAt === undefined ? undefined : Date.now() - this.lastDisconnectAt;
       this.connectedSince = Date.now();
-      this.log.info(gapMs === undefined ? "connected" : "reconnected", { attempt: this.attempt, gapMs, url: this.opts.url });
+      this.log.info(gapMs === undefined ? "connected" : "reconnected", {
+        attempt: this.attempt,
+        gapMs,
+        url: this.opts.url,
+      });
       this.on.connected?.({ attempt: this.attempt, gapMs });
       this.attempt = 0;
       this.armStale(ws);

@@ -9,7 +9,14 @@ test("defaults apply when variables are unset or blank", () => {
 
 test("values are parsed and validated", () => {
   const c = readEnv(
-    { A: int(undefined, 1, 10), B: num(), C: bool(), D: oneOf(["zmq", "kafka"] as const), E: list(), F: url(undefined, ["ws", "wss"]) },
+    {
+      A: int(undefined, 1, 10),
+      B: num(),
+      C: bool(),
+      D: oneOf(["zmq", "kafka"] as const),
+      E: list(),
+      F: url(undefined, ["ws", "wss"]),
+    },
     { A: "7", B: "2.5", C: "yes", D: "KAFKA", E: "x, y,,z", F: "wss://h:9443/" },
   );
   assert.deepEqual(c, { A: 7, B: 2.5, C: true, D: "kafka", E: ["x", "y", "z"], F: "wss://h:9443" });
@@ -17,7 +24,10 @@ test("values are parsed and validated", () => {
 
 test("every problem is reported at once, naming the variable and what it expects", () => {
   try {
-    readEnv({ PORT: int(undefined, 1, 65535), MODE: oneOf(["a", "b"]), NEED: withHint(str(), "set it to the token") }, { PORT: "99999", MODE: "c" });
+    readEnv(
+      { PORT: int(undefined, 1, 65535), MODE: oneOf(["a", "b"]), NEED: withHint(str(), "set it to the token") },
+      { PORT: "99999", MODE: "c" },
+    );
     assert.fail("expected a ConfigError");
   } catch (err) {
     assert.ok(err instanceof ConfigError);

@@ -43,8 +43,7 @@ export function withHint<T>(s: VarSpec<T>, hint: string): VarSpec<T> {
   return { ...s, hint };
 }
 
-export const str = (fallback?: string): VarSpec<string> =>
-  spec("a non-empty string", (raw) => raw, fallback);
+export const str = (fallback?: string): VarSpec<string> => spec("a non-empty string", (raw) => raw, fallback);
 
 export const oneOf = <T extends string>(values: readonly T[], fallback?: T): VarSpec<T> =>
   spec(
@@ -59,7 +58,9 @@ export const oneOf = <T extends string>(values: readonly T[], fallback?: T): Var
 
 export const int = (fallback?: number, min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER): VarSpec<number> =>
   spec(
-    min === Number.MIN_SAFE_INTEGER && max === Number.MAX_SAFE_INTEGER ? "an integer" : `an integer from ${min} to ${max}`,
+    min === Number.MIN_SAFE_INTEGER && max === Number.MAX_SAFE_INTEGER
+      ? "an integer"
+      : `an integer from ${min} to ${max}`,
     (raw) => {
       if (!/^-?\d+$/.test(raw)) throw new Error("not an integer");
       const n = Number(raw);

@@ -35,11 +35,16 @@ test("rows append across separate opens and read back in order, with no temporar
   a.prepare();
   await a.append([{ spec, data: rows([1, 2, 3]) }]);
   await a.append([{ spec, data: rows([]) }]); // nothing to write: file untouched
-  await new H5Appender(file).append([{ spec, data: rows([4, 5]) }, { spec: { ...spec, path: "/ticker/ETHUSDT" }, data: rows([9]) }]);
+  await new H5Appender(file).append([
+    { spec, data: rows([4, 5]) },
+    { spec: { ...spec, path: "/ticker/ETHUSDT" }, data: rows([9]) },
+  ]);
   const got = await withFile(file, (f) => ({
     paths: datasetPaths(f),
     cols: readColumns(f, "/ticker/BTCUSDT", ["window_start", "flag", "price", "label"]),
-    windowSeconds: (f.get("/ticker/BTCUSDT") as unknown as { get_attribute(n: string, j: true): unknown }).get_attribute("window_seconds", true),
+    windowSeconds: (
+      f.get("/ticker/BTCUSDT") as unknown as { get_attribute(n: string, j: true): unknown }
+    ).get_attribute("window_seconds", true),
   }));
   assert.ok(got);
   assert.deepEqual(got.paths.sort(), ["/ticker/BTCUSDT", "/ticker/ETHUSDT"]);

@@ -10,7 +10,16 @@ import { withFile } from "./reader.js";
 import type { TableSpec } from "./table-schema.js";
 
 const heap: ByteHeapSpec = { path: "/heap", chunkBytes: 64, gzip: 4, attrs: { encoding: "utf-8" } };
-const table: TableSpec = { path: "/rows", columns: [{ name: "offset", type: "<i8" }, { name: "n", type: "<i4" }], attrs: {}, chunkRows: 8, gzip: 4 };
+const table: TableSpec = {
+  path: "/rows",
+  columns: [
+    { name: "offset", type: "<i8" },
+    { name: "n", type: "<i4" },
+  ],
+  attrs: {},
+  chunkRows: 8,
+  gzip: 4,
+};
 
 test("bytes appended in separate transactions read back at their offsets", async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "heap-"));
@@ -21,9 +30,20 @@ test("bytes appended in separate transactions read back at their offsets", async
   const offsets: number[] = [];
   for (const p of pieces) {
     const offset = [0n];
-    await a.append([{ spec: table, data: new Map<string, Array<number | bigint>>([["offset", offset], ["n", [p.length]]]) }], (f) => {
-      offset[0] = BigInt(appendToByteHeap(f, heap, p));
-    });
+    await a.append(
+      [
+        {
+          spec: table,
+          data: new Map<string, Array<number | bigint>>([
+            ["offset", offset],
+            ["n", [p.length]],
+          ]),
+        },
+      ],
+      (f) => {
+        offset[0] = BigInt(appendToByteHeap(f, heap, p));
+      },
+    );
     offsets.push(Number(offset[0]));
   }
   assert.deepEqual(offsets, [0, pieces[0]!.length, pieces[0]!.length + 200]);
@@ -41,7 +61,10 @@ test("bytes appended in separate transactions read back at their offsets", async
     attr: (f.get("/heap") as unknown as { get_attribute(n: string, j: true): unknown }).get_attribute("encoding", true),
   }));
   assert.ok(got);
-  assert.equal(got.len, pieces.reduce((s, p) => s + p.length, 0));
+  assert.equal(
+    got.len,
+    pieces.reduce((s, p) => s + p.length, 0),
+  );
   assert.deepEqual(got.back, pieces);
   assert.equal(got.attr, "utf-8");
   assert.match(got.outside, /outside the heap/);

@@ -61,7 +61,8 @@ export function readByteHeap(file: H5File, path: string, offset: number, length:
   const ds = file.get(path) as H5Dataset | null;
   if (ds === null) throw new Error(`${path}: no such byte heap`);
   const size = ds.shape?.[0] ?? 0;
-  if (offset < 0 || length < 0 || offset + length > size) throw new Error(`${path}: bytes [${offset}, ${offset + length}) are outside the heap of ${size} bytes`);
+  if (offset < 0 || length < 0 || offset + length > size)
+    throw new Error(`${path}: bytes [${offset}, ${offset + length}) are outside the heap of ${size} bytes`);
   if (length === 0) return new Uint8Array(0);
   return Uint8Array.from(ds.slice([[offset, offset + length]]) as ArrayLike<number>);
 }

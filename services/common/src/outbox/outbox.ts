@@ -76,7 +76,11 @@ export class Outbox {
         this.head = 0;
         failures++;
         const wait = Math.min(30_000, 200 * 2 ** Math.min(failures, 8));
-        this.log.warn("publish failed; retrying", { error: (err as Error).message, retryInMs: wait, queued: this.size });
+        this.log.warn("publish failed; retrying", {
+          error: (err as Error).message,
+          retryInMs: wait,
+          queued: this.size,
+        });
         await new Promise((r) => setTimeout(r, wait));
         if (!this.running && failures > 3) break;
         continue;

@@ -86,7 +86,9 @@ export async function runService(
       HEALTH_HOST: str("0.0.0.0"),
     });
     running = await start({ log, registry, metrics, fatal });
-    health = new HealthServer(registry, () => (stopping ? { ok: false, detail: { stopping: true } } : (running?.health?.() ?? { ok: true })));
+    health = new HealthServer(registry, () =>
+      stopping ? { ok: false, detail: { stopping: true } } : (running?.health?.() ?? { ok: true }),
+    );
     const port = await health.listen(HEALTH_PORT, HEALTH_HOST);
     log.info("started", { healthPort: port });
   } catch (err) {

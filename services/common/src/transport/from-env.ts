@@ -54,7 +54,12 @@ function zmqOptions(env: NodeJS.ProcessEnv) {
     },
     env,
   );
-  return { maxFrames: o.ZMQ_MAX_FRAMES, sendHighWaterMark: o.ZMQ_SNDHWM, receiveHighWaterMark: o.ZMQ_RCVHWM, lingerMs: o.ZMQ_LINGER_MS };
+  return {
+    maxFrames: o.ZMQ_MAX_FRAMES,
+    sendHighWaterMark: o.ZMQ_SNDHWM,
+    receiveHighWaterMark: o.ZMQ_RCVHWM,
+    lingerMs: o.ZMQ_LINGER_MS,
+  };
 }
 
 function readChoice(c: TransportChoice) {

@@ -40,7 +40,9 @@ interface KeyState {
   lastArrival: number;
 }
 
-export type Admission = { readonly late: true } | { readonly late: false; readonly windowStart: number; readonly closeBefore: number | undefined };
+export type Admission =
+  | { readonly late: true }
+  | { readonly late: false; readonly windowStart: number; readonly closeBefore: number | undefined };
 
 export class WindowBook {
   private readonly keys = new Map<string, KeyState>();

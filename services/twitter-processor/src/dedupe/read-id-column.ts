@@ -18,7 +18,14 @@ interface MemberMeta {
 }
 
 /** Calls `each` with the member's text for rows [start, end), in order. Call after loadH5(). */
-export function readStringMember(file: H5File, ds: H5Dataset, member: string, start: number, end: number, each: (value: string) => void): void {
+export function readStringMember(
+  file: H5File,
+  ds: H5Dataset,
+  member: string,
+  start: number,
+  end: number,
+  each: (value: string) => void,
+): void {
   const meta = ds.metadata as unknown as { size: number; compound_type?: { members: MemberMeta[] } };
   const m = meta.compound_type?.members.find((x) => x.name === member);
   if (!m) throw new Error(`${ds.path} has no member ${member}`);

@@ -12,7 +12,10 @@ test("keeps the most recent ids up to its capacity, forgetting the oldest", () =
   assert.equal(r.size, 3);
   r.add("4"); // known: nothing moves
   r.add("5");
-  assert.deepEqual(["1", "2", "3", "4", "5"].map((id) => r.has(id)), [false, false, true, true, true]);
+  assert.deepEqual(
+    ["1", "2", "3", "4", "5"].map((id) => r.has(id)),
+    [false, false, true, true, true],
+  );
 });
 
 test("stays bounded over many ids", () => {

@@ -17,7 +17,8 @@ export class RecentIds {
   private next = 0;
 
   constructor(readonly capacity: number) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`capacity must be a positive integer, got ${capacity}`);
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new Error(`capacity must be a positive integer, got ${capacity}`);
     this.ring = new Array<string | undefined>(capacity);
   }
 

@@ -14,6 +14,10 @@ export function decodeResponse(bytes: Uint8Array): DecodedResponse {
     return { ok: true, value: pickleCodec.decode(bytes) };
   } catch (err) {
     if (!(err instanceof CodecError)) throw err;
-    return { ok: false, reason: REFUSED_OPCODE.test(err.message) ? "unsafe_pickle" : "not_pickle", detail: err.message };
+    return {
+      ok: false,
+      reason: REFUSED_OPCODE.test(err.message) ? "unsafe_pickle" : "not_pickle",
+      detail: err.message,
+    };
   }
 }

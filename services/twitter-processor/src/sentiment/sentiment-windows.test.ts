@@ -20,7 +20,16 @@ test("tweets aggregate per window; a tweet past end + lateness closes the window
   assert.ok(first);
   assert.deepEqual(
     { ...first, scoreSum: Math.round(first.scoreSum * 1e9) / 1e9 },
-    { windowStart: T0, windowEnd: T0 + 60_000, count: 4, scoreSum: 0.45, positive: 2, neutral: 1, negative: 1, complete: true },
+    {
+      windowStart: T0,
+      windowEnd: T0 + 60_000,
+      count: 4,
+      scoreSum: 0.45,
+      positive: 2,
+      neutral: 1,
+      negative: 1,
+      complete: true,
+    },
   );
   assert.ok(Math.abs(scoreMean(first) - 0.1125) < 1e-12);
   assert.deepEqual(w.add(T0 + 10_000, 1, "positive", now), { late: true });
@@ -34,8 +43,14 @@ test("the wall clock closes windows once the stream is idle; drain marks open wi
   w.tick(T0 + 11_500); // not idle long enough
   assert.deepEqual(w.takeClosed(), []);
   w.tick(T0 + 14_000); // idle 3 s >= 2 s, clock past 10 s + 2 s
-  assert.deepEqual(w.takeClosed().map((x) => [x.windowStart, x.count, x.complete]), [[T0, 1, true]]);
+  assert.deepEqual(
+    w.takeClosed().map((x) => [x.windowStart, x.count, x.complete]),
+    [[T0, 1, true]],
+  );
   const drained = w.drain();
-  assert.deepEqual(drained.map((x) => [x.windowStart, x.count, x.negative, x.complete]), [[T0 + 10_000, 1, 1, false]]);
+  assert.deepEqual(
+    drained.map((x) => [x.windowStart, x.count, x.negative, x.complete]),
+    [[T0 + 10_000, 1, 1, false]],
+  );
   assert.equal(w.openCount(), 0);
 });

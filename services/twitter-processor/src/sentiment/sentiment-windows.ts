@@ -37,7 +37,16 @@ export class SentimentWindows {
     if (a.late) return a;
     let w = this.open.get(a.windowStart);
     if (!w) {
-      w = { windowStart: a.windowStart, windowEnd: a.windowStart + this.rules.sizeMs, count: 0, scoreSum: 0, positive: 0, neutral: 0, negative: 0, complete: true };
+      w = {
+        windowStart: a.windowStart,
+        windowEnd: a.windowStart + this.rules.sizeMs,
+        count: 0,
+        scoreSum: 0,
+        positive: 0,
+        neutral: 0,
+        negative: 0,
+        complete: true,
+      };
       this.open.set(a.windowStart, w);
     }
     w.count++;

@@ -25,7 +25,8 @@ export function sentimentTableSpec(a: TableAttrsInput): TableSpec {
     attrs: {
       ...commonAttrs(a),
       window_bounds: "[window_start, window_end), by tweet created_at",
-      complete_flag: "1 = window closed normally; 0 = written early at shutdown, merge rows with equal window_start (sum counts and score_sum)",
+      complete_flag:
+        "1 = window closed normally; 0 = written early at shutdown, merge rows with equal window_start (sum counts and score_sum)",
       late_tweets: "tweets whose window had closed are in /tweets with in_sentiment = 0 and are not counted here",
     },
   };

@@ -84,7 +84,8 @@ export const TEXT_HEAP: ByteHeapSpec = {
   attrs: {
     schema_version: TWITTER_SCHEMA_VERSION,
     encoding: "utf-8",
-    content: "full UTF-8 bytes of /tweets texts that do not fit their fixed field exactly (too long, or holding NUL bytes)",
+    content:
+      "full UTF-8 bytes of /tweets texts that do not fit their fixed field exactly (too long, or holding NUL bytes)",
   },
 };
 

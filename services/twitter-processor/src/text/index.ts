@@ -2,12 +2,7 @@
 
 export { natural } from "./natural-quiet.js";
 export { decodeHtmlEntities } from "./html-entities.js";
-export {
-  NEGATION_TOKEN,
-  NEGATION_WORDS,
-  NEGATIVE_CONTRACTIONS_WITHOUT_APOSTROPHE,
-  STOPWORDS,
-} from "./stopwords.js";
+export { NEGATION_TOKEN, NEGATION_WORDS, NEGATIVE_CONTRACTIONS_WITHOUT_APOSTROPHE, STOPWORDS } from "./stopwords.js";
 export { preprocess, type Preprocessed } from "./preprocess.js";
 export {
   NEGATIVE_THRESHOLD,

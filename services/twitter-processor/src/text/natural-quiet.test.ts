@@ -19,7 +19,10 @@ before(() => {
 });
 after(() => rmSync(cwd, { recursive: true, force: true }));
 
-function runModule(source: string, env: Record<string, string> = {}): { stdout: string; stderr: string; status: number | null } {
+function runModule(
+  source: string,
+  env: Record<string, string> = {},
+): { stdout: string; stderr: string; status: number | null } {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
   for (const key of Object.keys(childEnv)) {
     if (key.startsWith("DOTENV_CONFIG_") && !(key in env)) delete childEnv[key];
@@ -43,7 +46,11 @@ const REPORT = `process.stderr.write("REPORT " + JSON.stringify({
 function report(stderr: string): { injected: string | null; quiet: string | null; tokens: string[] } {
   const line = stderr.split("\n").find((l) => l.startsWith("REPORT "));
   assert.ok(line, `child printed no report; stderr:\n${stderr}`);
-  return JSON.parse(line.slice("REPORT ".length)) as { injected: string | null; quiet: string | null; tokens: string[] };
+  return JSON.parse(line.slice("REPORT ".length)) as {
+    injected: string | null;
+    quiet: string | null;
+    tokens: string[];
+  };
 }
 
 test("control: a bare import of natural does print dotenv banners on stdout and reads ./.env", () => {

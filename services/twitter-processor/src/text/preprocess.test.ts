@@ -81,7 +81,14 @@ test("negations are kept; negative contractions become 'not'", () => {
   assert.deepEqual(tokens("I don't sell"), ["not", "sell"]);
   assert.deepEqual(tokens("it isn’t done, we won't stop, can't stop"), ["not", "done", "not", "stop", "not", "stop"]);
   assert.deepEqual(tokens("dont panic, doesnt matter, cant lose, cannot fail"), [
-    "not", "panic", "not", "matter", "not", "lose", "not", "fail",
+    "not",
+    "panic",
+    "not",
+    "matter",
+    "not",
+    "lose",
+    "not",
+    "fail",
   ]);
   assert.deepEqual(tokens("don&#39;t worry"), ["not", "worry"]);
   // apostrophe typed as some other character, which ended up as a gap
@@ -90,7 +97,10 @@ test("negations are kept; negative contractions become 'not'", () => {
 
 test("English stopwords and leftover single letters are dropped", () => {
   assert.deepEqual(tokens("The price of the coin is going to the moon and it is what it is"), [
-    "price", "coin", "going", "moon",
+    "price",
+    "coin",
+    "going",
+    "moon",
   ]);
   assert.deepEqual(tokens("it's bitcoin's time"), ["bitcoin", "time"]);
   assert.deepEqual(tokens("a b c x y z"), []);

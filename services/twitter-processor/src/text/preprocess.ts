@@ -23,12 +23,7 @@
 
 import { decodeHtmlEntities } from "./html-entities.js";
 import { natural } from "./natural-quiet.js";
-import {
-  NEGATION_TOKEN,
-  NEGATION_WORDS,
-  NEGATIVE_CONTRACTIONS_WITHOUT_APOSTROPHE,
-  STOPWORDS,
-} from "./stopwords.js";
+import { NEGATION_TOKEN, NEGATION_WORDS, NEGATIVE_CONTRACTIONS_WITHOUT_APOSTROPHE, STOPWORDS } from "./stopwords.js";
 
 export interface Preprocessed {
   /** The tokens joined by single spaces. */

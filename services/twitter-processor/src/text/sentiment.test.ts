@@ -62,9 +62,10 @@ test("thresholds: strictly beyond ±0.05 is positive/negative, the band itself i
 test(`labeled set: accuracy >= ${MIN_ACCURACY * 100}%`, () => {
   assert.ok(LABELED_SET.length >= 40, "the labeled set needs at least 40 sentences");
   // confusion[expected][predicted]
-  const confusion = Object.fromEntries(
-    LABELS.map((e) => [e, Object.fromEntries(LABELS.map((p) => [p, 0]))]),
-  ) as Record<SentimentLabel, Record<SentimentLabel, number>>;
+  const confusion = Object.fromEntries(LABELS.map((e) => [e, Object.fromEntries(LABELS.map((p) => [p, 0]))])) as Record<
+    SentimentLabel,
+    Record<SentimentLabel, number>
+  >;
   const scores: { expected: SentimentLabel; score: number }[] = [];
   const misses: string[] = [];
   for (const { text, label } of LABELED_SET) {
@@ -72,15 +73,19 @@ test(`labeled set: accuracy >= ${MIN_ACCURACY * 100}%`, () => {
     const got = scoreSentiment(tokens);
     confusion[label][got.label]++;
     scores.push({ expected: label, score: got.score });
-    if (got.label !== label) misses.push(`  expected ${label}, got ${got.label} (${got.score.toFixed(3)}): "${cleaned}"`);
+    if (got.label !== label)
+      misses.push(`  expected ${label}, got ${got.label} (${got.score.toFixed(3)}): "${cleaned}"`);
   }
   const correct = LABELS.reduce((n, l) => n + confusion[l][l], 0);
   const accuracy = correct / LABELED_SET.length;
 
-  console.log(`sentiment labeled set: ${correct}/${LABELED_SET.length} correct, accuracy ${(accuracy * 100).toFixed(1)}%`);
+  console.log(
+    `sentiment labeled set: ${correct}/${LABELED_SET.length} correct, accuracy ${(accuracy * 100).toFixed(1)}%`,
+  );
   console.log("confusion (rows expected, columns predicted):");
   console.log(`  ${"".padEnd(9)}${LABELS.map((l) => l.padStart(9)).join("")}`);
-  for (const e of LABELS) console.log(`  ${e.padEnd(9)}${LABELS.map((p) => String(confusion[e][p]).padStart(9)).join("")}`);
+  for (const e of LABELS)
+    console.log(`  ${e.padEnd(9)}${LABELS.map((p) => String(confusion[e][p]).padStart(9)).join("")}`);
   if (misses.length) console.log(`misses:\n${misses.join("\n")}`);
   const sweep = [0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3].map((cut) => {
     const ok = scores.filter(({ expected, score }) => {

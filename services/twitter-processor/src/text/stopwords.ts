@@ -14,7 +14,15 @@ export const NEGATION_TOKEN = "not";
 
 /** Negation words kept as they are. */
 export const NEGATION_WORDS: ReadonlySet<string> = new Set([
-  "not", "no", "nor", "never", "neither", "none", "nobody", "nothing", "nowhere",
+  "not",
+  "no",
+  "nor",
+  "never",
+  "neither",
+  "none",
+  "nobody",
+  "nothing",
+  "nowhere",
 ]);
 
 /**
@@ -24,8 +32,25 @@ export const NEGATION_WORDS: ReadonlySet<string> = new Set([
  * by their "n't" ending instead of a list.
  */
 export const NEGATIVE_CONTRACTIONS_WITHOUT_APOSTROPHE: ReadonlySet<string> = new Set([
-  "aint", "arent", "cannot", "cant", "couldnt", "didnt", "doesnt", "dont", "hadnt", "hasnt",
-  "havent", "isnt", "mustnt", "neednt", "shouldnt", "wasnt", "werent", "wont", "wouldnt",
+  "aint",
+  "arent",
+  "cannot",
+  "cant",
+  "couldnt",
+  "didnt",
+  "doesnt",
+  "dont",
+  "hadnt",
+  "hasnt",
+  "havent",
+  "isnt",
+  "mustnt",
+  "neednt",
+  "shouldnt",
+  "wasnt",
+  "werent",
+  "wont",
+  "wouldnt",
 ]);
 
 /**

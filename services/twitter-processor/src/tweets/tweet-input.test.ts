@@ -2,24 +2,45 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { compareIds, parseCreatedAt, tweetsOfResponse } from "./tweet-input.js";
 
-const tw = (id: string, at: string, extra: Record<string, unknown> = {}) => ({ id, text: `t${id}`, created_at: at, ...extra });
+const tw = (id: string, at: string, extra: Record<string, unknown> = {}) => ({
+  id,
+  text: `t${id}`,
+  created_at: at,
+  ...extra,
+});
 
 test("tweets come out oldest first, ties broken by numeric id", () => {
   const r = tweetsOfResponse({
-    data: [tw("1800000000000000003", "2024-05-01T00:00:02.000Z"), tw("999", "2024-05-01T00:00:01.000Z"), tw("1000", "2024-05-01T00:00:01.000Z")],
+    data: [
+      tw("1800000000000000003", "2024-05-01T00:00:02.000Z"),
+      tw("999", "2024-05-01T00:00:01.000Z"),
+      tw("1000", "2024-05-01T00:00:01.000Z"),
+    ],
     meta: { result_count: 3 },
   });
   assert.equal(r.kind, "tweets");
   if (r.kind !== "tweets") return;
-  assert.deepEqual(r.tweets.map((t) => t.id), ["999", "1000", "1800000000000000003"]);
+  assert.deepEqual(
+    r.tweets.map((t) => t.id),
+    ["999", "1000", "1800000000000000003"],
+  );
   assert.equal(r.tweets[0]!.createdAt, Date.UTC(2024, 4, 1, 0, 0, 1));
   assert.deepEqual(r.bad, []);
 });
 
 test("author_id and lang are optional; missing ones become empty strings", () => {
-  const r = tweetsOfResponse({ data: [tw("5", "2024-05-01T00:00:00Z", { author_id: "42", lang: "ja" }), tw("6", "2024-05-01T00:00:00Z")], meta: { result_count: 2 } });
+  const r = tweetsOfResponse({
+    data: [tw("5", "2024-05-01T00:00:00Z", { author_id: "42", lang: "ja" }), tw("6", "2024-05-01T00:00:00Z")],
+    meta: { result_count: 2 },
+  });
   assert.ok(r.kind === "tweets");
-  assert.deepEqual(r.tweets.map((t) => [t.authorId, t.lang]), [["42", "ja"], ["", ""]]);
+  assert.deepEqual(
+    r.tweets.map((t) => [t.authorId, t.lang]),
+    [
+      ["42", "ja"],
+      ["", ""],
+    ],
+  );
 });
 
 test("bad tweets are listed with a reason while the good ones still come through", () => {
@@ -36,10 +57,16 @@ test("bad tweets are listed with a reason while the good ones still come through
     meta: { result_count: 7 },
   });
   assert.ok(r.kind === "tweets");
-  assert.deepEqual(r.tweets.map((t) => t.id), ["1"]);
+  assert.deepEqual(
+    r.tweets.map((t) => t.id),
+    ["1"],
+  );
   assert.equal(r.bad.length, 6);
   assert.ok(r.bad.every((b) => b.reason === "bad_tweet"));
-  assert.match(r.bad.map((b) => b.detail).join("\n"), /no string tweet id[\s\S]*tweet 3 has no string text[\s\S]*tweet 4 has a missing or unparseable created_at/);
+  assert.match(
+    r.bad.map((b) => b.detail).join("\n"),
+    /no string tweet id[\s\S]*tweet 3 has no string text[\s\S]*tweet 4 has a missing or unparseable created_at/,
+  );
 });
 
 test("result_count 0 without data is empty, not an error; other shapes are no_data", () => {
@@ -54,7 +81,14 @@ test("result_count 0 without data is empty, not an error; other shapes are no_da
 test("created_at must be an ISO date-time with a zone", () => {
   assert.equal(parseCreatedAt("2024-05-01T12:34:56.789Z"), Date.UTC(2024, 4, 1, 12, 34, 56, 789));
   assert.equal(parseCreatedAt("2024-05-01T12:34:56+02:00"), Date.UTC(2024, 4, 1, 10, 34, 56));
-  for (const bad of ["2024-05-01", "2024-05-01T12:34:56", "May 1 2024", "2024-13-45T99:00:00Z", 1714566896000, undefined]) {
+  for (const bad of [
+    "2024-05-01",
+    "2024-05-01T12:34:56",
+    "May 1 2024",
+    "2024-13-45T99:00:00Z",
+    1714566896000,
+    undefined,
+  ]) {
     assert.equal(parseCreatedAt(bad), undefined, String(bad));
   }
 });

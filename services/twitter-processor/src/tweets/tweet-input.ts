@@ -28,7 +28,8 @@ const TWEET_ID = /^\d{1,19}$/;
 // Twitter's created_at is ISO 8601 in UTC ("2024-05-01T12:34:56.000Z"); insist on a date-time with a zone.
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})$/;
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
 
 export function parseCreatedAt(value: unknown): number | undefined {
   if (typeof value !== "string" || !ISO_DATE_TIME.test(value)) return undefined;
@@ -39,10 +40,12 @@ export function parseCreatedAt(value: unknown): number | undefined {
 function parseTweet(t: unknown, index: number): InputTweet | BadTweet {
   if (!isObject(t)) return { reason: "bad_tweet", detail: `data[${index}] is not an object` };
   const { id, text } = t;
-  if (typeof id !== "string" || !TWEET_ID.test(id)) return { reason: "bad_tweet", detail: `data[${index}] has no string tweet id` };
+  if (typeof id !== "string" || !TWEET_ID.test(id))
+    return { reason: "bad_tweet", detail: `data[${index}] has no string tweet id` };
   if (typeof text !== "string") return { reason: "bad_tweet", detail: `tweet ${id} has no string text` };
   const createdAt = parseCreatedAt(t.created_at);
-  if (createdAt === undefined) return { reason: "bad_tweet", detail: `tweet ${id} has a missing or unparseable created_at` };
+  if (createdAt === undefined)
+    return { reason: "bad_tweet", detail: `tweet ${id} has a missing or unparseable created_at` };
   return {
     id,
     text,

@@ -41,7 +41,13 @@ export function scoreTweet(text: string): Scored {
   return { cleaned, tokenCount: tokens.length, score, label };
 }
 
-export function buildTweetRow(t: InputTweet, s: Scored, windowStart: number, inSentiment: boolean, w: FieldWidths): TweetRow {
+export function buildTweetRow(
+  t: InputTweet,
+  s: Scored,
+  windowStart: number,
+  inSentiment: boolean,
+  w: FieldWidths,
+): TweetRow {
   return {
     id: t.id,
     createdAt: t.createdAt,

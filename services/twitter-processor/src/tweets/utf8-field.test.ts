@@ -66,7 +66,10 @@ test("any NUL byte forces the overflow (readers strip trailing NULs or stop at t
 
 test("boundary search backs up over continuation bytes only", () => {
   const b = Buffer.from("a€b"); // € = e2 82 ac
-  assert.deepEqual([0, 1, 2, 3, 4, 5, 9].map((n) => utf8BoundaryAtOrBefore(b, n)), [0, 1, 1, 1, 4, 5, 5]);
+  assert.deepEqual(
+    [0, 1, 2, 3, 4, 5, 9].map((n) => utf8BoundaryAtOrBefore(b, n)),
+    [0, 1, 1, 1, 4, 5, 5],
+  );
 });
 
 test("clipUtf8 cuts short codes at the width without splitting", () => {

@@ -51,7 +51,11 @@ test("Kafka env: explicit values win over service defaults", () => {
 test("Kafka env: every problem reported at once, secrets not echoed", () => {
   let err: unknown;
   try {
-    kafkaConfigFromEnv({ KAFKA_TOPIC_PARTITIONS: "zero", KAFKA_SASL_MECHANISM: "kerberos", KAFKA_SASL_PASSWORD: "s3cr3t!" });
+    kafkaConfigFromEnv({
+      KAFKA_TOPIC_PARTITIONS: "zero",
+      KAFKA_SASL_MECHANISM: "kerberos",
+      KAFKA_SASL_PASSWORD: "s3cr3t!",
+    });
   } catch (e) {
     err = e;
   }
@@ -83,7 +87,10 @@ test("chunkMessages keeps order and bounds bytes and counts", () => {
   assert.ok(bytes.every((c) => c.reduce((n, m) => n + m.value.length + 1, 0) <= 450));
   assert.equal(bytes.flat().length, 25);
   // An oversized message goes alone rather than being dropped.
-  const big = chunkMessages([{ value: Buffer.alloc(10) }, { value: Buffer.alloc(5000) }, { value: Buffer.alloc(10) }], 100);
+  const big = chunkMessages(
+    [{ value: Buffer.alloc(10) }, { value: Buffer.alloc(5000) }, { value: Buffer.alloc(10) }],
+    100,
+  );
   assert.deepEqual(
     big.map((c) => c.length),
     [1, 1, 1],
@@ -95,7 +102,12 @@ test("kafkajs log entries become JSON log lines with their level", () => {
   const lines: string[] = [];
   const log = createLogger({ service: "t" }, { level: "debug", sink: (l) => lines.push(l) });
   const emit = kafkajsLogCreator(log)(logLevel.INFO);
-  emit({ namespace: "Connection", level: logLevel.ERROR, label: "ERROR", log: { timestamp: "x", message: "boom", logger: "kafkajs", broker: "b:1" } });
+  emit({
+    namespace: "Connection",
+    level: logLevel.ERROR,
+    label: "ERROR",
+    log: { timestamp: "x", message: "boom", logger: "kafkajs", broker: "b:1" },
+  });
   emit({ namespace: "Runner", level: logLevel.INFO, label: "INFO", log: { timestamp: "x", message: "hi" } });
   const recs = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
   assert.equal(recs.length, 2);
@@ -108,7 +120,14 @@ test("kafkajs log entries become JSON log lines with their level", () => {
 });
 
 test("toDelivery maps kafkajs messages", () => {
-  const d = toDelivery("t", 2, { key: Buffer.from("BTCUSDT"), value: Buffer.from("v"), offset: "41", timestamp: "0", attributes: 0, headers: {} });
+  const d = toDelivery("t", 2, {
+    key: Buffer.from("BTCUSDT"),
+    value: Buffer.from("v"),
+    offset: "41",
+    timestamp: "0",
+    attributes: 0,
+    headers: {},
+  });
   assert.deepEqual(d, { topic: "t", key: "BTCUSDT", value: Buffer.from("v"), partition: 2, offset: "41" });
   const n = toDelivery("t", 0, { key: null, value: null, offset: "0", timestamp: "0", attributes: 0, headers: {} });
   assert.equal(n.key, undefined);

@@ -1,15 +1,4 @@
-import {
-  type VarSpec,
-  ConfigError,
-  bool,
-  int,
-  list,
-  oneOf,
-  readEnv,
-  secret,
-  str,
-  withHint,
-} from "../../config/env.js";
+import { type VarSpec, ConfigError, bool, int, list, oneOf, readEnv, secret, str, withHint } from "../../config/env.js";
 
 export type SaslMechanism = "plain" | "scram-sha-256" | "scram-sha-512";
 
@@ -57,7 +46,10 @@ export const defaultKafkaSettings = {
 /** Builds the readEnv spec; `defaults` lets a service name its own client and group id. */
 export function kafkaEnvSpec(defaults: { clientId?: string; groupId?: string } = {}) {
   return {
-    KAFKA_BROKERS: withHint(list(undefined, /^(\[[0-9A-Fa-f:]+\]|[^\s:,[\]]+):\d+$/), "comma-separated host:port list, e.g. 127.0.0.1:9092"),
+    KAFKA_BROKERS: withHint(
+      list(undefined, /^(\[[0-9A-Fa-f:]+\]|[^\s:,[\]]+):\d+$/),
+      "comma-separated host:port list, e.g. 127.0.0.1:9092",
+    ),
     KAFKA_CLIENT_ID: str(defaults.clientId ?? "cryptostream"),
     KAFKA_GROUP_ID: str(defaults.groupId ?? "cryptostream"),
     KAFKA_TOPIC_PARTITIONS: int(defaultKafkaSettings.topicPartitions, 1, 10_000),
@@ -91,7 +83,9 @@ export function kafkaConfigFromEnv(
       ...(v.KAFKA_SASL_PASSWORD === "" ? ["KAFKA_SASL_PASSWORD"] : []),
     ];
     if (missing.length > 0) {
-      throw new ConfigError(missing.map((n) => `${n} is not set: required with KAFKA_SASL_MECHANISM=${v.KAFKA_SASL_MECHANISM}`));
+      throw new ConfigError(
+        missing.map((n) => `${n} is not set: required with KAFKA_SASL_MECHANISM=${v.KAFKA_SASL_MECHANISM}`),
+      );
     }
     sasl = { mechanism: v.KAFKA_SASL_MECHANISM, username: v.KAFKA_SASL_USERNAME, password: v.KAFKA_SASL_PASSWORD };
   }
@@ -111,7 +105,10 @@ export function kafkaConfigFromEnv(
 }
 
 /** A config for code and tests that know their brokers; everything else at its default. */
-export function kafkaConfig(brokers: readonly string[], overrides: Partial<KafkaTransportConfig> = {}): KafkaTransportConfig {
+export function kafkaConfig(
+  brokers: readonly string[],
+  overrides: Partial<KafkaTransportConfig> = {},
+): KafkaTransportConfig {
   return {
     brokers,
     clientId: "cryptostream",

@@ -76,7 +76,12 @@ export class KafkaConsumer implements Consumer {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      await ensureTopics(admin, [topic], { partitions: this.cfg.topicPartitions, replicationFactor: this.cfg.replicationFactor }, this.log);
+      await ensureTopics(
+        admin,
+        [topic],
+        { partitions: this.cfg.topicPartitions, replicationFactor: this.cfg.replicationFactor },
+        this.log,
+      );
     } finally {
       await admin.disconnect();
     }

@@ -40,7 +40,10 @@ let dataDir: string | undefined;
 let unavailable: string | undefined;
 
 // kafkajs's own logs (connection errors while the broker restarts) go to stderr as JSON, away from the numbers.
-const log: Logger = createLogger({ test: "kafka-integration" }, { level: "warn", sink: (l) => process.stderr.write(l + "\n") });
+const log: Logger = createLogger(
+  { test: "kafka-integration" },
+  { level: "warn", sink: (l) => process.stderr.write(l + "\n") },
+);
 
 const report = (line: string): void => {
   process.stdout.write(`# kafka: ${line}\n`);
@@ -66,7 +69,9 @@ before(async () => {
     return;
   }
   brokers = broker.brokers;
-  report(`started Kafka ${lib.KAFKA_VERSION} at ${brokers} in ${Date.now() - t0} ms (JVM to first describeCluster: ${broker.startMs} ms)`);
+  report(
+    `started Kafka ${lib.KAFKA_VERSION} at ${brokers} in ${Date.now() - t0} ms (JVM to first describeCluster: ${broker.startMs} ms)`,
+  );
 });
 
 after(async () => {
@@ -130,140 +135,182 @@ function lastPlusOne(batch: readonly Delivery[]): CommitPoint {
   return { topic: last.topic, partition: last.partition, offset: (BigInt(last.offset) + 1n).toString() };
 }
 
-test("10,000 keyed messages: acks=all publish, group consume in order, commit, resume after restart", { timeout: 240_000 }, async (t) => {
-  if (unavailable) return t.skip(unavailable);
-  const topic = `it-order-${uid()}`;
-  const groupId = `g-${topic}`;
+test(
+  "10,000 keyed messages: acks=all publish, group consume in order, commit, resume after restart",
+  { timeout: 240_000 },
+  async (t) => {
+    if (unavailable) return t.skip(unavailable);
+    const topic = `it-order-${uid()}`;
+    const groupId = `g-${topic}`;
 
-  // --- publish ---
-  const producer = new KafkaProducer(cfg(), log);
-  await producer.start();
-  await producer.ensureTopics([topic]);
-  const all = Array.from({ length: TOTAL }, (_, i) => message(i));
-  const t0 = performance.now();
-  for (let i = 0; i < TOTAL; i += 500) await producer.publish(topic, all.slice(i, i + 500));
-  const pubMs = performance.now() - t0;
-  report(`producer acks=all idempotent, 500 msgs/publish: ${TOTAL} msgs (~250 B) in ${pubMs.toFixed(0)} ms = ${Math.round(TOTAL / (pubMs / 1000))} msgs/s`);
-  // Latency-bound case: one awaited publish per message (what a naive producer loop does).
-  const singles = `${topic}-single`;
-  await producer.ensureTopics([singles]);
-  const t1 = performance.now();
-  for (let i = 0; i < 1000; i++) await producer.publish(singles, [message(i)]);
-  const singleMs = performance.now() - t1;
-  report(`producer acks=all, 1 msg/publish: 1000 msgs in ${singleMs.toFixed(0)} ms = ${Math.round(1000 / (singleMs / 1000))} msgs/s (${(singleMs / 1000).toFixed(2)} ms per ack)`);
-  await producer.stop();
+    // --- publish ---
+    const producer = new KafkaProducer(cfg(), log);
+    await producer.start();
+    await producer.ensureTopics([topic]);
+    const all = Array.from({ length: TOTAL }, (_, i) => message(i));
+    const t0 = performance.now();
+    for (let i = 0; i < TOTAL; i += 500) await producer.publish(topic, all.slice(i, i + 500));
+    const pubMs = performance.now() - t0;
+    report(
+      `producer acks=all idempotent, 500 msgs/publish: ${TOTAL} msgs (~250 B) in ${pubMs.toFixed(0)} ms = ${Math.round(TOTAL / (pubMs / 1000))} msgs/s`,
+    );
+    // Latency-bound case: one awaited publish per message (what a naive producer loop does).
+    const singles = `${topic}-single`;
+    await producer.ensureTopics([singles]);
+    const t1 = performance.now();
+    for (let i = 0; i < 1000; i++) await producer.publish(singles, [message(i)]);
+    const singleMs = performance.now() - t1;
+    report(
+      `producer acks=all, 1 msg/publish: 1000 msgs in ${singleMs.toFixed(0)} ms = ${Math.round(1000 / (singleMs / 1000))} msgs/s (${(singleMs / 1000).toFixed(2)} ms per ack)`,
+    );
+    await producer.stop();
 
-  // --- consume with a group; commit only the batches that end within the first half ---
-  const seen: Delivery[] = [];
-  const committed = new Map<number, string>();
-  const a = new KafkaConsumer(cfg({ groupId }), log);
-  const tc = performance.now();
-  let lastAt = 0;
-  await a.start(topic, async (batch) => {
-    const before = seen.length;
-    seen.push(...batch);
-    lastAt = performance.now();
-    if (before + batch.length <= TOTAL / 2) {
-      const point = lastPlusOne(batch);
-      await a.commit([point]);
-      committed.set(point.partition, point.offset);
+    // --- consume with a group; commit only the batches that end within the first half ---
+    const seen: Delivery[] = [];
+    const committed = new Map<number, string>();
+    const a = new KafkaConsumer(cfg({ groupId }), log);
+    const tc = performance.now();
+    let lastAt = 0;
+    await a.start(topic, async (batch) => {
+      const before = seen.length;
+      seen.push(...batch);
+      lastAt = performance.now();
+      if (before + batch.length <= TOTAL / 2) {
+        const point = lastPlusOne(batch);
+        await a.commit([point]);
+        committed.set(point.partition, point.offset);
+      }
+    });
+    await until(
+      () => seen.length >= TOTAL,
+      60_000,
+      () => `consumer A saw ${seen.length}/${TOTAL}`,
+    );
+    const conMs = lastAt - tc;
+    report(
+      `consumer (group join + fetch, eachBatch): ${TOTAL} msgs in ${conMs.toFixed(0)} ms = ${Math.round(TOTAL / (conMs / 1000))} msgs/s`,
+    );
+    await sleep(500); // anything extra (a duplicate) would arrive now
+    await a.stop();
+
+    assert.equal(seen.length, TOTAL, "each message delivered once to the only member");
+    const byPartition = new Map<number, Delivery[]>();
+    for (const d of seen) {
+      const list = byPartition.get(d.partition) ?? [];
+      list.push(d);
+      byPartition.set(d.partition, list);
     }
-  });
-  await until(() => seen.length >= TOTAL, 60_000, () => `consumer A saw ${seen.length}/${TOTAL}`);
-  const conMs = lastAt - tc;
-  report(`consumer (group join + fetch, eachBatch): ${TOTAL} msgs in ${conMs.toFixed(0)} ms = ${Math.round(TOTAL / (conMs / 1000))} msgs/s`);
-  await sleep(500); // anything extra (a duplicate) would arrive now
-  await a.stop();
-
-  assert.equal(seen.length, TOTAL, "each message delivered once to the only member");
-  const byPartition = new Map<number, Delivery[]>();
-  for (const d of seen) {
-    const list = byPartition.get(d.partition) ?? [];
-    list.push(d);
-    byPartition.set(d.partition, list);
-  }
-  assert.equal(byPartition.size, 3, "3 partitions by default");
-  const keyPartition = new Map<string, number>();
-  const nextSeq = new Map<string, number>();
-  for (const [p, ds] of byPartition) {
-    ds.forEach((d, n) => assert.equal(d.offset, String(n), `partition ${p}: offsets consecutive from 0`));
-    for (const d of ds) {
-      const b = bodyOf(d);
-      assert.equal(d.key, b.key, "key survives the round trip");
-      assert.equal(d.topic, topic);
-      assert.equal(keyPartition.get(b.key) ?? p, p, `key ${b.key} stays on one partition`);
-      keyPartition.set(b.key, p);
-      assert.equal(b.seq, nextSeq.get(b.key) ?? 0, `key ${b.key}: per-key order kept`);
-      nextSeq.set(b.key, b.seq + 1);
+    assert.equal(byPartition.size, 3, "3 partitions by default");
+    const keyPartition = new Map<string, number>();
+    const nextSeq = new Map<string, number>();
+    for (const [p, ds] of byPartition) {
+      ds.forEach((d, n) => assert.equal(d.offset, String(n), `partition ${p}: offsets consecutive from 0`));
+      for (const d of ds) {
+        const b = bodyOf(d);
+        assert.equal(d.key, b.key, "key survives the round trip");
+        assert.equal(d.topic, topic);
+        assert.equal(keyPartition.get(b.key) ?? p, p, `key ${b.key} stays on one partition`);
+        keyPartition.set(b.key, p);
+        assert.equal(b.seq, nextSeq.get(b.key) ?? 0, `key ${b.key}: per-key order kept`);
+        nextSeq.set(b.key, b.seq + 1);
+      }
     }
-  }
-  assert.equal(keyPartition.size, KEYS);
-  assert.ok([...nextSeq.values()].every((n) => n === TOTAL / KEYS), "every key complete");
+    assert.equal(keyPartition.size, KEYS);
+    assert.ok(
+      [...nextSeq.values()].every((n) => n === TOTAL / KEYS),
+      "every key complete",
+    );
 
-  // --- the broker holds exactly what we committed ---
-  const broker1 = await committedOffsets(groupId, topic);
-  const committedTotal = [...committed.values()].reduce((n, o) => n + Number(o), 0);
-  assert.ok(committedTotal > 0 && committedTotal <= TOTAL / 2, `committed ${committedTotal}`);
-  for (const [p, hw] of await highWatermarks(topic)) {
-    assert.equal(broker1.get(p), committed.get(p) ?? "-1", `partition ${p} committed offset on the broker (high ${hw})`);
-  }
-
-  // --- a new member of the same group resumes exactly after the commits ---
-  const resumed: Delivery[] = [];
-  const b = new KafkaConsumer(cfg({ groupId }), log);
-  // Commit everything from the revoke hook that runs before stop.
-  let revokes = 0;
-  b.onRevoke(async () => {
-    revokes += 1;
-    const last = new Map<number, CommitPoint>();
-    for (const d of resumed) last.set(d.partition, lastPlusOne([d]));
-    await b.commit([...last.values()]);
-  });
-  await b.start(topic, async (batch) => {
-    resumed.push(...batch);
-  });
-  await until(() => resumed.length >= TOTAL - committedTotal, 60_000, () => `consumer B saw ${resumed.length}/${TOTAL - committedTotal}`);
-  await sleep(500);
-  await b.stop();
-  assert.equal(resumed.length, TOTAL - committedTotal, "nothing before the commit point is delivered again");
-  for (const p of [0, 1, 2]) {
-    const first = resumed.find((d) => d.partition === p);
-    const expected = committed.get(p) ?? "0";
-    if (first) assert.equal(first.offset, expected, `partition ${p} resumes at the committed offset`);
-  }
-  assert.equal(revokes, 1, "onRevoke ran once, before stop");
-  const final = await committedOffsets(groupId, topic);
-  for (const [p, hw] of await highWatermarks(topic)) assert.equal(final.get(p), hw, `partition ${p} fully committed via onRevoke`);
-  report(`resume: first consumer committed ${committedTotal}, second consumer got the other ${resumed.length}, and committed to the end`);
-});
-
-test("a batch longer than the session timeout keeps the group membership (heartbeats)", { timeout: 120_000 }, async (t) => {
-  if (unavailable) return t.skip(unavailable);
-  const topic = `it-slow-${uid()}`;
-  const joins: string[] = [];
-  const watchLog = createLogger({}, { level: "info", sink: (l) => (l.includes("joined Kafka consumer group") ? joins.push(l) : undefined) });
-  const producer = new KafkaProducer(cfg(), log);
-  await producer.start();
-  await producer.publish(topic, Array.from({ length: 30 }, (_, i) => message(i)));
-  await producer.stop();
-
-  // 6 s is the broker's minimum session timeout; the first batch takes 9 s.
-  const c = new KafkaConsumer(cfg({ groupId: `g-${topic}`, sessionTimeoutMs: 6_000 }), watchLog);
-  let got = 0;
-  let slow = true;
-  await c.start(topic, async (batch) => {
-    if (slow) {
-      slow = false;
-      await sleep(9_000);
+    // --- the broker holds exactly what we committed ---
+    const broker1 = await committedOffsets(groupId, topic);
+    const committedTotal = [...committed.values()].reduce((n, o) => n + Number(o), 0);
+    assert.ok(committedTotal > 0 && committedTotal <= TOTAL / 2, `committed ${committedTotal}`);
+    for (const [p, hw] of await highWatermarks(topic)) {
+      assert.equal(
+        broker1.get(p),
+        committed.get(p) ?? "-1",
+        `partition ${p} committed offset on the broker (high ${hw})`,
+      );
     }
-    got += batch.length;
-    await c.commit([lastPlusOne(batch)]);
-  });
-  await until(() => got >= 30, 60_000, () => `got ${got}/30`);
-  await c.stop();
-  assert.equal(got, 30, "no redelivery after the slow batch");
-  assert.equal(joins.length, 1, `joined once, no rebalance: ${joins.join("\n")}`);
-});
+
+    // --- a new member of the same group resumes exactly after the commits ---
+    const resumed: Delivery[] = [];
+    const b = new KafkaConsumer(cfg({ groupId }), log);
+    // Commit everything from the revoke hook that runs before stop.
+    let revokes = 0;
+    b.onRevoke(async () => {
+      revokes += 1;
+      const last = new Map<number, CommitPoint>();
+      for (const d of resumed) last.set(d.partition, lastPlusOne([d]));
+      await b.commit([...last.values()]);
+    });
+    await b.start(topic, async (batch) => {
+      resumed.push(...batch);
+    });
+    await until(
+      () => resumed.length >= TOTAL - committedTotal,
+      60_000,
+      () => `consumer B saw ${resumed.length}/${TOTAL - committedTotal}`,
+    );
+    await sleep(500);
+    await b.stop();
+    assert.equal(resumed.length, TOTAL - committedTotal, "nothing before the commit point is delivered again");
+    for (const p of [0, 1, 2]) {
+      const first = resumed.find((d) => d.partition === p);
+      const expected = committed.get(p) ?? "0";
+      if (first) assert.equal(first.offset, expected, `partition ${p} resumes at the committed offset`);
+    }
+    assert.equal(revokes, 1, "onRevoke ran once, before stop");
+    const final = await committedOffsets(groupId, topic);
+    for (const [p, hw] of await highWatermarks(topic))
+      assert.equal(final.get(p), hw, `partition ${p} fully committed via onRevoke`);
+    report(
+      `resume: first consumer committed ${committedTotal}, second consumer got the other ${resumed.length}, and committed to the end`,
+    );
+  },
+);
+
+test(
+  "a batch longer than the session timeout keeps the group membership (heartbeats)",
+  { timeout: 120_000 },
+  async (t) => {
+    if (unavailable) return t.skip(unavailable);
+    const topic = `it-slow-${uid()}`;
+    const joins: string[] = [];
+    const watchLog = createLogger(
+      {},
+      { level: "info", sink: (l) => (l.includes("joined Kafka consumer group") ? joins.push(l) : undefined) },
+    );
+    const producer = new KafkaProducer(cfg(), log);
+    await producer.start();
+    await producer.publish(
+      topic,
+      Array.from({ length: 30 }, (_, i) => message(i)),
+    );
+    await producer.stop();
+
+    // 6 s is the broker's minimum session timeout; the first batch takes 9 s.
+    const c = new KafkaConsumer(cfg({ groupId: `g-${topic}`, sessionTimeoutMs: 6_000 }), watchLog);
+    let got = 0;
+    let slow = true;
+    await c.start(topic, async (batch) => {
+      if (slow) {
+        slow = false;
+        await sleep(9_000);
+      }
+      got += batch.length;
+      await c.commit([lastPlusOne(batch)]);
+    });
+    await until(
+      () => got >= 30,
+      60_000,
+      () => `got ${got}/30`,
+    );
+    await c.stop();
+    assert.equal(got, 30, "no redelivery after the slow batch");
+    assert.equal(joins.length, 1, `joined once, no rebalance: ${joins.join("\n")}`);
+  },
+);
 
 test("broker stopped and restarted mid-publish: no acknowledged message is lost", { timeout: 300_000 }, async (t) => {
   if (unavailable) return t.skip(unavailable);
@@ -307,7 +354,9 @@ test("broker stopped and restarted mid-publish: no acknowledged message is lost"
   await restart;
   await producer.stop();
   assert.ok(restart, "the broker was restarted during the run");
-  report(`restart mid-publish: broker back in ${restartMs} ms; longest publish ${longestPublishMs} ms; rejected publishes ${rejected}; acknowledged ${acked.size}`);
+  report(
+    `restart mid-publish: broker back in ${restartMs} ms; longest publish ${longestPublishMs} ms; rejected publishes ${rejected}; acknowledged ${acked.size}`,
+  );
 
   // Read everything back with a fresh group.
   const got = new Map<number, number>();
@@ -321,11 +370,17 @@ test("broker stopped and restarted mid-publish: no acknowledged message is lost"
       total += 1;
     }
   });
-  await until(() => total >= hw, 60_000, () => `read ${total}/${hw}`);
+  await until(
+    () => total >= hw,
+    60_000,
+    () => `read ${total}/${hw}`,
+  );
   await c.stop();
   const lost = [...acked].filter((i) => !got.has(i));
   const duplicates = [...got.values()].filter((n) => n > 1).length;
-  report(`after restart: log holds ${hw} records, ${acked.size} acknowledged ids, lost ${lost.length}, duplicated ids ${duplicates}`);
+  report(
+    `after restart: log holds ${hw} records, ${acked.size} acknowledged ids, lost ${lost.length}, duplicated ids ${duplicates}`,
+  );
   assert.deepEqual(lost.slice(0, 10), [], "every acknowledged message is in the log");
   assert.ok(acked.size >= target);
 });

@@ -71,7 +71,12 @@ export class KafkaProducer implements Producer {
         const admin = this.kafka.admin();
         await admin.connect();
         try {
-          await ensureTopics(admin, [topic], { partitions: this.cfg.topicPartitions, replicationFactor: this.cfg.replicationFactor }, this.log);
+          await ensureTopics(
+            admin,
+            [topic],
+            { partitions: this.cfg.topicPartitions, replicationFactor: this.cfg.replicationFactor },
+            this.log,
+          );
         } finally {
           await admin.disconnect();
         }

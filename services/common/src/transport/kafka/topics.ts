@@ -20,7 +20,12 @@ function alreadyExists(err: unknown): boolean {
  * until they have leaders. Existing topics are left as they are (a different
  * partition count is logged, not changed: changing it would move keys).
  */
-export async function ensureTopics(admin: Admin, topics: readonly string[], layout: TopicLayout, log: Logger): Promise<void> {
+export async function ensureTopics(
+  admin: Admin,
+  topics: readonly string[],
+  layout: TopicLayout,
+  log: Logger,
+): Promise<void> {
   const existing = new Set(await admin.listTopics());
   const missing = topics.filter((t) => !existing.has(t));
   if (missing.length > 0) {

@@ -44,7 +44,8 @@ export class ZmqPullConsumer implements Consumer {
 
   /** Every frame of a (multipart) ZeroMQ message is one delivery: see ZmqPushProducer. */
   private collect(batch: Delivery[], topic: string, frames: Buffer[]): void {
-    for (const value of frames) batch.push({ topic, key: undefined, value, partition: 0, offset: String(this.counter++) });
+    for (const value of frames)
+      batch.push({ topic, key: undefined, value, partition: 0, offset: String(this.counter++) });
   }
 
   async commit(_points: readonly CommitPoint[]): Promise<void> {

@@ -1,0 +1,42 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { classifyFrame } from "./classify.js";
+
+const ticker = JSON.stringify({
+  stream: "btcusdt@ticker",
+  data: { e: "24hrTicker", E: 1_700_000_000_000, s: "BTCUSDT", c: "1.0" },
+});
+
+test("market events are published keyed by their upper-case symbol", () => {
+  assert.deepEqual(classifyFrame(ticker, "ticker"), { kind: "event", symbol: "BTCUSDT", eventTime: 1_700_000_000_000 });
+});
+
+test("serverShutdown is recognised bare, inside the combined envelope, and wrapped", () => {
+  assert.equal(classifyFrame('{"e":"serverShutdown","E":1}', "ticker").kind, "serverShutdown");
+  assert.equal(classifyFrame('{"stream":"x","data":{"e":"serverShutdown","E":1}}', "ticker").kind, "serverShutdown");
+  assert.equal(classifyFrame('{"event":{"e":"serverShutdown","E":1}}', "ticker").kind, "serverShutdown");
+});
+
+test("replies to requests are not events", () => {
+  assert.equal(classifyFrame('{"result":null,"id":1}', "ticker").kind, "reply");
+  assert.equal(classifyFrame('{"error":{"code":2,"msg":"x"},"id":3}', "ticker").kind, "reply");
+});
+
+test("malformed frames are named, not published", () => {
+  const reason = (t: string) => {
+    const f = classifyFrame(t, "ticker");
+    return f.kind === "malformed" ? f.reason : f.kind;
+  };
+  assert.equal(reason('{"stream":"btcusdt@ticker","data":{"e":"24hrTicker"'), "not JSON");
+  assert.equal(reason("[1,2]"), "not a JSON object");
+  assert.equal(reason('{"e":"24hrTicker","s":"BTCUSDT","E":1}'), "no stream/data envelope");
+  assert.equal(
+    reason('{"stream":"btcusdt@aggTrade","data":{"e":"aggTrade","s":"BTCUSDT","E":1}}'),
+    "unexpected stream btcusdt@aggTrade",
+  );
+  assert.equal(reason('{"stream":"btcusdt@ticker","data":{"e":"24hrTicker","E":1}}'), "payload has no symbol");
+  assert.equal(
+    reason('{"stream":"btcusdt@ticker","data":{"e":"24hrTicker","s":"BTCUSDT"}}'),
+    "payload has no event time",
+  );
+});
