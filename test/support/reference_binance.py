@@ -10,6 +10,13 @@ that h5py reads from the pipeline's HDF5 file. Rows of the same
 (symbol, window_start) are merged first (count, sums, min, max, first and
 last by event time), as docs/hdf5-layout.md describes.
 
+--h5 may be given several times (replicas of a consumer group each write
+their own file): the rows of all files are merged as one table.
+--closed-only expects only the windows that the input's own event times
+close (a window whose end + lateness no later event of its symbol reaches
+stays open, and must not be in the files); the summary then reports the
+open windows and the events they hold.
+
 Prints a JSON summary; exits 1 on any mismatch.
 """
 import argparse
@@ -77,16 +84,24 @@ def expected_windows(lines, stream, symbols, size, lateness):
                 row[f"{name}_{op}"] = {"first": first[2][i], "last": last[2][i], "mean": s / len(vals),
                                        "sum": s, "min": min(vals), "max": max(vals)}[op]
         out[key] = row
-    return out, late, rejected
+    return out, late, rejected, closed_before
 
 
-def actual_windows(path, stream, size):
+def actual_windows(paths, stream, size):
     _, fields = FIELDS[stream]
     merged = {}
+    nrows = 0
+    for path in paths:
+        nrows += merge_file(path, stream, size, fields, merged)
+    return merged, nrows
+
+
+def merge_file(path, stream, size, fields, merged):
+    """Merges every row of one file into `merged`; returns the number of rows read."""
+    nrows = 0
     with h5py.File(path, "r") as f:
         if stream not in f:
-            return merged, 0
-        nrows = 0
+            return 0
         for sym, ds in f[stream].items():
             assert ds.attrs["window_seconds"] * 1000 == size, "window_seconds attribute disagrees"
             for r in ds[:]:
@@ -116,22 +131,30 @@ def actual_windows(path, stream, size):
                 prev["event_time_first"] = min(prev["event_time_first"], row["event_time_first"])
                 prev["event_time_last"] = max(prev["event_time_last"], row["event_time_last"])
                 prev["count"] = c
-    return merged, nrows
+    return nrows
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--input", required=True)
-    ap.add_argument("--h5", required=True)
+    ap.add_argument("--h5", required=True, action="append", help="repeat for the files of several replicas")
     ap.add_argument("--stream", default="ticker")
     ap.add_argument("--window-ms", type=int, required=True)
     ap.add_argument("--lateness-ms", type=int, required=True)
     ap.add_argument("--symbols", default="")
+    ap.add_argument("--closed-only", action="store_true",
+                    help="expect only the windows the input's event times close")
     args = ap.parse_args()
     symbols = {s.strip().upper() for s in args.symbols.split(",") if s.strip()}
     with open(args.input, encoding="utf-8") as fh:
         lines = [l.rstrip("\n") for l in fh if l.strip()]
-    exp, late, rejected = expected_windows(lines, args.stream, symbols, args.window_ms, args.lateness_ms)
+    exp, late, rejected, closed_before = expected_windows(lines, args.stream, symbols, args.window_ms,
+                                                          args.lateness_ms)
+    open_windows = open_events = 0
+    if args.closed_only:
+        still_open = [k for k in exp if k[1] >= closed_before[k[0]]]
+        open_windows = len(still_open)
+        open_events = sum(exp.pop(k)["count"] for k in still_open)
     act, nrows = actual_windows(args.h5, args.stream, args.window_ms)
     problems = []
     for key in sorted(set(exp) | set(act)):
@@ -145,8 +168,13 @@ def main():
                 av is not None and math.isclose(av, ev, rel_tol=1e-9, abs_tol=1e-9))
             if not ok:
                 problems.append(f"{key} {col}: expected {ev!r}, got {av!r}")
-    print(json.dumps({"expected_windows": len(exp), "actual_windows": len(act), "rows": nrows,
-                      "late": late, "rejected": rejected, "problems": problems[:20], "problem_count": len(problems)}))
+    summary = {"expected_windows": len(exp), "actual_windows": len(act), "rows": nrows, "files": len(args.h5),
+               "counted_events": sum(a["count"] for a in act.values()), "late": late, "rejected": rejected,
+               "problems": problems[:20], "problem_count": len(problems)}
+    if args.closed_only:
+        summary["open_windows"] = open_windows
+        summary["open_events"] = open_events
+    print(json.dumps(summary))
     sys.exit(1 if problems else 0)
 
 

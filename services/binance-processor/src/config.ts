@@ -13,9 +13,11 @@ export const processorEnv = {
   MAX_FUTURE_SKEW_SECONDS: num(3_600, 0),
   BINANCE_H5_PATH: str("data/binance.h5"),
   /**
-   * How micro-batches of events are reduced: "loop" (typed loop, default, meets the
-   * 100k events/s floor) or "dataframe" (a danfojs groupby per micro-batch, like the
-   * original's pandas code, about 5x slower). Closed windows always go through danfojs.
+   * How events are reduced into window partials: "loop" (each event added to its
+   * window in arrival order: fast, and a replay reproduces rows bit for bit) or
+   * "dataframe" (a danfojs groupby per micro-batch, like the original's pandas code:
+   * about 5x slower, and sums can differ in the last bits with the batching).
+   * Closed windows always go through a danfojs DataFrame.
    */
   BINANCE_REDUCER: oneOf(["loop", "dataframe"] as const, "loop"),
 };

@@ -1,9 +1,9 @@
 import { consumerFromEnv, readEnv, runService } from "@cryptostream/common";
 import { windowRules } from "@cryptostream/common/window/window-book";
 import { H5Appender } from "@cryptostream/common/hdf5/appender";
+import { replicaIdFromEnv, replicaPath } from "@cryptostream/common/hdf5/replica-path";
 import { MarketAggregator } from "./aggregate/market-aggregator.js";
 import { loadDanfo, reduceWithDanfo } from "./aggregate/reduce-danfo.js";
-import { reduceWithLoop } from "./aggregate/reduce-loop.js";
 import { STREAM_SPECS } from "./aggregate/spec.js";
 import { processorEnv } from "./config.js";
 import { MarketProcessor } from "./processor.js";
@@ -18,18 +18,20 @@ await runService({ name: "binance-processor", defaultHealthPort: 9102 }, async (
     log,
   });
   const dfd = await loadDanfo();
+  const file = replicaPath(cfg.BINANCE_H5_PATH, replicaIdFromEnv());
   const aggregator = new MarketAggregator({
     spec,
     rules: windowRules(cfg.WINDOW_SECONDS, cfg.ALLOWED_LATENESS_SECONDS),
-    reduce: cfg.BINANCE_REDUCER === "dataframe" ? (batch) => reduceWithDanfo(dfd, batch) : reduceWithLoop,
+    reduce: cfg.BINANCE_REDUCER === "dataframe" ? (batch) => reduceWithDanfo(dfd, batch) : undefined,
   });
   const processor = new MarketProcessor({
     spec,
     dfd,
     aggregator,
-    appender: new H5Appender(cfg.BINANCE_H5_PATH),
+    appender: new H5Appender(file),
     consumer,
     topic,
+    transport: kind,
     symbols,
     windowSeconds: cfg.WINDOW_SECONDS,
     latenessSeconds: cfg.ALLOWED_LATENESS_SECONDS,
@@ -42,7 +44,7 @@ await runService({ name: "binance-processor", defaultHealthPort: 9102 }, async (
     transport: kind,
     topic,
     stream: spec.stream,
-    file: cfg.BINANCE_H5_PATH,
+    file,
     windowSeconds: cfg.WINDOW_SECONDS,
     reducer: cfg.BINANCE_REDUCER,
   });

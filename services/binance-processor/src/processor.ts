@@ -14,6 +14,8 @@ import {
   type StandardMetrics,
 } from "@cryptostream/common";
 import { H5Appender } from "@cryptostream/common/hdf5/appender";
+import { datasetPaths, readColumns, withFile } from "@cryptostream/common/hdf5/reader";
+import type { CommitPosition } from "@cryptostream/common/window/commit-tracker";
 import { MarketAggregator, type ClosedWindow } from "./aggregate/market-aggregator.js";
 import type { StreamSpec } from "./aggregate/spec.js";
 import { parseMarketMessage } from "./events/market-event.js";
@@ -28,6 +30,12 @@ export interface ProcessorDeps {
   readonly appender: H5Appender;
   readonly consumer: Consumer;
   readonly topic: string;
+  /**
+   * "kafka": the log is replayed from the last commit after a restart, so
+   * commits wait for open windows, open windows are not written at stop, and
+   * windows already in the file are skipped. "zmq": nothing is replayed.
+   */
+  readonly transport: "zmq" | "kafka";
   readonly symbols: ReadonlySet<string> | null;
   readonly windowSeconds: number;
   readonly latenessSeconds: number;
@@ -43,6 +51,7 @@ export class MarketProcessor {
   private readonly now: () => number;
   private timer: NodeJS.Timeout | undefined;
   private lastWriteError: unknown;
+  private stopping = false;
   rowsWritten = 0;
 
   constructor(private readonly d: ProcessorDeps) {
@@ -52,12 +61,17 @@ export class MarketProcessor {
 
   async start(): Promise<void> {
     this.d.appender.prepare();
+    if (this.d.transport === "kafka") {
+      await this.restoreWrittenWindows();
+      this.d.consumer.onRevoke?.(() => this.serial.run(() => this.onRevoke()));
+    }
     await this.d.consumer.start(this.d.topic, (batch) => this.serial.run(() => this.onBatch(batch)));
     // The wall clock closes windows of symbols that went quiet.
     this.timer = setInterval(() => {
       void this.serial.run(async () => {
         this.d.aggregator.tick(this.now());
         await this.write(this.d.aggregator.takeClosed());
+        await this.commit();
       });
     }, 1000);
   }
@@ -69,8 +83,14 @@ export class MarketProcessor {
   private async onBatch(batch: readonly Delivery[]): Promise<void> {
     const { aggregator, spec, symbols, metrics } = this.d;
     const now = this.now();
+    const kafka = this.d.transport === "kafka";
     for (const m of batch) {
       metrics.messagesIn.inc();
+      let position: CommitPosition | undefined;
+      if (kafka) {
+        position = { partition: m.partition, offset: Number(m.offset) };
+        aggregator.commits.seen(position);
+      }
       let msg: unknown;
       try {
         msg = jsonCodec.decode(m.value);
@@ -90,13 +110,69 @@ export class MarketProcessor {
         );
         continue;
       }
-      if (!aggregator.add(p.symbol, p.time, p.values, now)) {
+      const admitted = aggregator.add(p.symbol, p.time, p.values, now, position);
+      if (admitted === "late") {
         this.rejections.reject("late", `${p.symbol} event at ${p.time} falls in a window that already closed`);
+        continue;
+      }
+      if (admitted === "replayed") {
+        // A log replay after a restart: the window is already in the file.
+        metrics.replayed.inc();
         continue;
       }
       metrics.lastEventTime.set(p.time / 1000);
     }
     await this.write(aggregator.takeClosed());
+    await this.commit();
+  }
+
+  /** Commits (Kafka) up to where everything consumed is in the file or still replayable. */
+  private async commit(): Promise<void> {
+    if (this.d.transport !== "kafka") return;
+    const points = this.d.aggregator.commits.advance();
+    if (points.length === 0) return;
+    await this.d.consumer.commit(
+      points.map((p) => ({ topic: this.d.topic, partition: p.partition, offset: String(p.offset) })),
+    );
+  }
+
+  /**
+   * Partitions are being taken away (rebalance) or the consumer is stopping.
+   * On a rebalance another replica may continue these partitions from the
+   * commit point, so open windows are written now as partial rows
+   * (complete = 0, merged by readers) and everything seen is committed. On a
+   * stop, open windows are left to be rebuilt from the log at the next start.
+   */
+  private async onRevoke(): Promise<void> {
+    if (!this.stopping) {
+      await this.write(this.d.aggregator.drain());
+      this.d.aggregator.commits.releaseAll();
+    }
+    await this.commit();
+  }
+
+  /** After a restart on Kafka: windows already in the file are not written again. */
+  private async restoreWrittenWindows(): Promise<void> {
+    const { spec, aggregator, appender } = this.d;
+    const sizeMs = Math.round(this.d.windowSeconds * 1000);
+    const restored = await withFile(appender.filePath, (file) => {
+      const out: Array<[string, number]> = [];
+      for (const p of datasetPaths(file)) {
+        const [, stream, symbol] = p.split("/");
+        if (stream !== spec.stream || !symbol) continue;
+        // Windows close in order per symbol: the newest complete row is enough (read a tail).
+        const cols = readColumns(file, p, ["window_start", "complete"], 1024);
+        let last = -Infinity;
+        cols.get("window_start")!.forEach((ws, i) => {
+          if (Number(cols.get("complete")![i]) === 1) last = Math.max(last, Number(ws));
+        });
+        if (last > -Infinity) out.push([symbol, last + sizeMs]);
+      }
+      return out;
+    });
+    const now = this.now();
+    for (const [symbol, closedBefore] of restored ?? []) aggregator.restore(symbol, closedBefore, now);
+    if (restored?.length) this.d.log.info("restored written windows", { symbols: restored.length });
   }
 
   private async write(closed: readonly ClosedWindow[]): Promise<void> {
@@ -116,12 +192,22 @@ export class MarketProcessor {
     this.d.log.debug("windows written", { windows: closed.length });
   }
 
-  /** Stops intake, writes every open window (marked incomplete), closes. */
+  /** Stops the timer and nothing else, as a crash would (tests). */
+  abandon(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /**
+   * Stops intake and closes. With ZeroMQ every open window is written, marked
+   * incomplete (nothing would bring its events back). With Kafka open windows
+   * are rebuilt from the log at the next start; only the commit is made.
+   */
   async stop(): Promise<void> {
+    this.stopping = true;
     if (this.timer) clearInterval(this.timer);
     await this.d.consumer.stop();
     await this.serial.run(async () => {
-      await this.write(this.d.aggregator.drain());
+      if (this.d.transport === "zmq") await this.write(this.d.aggregator.drain());
     });
     this.rejections.rollOver();
   }

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { windowRules } from "@cryptostream/common/window/window-book";
-import { MarketAggregator, type ClosedWindow } from "./market-aggregator.js";
+import { MarketAggregator, type ClosedWindow, type Reducer } from "./market-aggregator.js";
 import { finish } from "./partial.js";
 import { loadDanfo, reduceWithDanfo } from "./reduce-danfo.js";
 import { reduceWithLoop } from "./reduce-loop.js";
@@ -11,7 +11,8 @@ import { AGG_TRADE, TICKER, valueColumns } from "./spec.js";
 const WALL = 2_000_000_000_000;
 const rules = windowRules(60, 5);
 
-function agg(reduce = reduceWithLoop, maxPending?: number) {
+/** Direct mode by default (no micro-batch reducer). */
+function agg(reduce?: Reducer, maxPending?: number) {
   return new MarketAggregator({ spec: TICKER, rules, reduce, maxPending });
 }
 /** Ticker values in spec order: c, b, a, v, q. */
@@ -71,7 +72,7 @@ test("late events are refused and do not change closed windows", () => {
   a.add("BTCUSDT", 10_000, tick(1), WALL);
   a.add("BTCUSDT", 70_000, tick(2), WALL);
   assert.equal(a.takeClosed().length, 1);
-  assert.equal(a.add("BTCUSDT", 59_999, tick(999), WALL), false);
+  assert.equal(a.add("BTCUSDT", 59_999, tick(999), WALL), "late");
   const rest = a.drain();
   assert.equal(rest.length, 1);
   assert.equal(rest[0]!.windowStart, 60_000);
@@ -86,8 +87,8 @@ test("equal event times: first keeps the earliest arrival, last the latest", () 
   assert.equal(row(w!).price_last, 5);
 });
 
-test("many symbols keep separate windows", () => {
-  const a = agg();
+test("many symbols keep separate windows, in direct and micro-batch mode alike", () => {
+  for (const a of [agg(), agg(reduceWithLoop, 7)]) {
   const symbols = Array.from({ length: 50 }, (_, i) => `SYM${i}`);
   for (let t = 0; t < 180_000; t += 1000) symbols.forEach((s, i) => a.add(s, t, tick(i + t / 1000), WALL));
   const closed = a.takeClosed();
@@ -98,6 +99,15 @@ test("many symbols keep separate windows", () => {
     s7.map((w) => row(w).price_first),
     [7, 67],
   );
+  }
+});
+
+test("after a restore, events of windows already written are replays, not late", () => {
+  const a = agg();
+  a.restore("BTCUSDT", 120_000, WALL);
+  assert.equal(a.add("BTCUSDT", 61_000, tick(1), WALL), "replayed");
+  assert.equal(a.add("BTCUSDT", 121_000, tick(1), WALL), "ok");
+  assert.equal(a.add("ETHUSDT", 61_000, tick(1), WALL), "ok");
 });
 
 test("the wall clock closes windows of a symbol that went quiet", () => {

@@ -6,8 +6,9 @@
  */
 
 import { WindowBook, type WindowRules } from "@cryptostream/common/window/window-book";
-import { MicroBatch, type GroupPartial } from "./micro-batch.js";
-import { emptyPartial, mergePartial, type Partial } from "./partial.js";
+import { CommitTracker, type CommitPosition } from "@cryptostream/common/window/commit-tracker";
+import { MicroBatch, groupKey, type GroupPartial } from "./micro-batch.js";
+import { addEvent, emptyPartial, mergePartial, type Partial } from "./partial.js";
 import type { StreamSpec } from "./spec.js";
 
 export type Reducer = (batch: MicroBatch) => Map<string, GroupPartial<Partial>>;
@@ -21,10 +22,19 @@ export interface ClosedWindow {
   readonly complete: boolean;
 }
 
+/** What became of an event offered to the aggregator. */
+export type Admitted = "ok" | "late" | "replayed";
+
 export interface AggregatorOptions {
   readonly spec: StreamSpec;
   readonly rules: WindowRules;
-  readonly reduce: Reducer;
+  /**
+   * Micro-batch reducer (e.g. the danfojs one). Without it each event is
+   * added straight into its window, in arrival order: sums then do not depend
+   * on how the transport batched the events, so a replay after a crash
+   * reproduces every row to the last bit.
+   */
+  readonly reduce?: Reducer;
   /** Reduce once this many events are pending (bounds memory per batch). */
   readonly maxPending?: number;
 }
@@ -32,12 +42,16 @@ export interface AggregatorOptions {
 export class MarketAggregator {
   readonly spec: StreamSpec;
   private readonly book: WindowBook;
-  private readonly reduce: Reducer;
+  private readonly reduce: Reducer | undefined;
   private readonly maxPending: number;
   private pending: MicroBatch;
   /** symbol -> window start -> partial of the events reduced so far. */
   private readonly open = new Map<string, Map<number, Partial>>();
   private closed: ClosedWindow[] = [];
+  /** Per symbol: windows starting before this were written before a restart. */
+  private readonly restored = new Map<string, number>();
+  /** Offsets held by open windows (Kafka commit points). */
+  readonly commits = new CommitTracker();
 
   constructor(opts: AggregatorOptions) {
     this.spec = opts.spec;
@@ -47,18 +61,37 @@ export class MarketAggregator {
     this.pending = new MicroBatch(opts.spec.fields.length);
   }
 
-  /** Admits one event; returns false when it is late (its window already closed). */
-  add(symbol: string, time: number, values: ArrayLike<number>, nowMs: number): boolean {
+  /**
+   * Admits one event. "late": its window already closed; "replayed": its
+   * window was written before a restart (a log replay, not a late event).
+   * `position` (Kafka) is tracked so commit points never pass an event that
+   * still sits in an open window.
+   */
+  add(symbol: string, time: number, values: ArrayLike<number>, nowMs: number, position?: CommitPosition): Admitted {
     const a = this.book.admit(symbol, time, nowMs);
-    if (a.late) return false;
-    this.pending.push(symbol, a.windowStart, time, values);
+    if (a.late) {
+      const restored = this.restored.get(symbol);
+      return restored !== undefined && time < restored ? "replayed" : "late";
+    }
+    if (position) this.commits.hold(groupKey(symbol, a.windowStart), position);
+    if (this.reduce) this.pending.push(symbol, a.windowStart, time, values);
+    else addEvent(this.windowOf(symbol, a.windowStart), time, values);
     if (a.closeBefore !== undefined) {
       this.flushPending();
       this.closeWindows(symbol, a.closeBefore, true);
     } else if (this.pending.length >= this.maxPending) {
       this.flushPending();
     }
-    return true;
+    return "ok";
+  }
+
+  /**
+   * Marks every window of `symbol` starting before `closedBefore` as already
+   * written (read back from the output file after a restart).
+   */
+  restore(symbol: string, closedBefore: number, nowMs: number): void {
+    this.book.restore(symbol, closedBefore, nowMs);
+    this.restored.set(symbol, Math.max(closedBefore, this.restored.get(symbol) ?? -Infinity));
   }
 
   /** Closes windows of idle symbols whose end + lateness the wall clock has passed. */
@@ -90,24 +123,26 @@ export class MarketAggregator {
     return n;
   }
 
+  private windowOf(symbol: string, windowStart: number): Partial {
+    let windows = this.open.get(symbol);
+    if (!windows) {
+      windows = new Map();
+      this.open.set(symbol, windows);
+    }
+    let p = windows.get(windowStart);
+    if (!p) {
+      p = emptyPartial(this.spec.fields.length);
+      windows.set(windowStart, p);
+    }
+    return p;
+  }
+
   private flushPending(): void {
-    if (this.pending.length === 0) return;
+    if (!this.reduce || this.pending.length === 0) return;
     const groups = this.reduce(this.pending);
     this.pending.clear();
-    for (const { symbol, windowStart, partial } of groups.values()) {
-      let windows = this.open.get(symbol);
-      if (!windows) {
-        windows = new Map();
-        this.open.set(symbol, windows);
-      }
-      const existing = windows.get(windowStart);
-      if (existing) mergePartial(existing, partial);
-      else {
-        const fresh = emptyPartial(this.spec.fields.length);
-        mergePartial(fresh, partial);
-        windows.set(windowStart, fresh);
-      }
-    }
+    for (const { symbol, windowStart, partial } of groups.values())
+      mergePartial(this.windowOf(symbol, windowStart), partial);
   }
 
   private closeWindows(symbol: string, closeBefore: number, complete: boolean): void {
@@ -118,6 +153,7 @@ export class MarketAggregator {
     for (const start of starts) {
       this.closed.push({ symbol, windowStart: start, windowEnd: start + size, partial: windows.get(start)!, complete });
       windows.delete(start);
+      this.commits.release(groupKey(symbol, start));
     }
     if (windows.size === 0) this.open.delete(symbol);
   }

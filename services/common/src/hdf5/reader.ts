@@ -35,8 +35,11 @@ export function datasetPaths(file: H5File): string[] {
   return out;
 }
 
-/** Reads named columns of a compound table as arrays (int64 as bigint, strings as text). */
-export function readColumns(file: H5File, datasetPath: string, names: readonly string[]): Map<string, unknown[]> {
+/**
+ * Reads named columns of a compound table as arrays (int64 as bigint, strings
+ * as text); `lastRows` limits the read to the end of the table.
+ */
+export function readColumns(file: H5File, datasetPath: string, names: readonly string[], lastRows?: number): Map<string, unknown[]> {
   const ds = file.get(datasetPath) as H5Dataset | null;
   const out = new Map<string, unknown[]>(names.map((n) => [n, []]));
   if (ds === null) return out;
@@ -44,7 +47,8 @@ export function readColumns(file: H5File, datasetPath: string, names: readonly s
   if (n === 0) return out;
   const fields = (ds.dtype as Array<[string, string]>).map(([name]) => name);
   const idx = names.map((name) => fields.indexOf(name));
-  const rows = ds.slice([[0, n]]) as unknown[][];
+  const from = lastRows === undefined ? 0 : Math.max(0, n - lastRows);
+  const rows = ds.slice([[from, n]]) as unknown[][];
   for (const row of rows) {
     names.forEach((name, i) => out.get(name)!.push(row[idx[i]!]));
   }

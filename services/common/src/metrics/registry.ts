@@ -107,6 +107,10 @@ export function standardMetrics(registry: Registry) {
     messagesOut: registry.counter("pipeline_messages_out_total", "Messages published or rows written."),
     rejects: registry.counter("pipeline_rejects_total", "Inputs rejected, by reason."),
     reconnects: registry.counter("pipeline_reconnects_total", "Reconnections to the upstream source."),
+    replayed: registry.counter(
+      "pipeline_replayed_total",
+      "Messages skipped after a restart because their effect was already written (Kafka log replay).",
+    ),
     lastEventTime: registry.gauge(
       "pipeline_last_event_time_seconds",
       "Event time of the newest event seen (seconds since epoch).",

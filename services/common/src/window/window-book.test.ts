@@ -54,3 +54,26 @@ test("a fast replay of old data is decided by event time only", () => {
   assert.equal(late, 0);
   assert.equal(b.closedBefore("BTC"), 540_000);
 });
+
+test("restore sets the closing point of a new key: its older windows are late", () => {
+  const b = new WindowBook(rules);
+  b.restore("BTC", 120_000, 0);
+  assert.equal(b.closedBefore("BTC"), 120_000);
+  assert.deepEqual(b.admit("BTC", 119_999, 0), { late: true });
+  // the first window after the restored point is open, and it closes nothing yet
+  assert.deepEqual(b.admit("BTC", 120_000, 0), { late: false, windowStart: 120_000, closeBefore: undefined });
+  assert.deepEqual(b.tick(0 + 1_000), []); // not idle long enough to close by wall clock
+});
+
+test("restore never moves a closing point backwards", () => {
+  const b = new WindowBook(rules);
+  b.admit("BTC", 300_000, 0); // closedBefore = windowStart(295 s) = 240 s
+  assert.equal(b.closedBefore("BTC"), 240_000);
+  b.restore("BTC", 60_000, 0);
+  assert.equal(b.closedBefore("BTC"), 240_000);
+  b.restore("BTC", 360_000, 0);
+  assert.equal(b.closedBefore("BTC"), 360_000);
+  assert.deepEqual(b.admit("BTC", 300_000, 0), { late: true });
+  // restore on one key leaves the others untouched
+  assert.equal(b.closedBefore("ETH"), -Infinity);
+});

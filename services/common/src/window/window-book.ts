@@ -93,6 +93,22 @@ export class WindowBook {
     return out;
   }
 
+  /**
+   * Restores a key's closing point after a restart, from the newest window
+   * already written: replayed events of that window (or older) are then late.
+   * Never moves a closing point backwards. A key created here starts with its
+   * watermark at the closing point and `nowMs` as its last arrival, so the
+   * wall clock does not close anything for it before `idleMs` has passed.
+   */
+  restore(key: string, closedBefore: number, nowMs: number): void {
+    const st = this.keys.get(key);
+    if (st) {
+      if (closedBefore > st.closedBefore) st.closedBefore = closedBefore;
+      return;
+    }
+    this.keys.set(key, { watermark: closedBefore, closedBefore, lastArrival: nowMs });
+  }
+
   /** The closing point of a key (windows starting before it are closed). */
   closedBefore(key: string): number {
     return this.keys.get(key)?.closedBefore ?? -Infinity;

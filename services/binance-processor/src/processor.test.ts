@@ -1,0 +1,163 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Registry, silentLogger, standardMetrics } from "@cryptostream/common";
+import type { BatchHandler, CommitPoint, Consumer, Delivery } from "@cryptostream/common";
+import { H5Appender } from "@cryptostream/common/hdf5/appender";
+import { datasetPaths, readColumns, withFile } from "@cryptostream/common/hdf5/reader";
+import { windowRules } from "@cryptostream/common/window/window-book";
+import { MarketAggregator } from "./aggregate/market-aggregator.js";
+import { loadDanfo } from "./aggregate/reduce-danfo.js";
+import { TICKER } from "./aggregate/spec.js";
+import { marketColumns } from "./sink/market-table.js";
+import { MarketProcessor } from "./processor.js";
+
+/** A consumer the test drives by hand; it records commits like a Kafka group would. */
+class FakeConsumer implements Consumer {
+  handler: BatchHandler | undefined;
+  revoke: (() => Promise<void>) | undefined;
+  committed = new Map<number, number>();
+  async start(_topic: string, handler: BatchHandler) {
+    this.handler = handler;
+  }
+  async commit(points: readonly CommitPoint[]) {
+    for (const p of points) this.committed.set(p.partition, Number(p.offset));
+  }
+  onRevoke(cb: () => Promise<void>) {
+    this.revoke = cb;
+  }
+  async stop() {
+    await this.revoke?.();
+  }
+}
+
+const SYMBOLS = ["BTCUSDT", "ETHUSDT", "BNBUSDT"];
+const BASE = 1_700_000_000_000;
+
+/** 3 symbols on 2 partitions, one event per symbol per 700 ms: windows of 10 s keep closing. */
+function makeLog(n: number): Delivery[] {
+  const next = [0, 0];
+  return Array.from({ length: n }, (_, i) => {
+    const k = i % SYMBOLS.length;
+    const partition = k % 2;
+    const t = BASE + Math.floor(i / SYMBOLS.length) * 700 + (i % 11 === 0 ? -3_500 : 0);
+    const c = (100 + Math.sin(i) * 5).toFixed(2);
+    const data = { e: "24hrTicker", E: t, s: SYMBOLS[k], c, b: c, a: c, v: String(i), q: String(2 * i) };
+    const value = Buffer.from(JSON.stringify({ stream: `${SYMBOLS[k]!.toLowerCase()}@ticker`, data }));
+    return { topic: "binance", key: SYMBOLS[k], value, partition, offset: String(next[partition]!++) };
+  });
+}
+
+async function makeProcessor(file: string, consumer: Consumer, transport: "zmq" | "kafka") {
+  const dfd = await loadDanfo();
+  const metrics = standardMetrics(new Registry());
+  const p = new MarketProcessor({
+    spec: TICKER,
+    dfd,
+    aggregator: new MarketAggregator({ spec: TICKER, rules: windowRules(10, 2) }),
+    appender: new H5Appender(file),
+    consumer,
+    topic: "binance",
+    transport,
+    symbols: new Set(SYMBOLS),
+    windowSeconds: 10,
+    latenessSeconds: 2,
+    maxFutureSkewMs: Number.MAX_SAFE_INTEGER,
+    log: silentLogger,
+    metrics,
+    now: () => 0, // the wall clock never closes windows here: event time alone decides
+  });
+  await p.start();
+  return { p, metrics };
+}
+
+async function feed(c: FakeConsumer, log: Delivery[], batch = 25) {
+  for (let i = 0; i < log.length; i += batch) await c.handler!(log.slice(i, i + batch));
+}
+
+async function dump(file: string) {
+  const names = marketColumns(TICKER).map((c) => c.name);
+  return withFile(file, (f) => Object.fromEntries(datasetPaths(f).map((p) => [p, readColumns(f, p, names)])));
+}
+
+test("Kafka: a crash and a replay from the committed offsets leave the file as an uninterrupted run does", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "proc-"));
+  const log = makeLog(600);
+
+  const plain = new FakeConsumer();
+  const a = await makeProcessor(path.join(dir, "a.h5"), plain, "kafka");
+  await feed(plain, log);
+  await a.p.stop();
+
+  const crashy = new FakeConsumer();
+  const fileB = path.join(dir, "b.h5");
+  const b1 = await makeProcessor(fileB, crashy, "kafka");
+  await feed(crashy, log.slice(0, 350));
+  b1.p.abandon(); // a crash: no stop, no flush, no commit
+  const from = new Map(crashy.committed);
+  assert.ok(from.size === 2, "commits were made during the run");
+  const replay = log.filter((d) => Number(d.offset) >= (from.get(d.partition) ?? 0));
+  assert.ok(replay.length > 600 - 350, "the replay includes events from before the crash point");
+  const restarted = new FakeConsumer();
+  const b2 = await makeProcessor(fileB, restarted, "kafka");
+  await feed(restarted, replay);
+  await b2.p.stop();
+  assert.ok(b2.metrics.replayed.total() > 0, "events of windows already written were recognised as replays");
+  const late = (m: typeof a.metrics) => m.rejects.get({ reason: "late" });
+  assert.ok(late(a.metrics) > 0, "the log has late events");
+  assert.deepEqual(await dump(fileB), await dump(path.join(dir, "a.h5")));
+});
+
+test("Kafka: commits never pass an event of a window that is still open", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "proc-"));
+  const c = new FakeConsumer();
+  const { p } = await makeProcessor(path.join(dir, "c.h5"), c, "kafka");
+  const log = makeLog(90);
+  await feed(c, log, 10);
+  // Every window still open holds events at or after the committed offset of its partition.
+  const rows = await dump(path.join(dir, "c.h5"));
+  const written = new Set(
+    Object.entries(rows ?? {}).flatMap(([ds, cols]) =>
+      cols.get("window_start")!.map((w) => `${ds.split("/")[2]}|${Number(w)}`),
+    ),
+  );
+  for (const d of log) {
+    const e = JSON.parse(d.value.toString()).data as { s: string; E: number };
+    const w = Math.floor(e.E / 10_000) * 10_000;
+    if (!written.has(`${e.s}|${w}`))
+      assert.ok(
+        Number(d.offset) >= c.committed.get(d.partition)!,
+        `offset ${d.offset} of an open window is not committed`,
+      );
+  }
+  await p.stop();
+});
+
+test("Kafka: a rebalance writes open windows as partial rows and commits everything seen", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "proc-"));
+  const c = new FakeConsumer();
+  const { p } = await makeProcessor(path.join(dir, "r.h5"), c, "kafka");
+  const log = makeLog(60);
+  await feed(c, log);
+  await c.revoke!();
+  const rows = await dump(path.join(dir, "r.h5"));
+  const complete = Object.values(rows ?? {}).flatMap((cols) => cols.get("complete")!);
+  assert.ok(complete.includes(0), "partial rows were written");
+  assert.equal(c.committed.get(0), log.filter((d) => d.partition === 0).length);
+  assert.equal(c.committed.get(1), log.filter((d) => d.partition === 1).length);
+  await p.stop();
+});
+
+test("ZeroMQ: a graceful stop writes open windows as partial rows", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "proc-"));
+  const c = new FakeConsumer();
+  const { p } = await makeProcessor(path.join(dir, "z.h5"), c, "zmq");
+  await feed(c, makeLog(30));
+  await p.stop();
+  const rows = await dump(path.join(dir, "z.h5"));
+  const complete = Object.values(rows ?? {}).flatMap((cols) => cols.get("complete")!);
+  assert.ok(complete.includes(0) && complete.includes(1));
+  assert.equal(c.committed.size, 0, "nothing to commit on ZeroMQ");
+});

@@ -1,0 +1,79 @@
+/**
+ * What the Kafka end-to-end tests ask the broker directly (kafkajs admin):
+ * topic creation, how many messages a topic holds, and where a consumer group
+ * has committed. Each call opens and closes its own short-lived client.
+ */
+import { randomBytes } from "node:crypto";
+import { Kafka, logLevel, type Admin } from "kafkajs";
+
+/** A topic or group name no earlier run used. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
+}
+
+async function withAdmin<T>(brokers: string, fn: (admin: Admin) => Promise<T>): Promise<T> {
+  const admin = new Kafka({
+    clientId: "e2e-test-admin",
+    brokers: brokers.split(","),
+    connectionTimeout: 2_000,
+    requestTimeout: 10_000,
+    retry: { retries: 2, initialRetryTime: 200 },
+    logLevel: logLevel.NOTHING,
+  }).admin();
+  await admin.connect();
+  try {
+    return await fn(admin);
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+export function createTopic(brokers: string, topic: string, partitions: number): Promise<void> {
+  return withAdmin(brokers, async (admin) => {
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: partitions }] });
+  });
+}
+
+/** partition -> next offset to be written (the high watermark). */
+export function endOffsets(brokers: string, topic: string): Promise<Map<number, number>> {
+  return withAdmin(brokers, async (admin) => {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return new Map(offsets.map((o) => [o.partition, Number(o.high)]));
+  });
+}
+
+/** Messages the topic holds (high minus low watermark, summed over partitions). */
+export function messageCount(brokers: string, topic: string): Promise<number> {
+  return withAdmin(brokers, async (admin) => {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return offsets.reduce((n, o) => n + Number(o.high) - Number(o.low), 0);
+  });
+}
+
+/** partition -> committed offset of `group` (-1 where nothing is committed). */
+export function committedOffsets(brokers: string, group: string, topic: string): Promise<Map<number, number>> {
+  return withAdmin(brokers, async (admin) => {
+    const [t] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+    return new Map((t?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+  });
+}
+
+/** Sum over partitions of the committed offsets (-1 counts as 0). */
+export async function committedTotal(brokers: string, group: string, topic: string): Promise<number> {
+  let n = 0;
+  for (const o of (await committedOffsets(brokers, group, topic)).values()) n += Math.max(0, o);
+  return n;
+}
+
+/**
+ * True when `group` has committed everything the topic holds: every effect of
+ * every message is durable, so a restart would replay nothing.
+ */
+export async function groupCaughtUp(brokers: string, group: string, topic: string): Promise<boolean> {
+  const [ends, committed] = await Promise.all([endOffsets(brokers, topic), committedOffsets(brokers, group, topic)]);
+  for (const [partition, end] of ends) {
+    const c = committed.get(partition) ?? -1;
+    if (end > 0 && c < end) return false;
+  }
+  return true;
+}
