@@ -28,7 +28,8 @@ ARG SERVICE
 # (Every service's tsconfig references ../common only.)
 COPY services/common ./services/common
 COPY services/${SERVICE} ./services/${SERVICE}
-RUN test -n "${SERVICE}" && test -f "services/${SERVICE}/tsconfig.json" \
+RUN { test -n "${SERVICE}" && test -f "services/${SERVICE}/tsconfig.json"; } \
+      || { echo "build arg SERVICE must name a folder of services/ (got '${SERVICE}')" >&2; exit 1; } \
  && npx tsc -b "services/${SERVICE}" \
  && find services -path '*/dist/*' \( -name '*.test.*' -o -name '*.tsbuildinfo' \) -delete
 

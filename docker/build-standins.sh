@@ -14,7 +14,8 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
-CACHE="$ROOT/.cache/docker"
+# CI may point this at a folder that outlives the work tree.
+CACHE="${STANDIN_CACHE_DIR:-$ROOT/.cache/docker}"
 SUITE=bookworm
 MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 # Same pin as scripts/kafka (kafkajs 2.2.4 needs the protocol versions Kafka 4 dropped).
@@ -22,6 +23,9 @@ KAFKA_VERSION="${STANDIN_KAFKA_VERSION:-3.9.2}"
 NODE_TAG=cryptostream/standin-node:20
 KAFKA_TAG=cryptostream/standin-kafka:$KAFKA_VERSION
 LABEL=cryptostream.standin.inputs
+BASE_PKGS="ca-certificates"
+# Java comes from Debian inside the chroot, so `docker build` needs no registry access.
+JRE_PKGS="ca-certificates,openjdk-17-jre-headless"
 
 log() { printf '[standins] %s\n' "$*" >&2; }
 sha() { sha256sum "$@" | cut -c1-64; }
@@ -37,45 +41,47 @@ timed() {
 
 mkdir -p "$CACHE/debs"
 
-# rootfs_tar NAME INCLUDES -> prints the tarball path; runs debootstrap only when missing.
+# rootfs_tar NAME INCLUDES -> prints the tarball's path (named by its inputs; not built yet).
 rootfs_tar() {
-  local name=$1 include=$2
-  local key tar dir
-  key=$(hash_of "$SUITE" "$include" v1)
-  tar="$CACHE/rootfs-$name-$key.tar"
-  if [ -s "$tar" ]; then
-    log "rootfs $name: cached ($(basename "$tar"))"
-  else
-    dir="$CACHE/rootfs-$name.tmp"
-    rm -rf "$dir"
-    log "rootfs $name: debootstrap $SUITE minbase + $include"
-    local t0=$SECONDS
-    debootstrap --variant=minbase --include="$include" --cache-dir="$CACHE/debs" \
-      "$SUITE" "$dir" "$MIRROR" >"$CACHE/debootstrap-$name.log" 2>&1 ||
-      {
-        tail -n 30 "$CACHE/debootstrap-$name.log" >&2
-        exit 1
-      }
-    # Slim the image: package caches and lists are of no use without a reachable mirror.
-    rm -rf "$dir"/var/cache/apt/archives/*.deb "$dir"/var/lib/apt/lists/* "$dir"/usr/share/doc/* \
-      "$dir"/usr/share/man/* "$dir"/usr/share/locale/*
-    tar --numeric-owner -C "$dir" --exclude='./dev/*' --exclude='./proc/*' --exclude='./sys/*' \
-      -cf "$tar.part" .
-    mv "$tar.part" "$tar"
-    rm -rf "$dir"
-    log "TIME debootstrap $name: $((SECONDS - t0))s"
-  fi
-  printf '%s' "$tar"
+  printf '%s' "$CACHE/rootfs-$1-$(hash_of "$SUITE" "$2" v1).tar"
 }
 
-# import_rootfs TAR TAG: docker import, skipped when the image already holds that tarball.
+# ensure_rootfs TAR INCLUDES: runs debootstrap only when the tarball is missing.
+ensure_rootfs() {
+  local tar=$1 include=$2 dir t0=$SECONDS
+  if [ -s "$tar" ]; then
+    log "rootfs: cached ($(basename "$tar"))"
+    return
+  fi
+  dir="$tar.tmp"
+  rm -rf "$dir"
+  log "rootfs: debootstrap $SUITE minbase + $include"
+  debootstrap --variant=minbase --include="$include" --cache-dir="$CACHE/debs" \
+    "$SUITE" "$dir" "$MIRROR" >"$tar.debootstrap.log" 2>&1 ||
+    {
+      tail -n 30 "$tar.debootstrap.log" >&2
+      exit 1
+    }
+  # Slim the image: package caches and lists are of no use without a reachable mirror.
+  rm -rf "$dir"/var/cache/apt/archives/*.deb "$dir"/var/lib/apt/lists/* "$dir"/usr/share/doc/* \
+    "$dir"/usr/share/man/* "$dir"/usr/share/locale/*
+  tar --numeric-owner -C "$dir" --exclude='./dev/*' --exclude='./proc/*' --exclude='./sys/*' \
+    -cf "$tar.part" .
+  mv "$tar.part" "$tar"
+  rm -rf "$dir"
+  log "TIME debootstrap $(basename "$tar" .tar): $((SECONDS - t0))s"
+}
+
+# import_rootfs TAR INCLUDES TAG: docker import, skipped when the image already holds that
+# tarball (so a fresh clone on a machine whose engine has the images needs no debootstrap).
 import_rootfs() {
-  local tar=$1 tag=$2 key
+  local tar=$1 include=$2 tag=$3 key
   key=$(basename "$tar" .tar)
   if [ "$(image_label "$tag")" = "$key" ]; then
     log "image $tag: cached"
     return
   fi
+  ensure_rootfs "$tar" "$include"
   log "image $tag: importing $(basename "$tar")"
   docker import --change "LABEL $LABEL=$key" --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
     --change 'CMD ["bash"]' "$tar" "$tag" >/dev/null
@@ -83,17 +89,17 @@ import_rootfs() {
 
 build_node() {
   local tar ctx key node_bin npm_dir ca
-  tar=$(rootfs_tar base ca-certificates)
-  timed "import rootfs-base" import_rootfs "$tar" cryptostream/rootfs-base:$SUITE
+  tar=$(rootfs_tar base "$BASE_PKGS")
   node_bin="$(readlink -f "$(command -v node)")"
   npm_dir="$(cd "$(dirname "$(readlink -f "$(command -v npm)")")/.." && pwd)"
   ca=/etc/ssl/certs/ca-certificates.crt
-  key=$(hash_of "$(basename "$tar")" "$(sha "$node_bin")" "$(cat "$npm_dir/package.json" | sha256sum)" \
+  key=$(hash_of "$(basename "$tar")" "$(sha "$node_bin")" "$(sha "$npm_dir/package.json")" \
     "$(sha "$ca")" "$(sha "$HERE/standin-node/Dockerfile")")
   if [ "$(image_label "$NODE_TAG")" = "$key" ]; then
     log "image $NODE_TAG: cached"
     return
   fi
+  import_rootfs "$tar" "$BASE_PKGS" cryptostream/rootfs-base:$SUITE
   ctx="$CACHE/ctx-node"
   rm -rf "$ctx" && mkdir -p "$ctx"
   cp "$node_bin" "$ctx/node"
@@ -102,7 +108,11 @@ build_node() {
   cp "$HERE/standin-node/Dockerfile" "$ctx/Dockerfile"
   log "image $NODE_TAG: building (node $("$node_bin" --version), npm from $npm_dir)"
   docker build -q --build-arg ROOTFS_IMAGE=cryptostream/rootfs-base:$SUITE \
-    --label "$LABEL=$key" -t "$NODE_TAG" "$ctx" >/dev/null
+    --label "$LABEL=$key" -t "$NODE_TAG" "$ctx" >/dev/null 2>"$CACHE/build-node.log" ||
+    {
+      cat "$CACHE/build-node.log" >&2
+      exit 1
+    }
   rm -rf "$ctx"
 }
 
@@ -130,15 +140,16 @@ kafka_libs() {
 
 build_kafka() {
   local tar ctx key libs f
-  tar=$(rootfs_tar jre17 ca-certificates,openjdk-17-jre-headless)
-  timed "import rootfs-jre17" import_rootfs "$tar" cryptostream/rootfs-jre17:$SUITE
-  libs=$(kafka_libs)
-  key=$(hash_of "$(basename "$tar")" "$(ls "$libs" | sha256sum)" \
-    "$(cd "$HERE/standin-kafka" && sha Dockerfile kafka-run.sh kafka-broker-api-versions.sh log4j.properties tools-log4j.properties)")
+  tar=$(rootfs_tar jre17 "$JRE_PKGS")
+  # Keyed by the Kafka version, not the jar files, so a cached image needs no Maven run.
+  key=$(hash_of "$(basename "$tar")" "$KAFKA_VERSION" \
+    "$(cd "$HERE/standin-kafka" && sha Dockerfile kafka-run.sh kafka-broker-api-versions.sh log4j.properties tools-log4j.properties pom.xml)")
   if [ "$(image_label "$KAFKA_TAG")" = "$key" ]; then
     log "image $KAFKA_TAG: cached"
     return
   fi
+  import_rootfs "$tar" "$JRE_PKGS" cryptostream/rootfs-jre17:$SUITE
+  libs=$(kafka_libs)
   ctx="$CACHE/ctx-kafka"
   rm -rf "$ctx" && mkdir -p "$ctx/libs"
   cp "$libs"/*.jar "$ctx/libs/"
@@ -147,7 +158,11 @@ build_kafka() {
   done
   log "image $KAFKA_TAG: building ($(ls "$ctx/libs" | wc -l) jars from $libs)"
   docker build -q --build-arg ROOTFS_IMAGE=cryptostream/rootfs-jre17:$SUITE \
-    --label "$LABEL=$key" -t "$KAFKA_TAG" "$ctx" >/dev/null
+    --label "$LABEL=$key" -t "$KAFKA_TAG" "$ctx" >/dev/null 2>"$CACHE/build-kafka.log" ||
+    {
+      cat "$CACHE/build-kafka.log" >&2
+      exit 1
+    }
   rm -rf "$ctx"
 }
 

@@ -2,7 +2,7 @@
  * Fetches and caches the jars of a single-node Apache Kafka broker.
  *
  * Maven resolves org.apache.kafka:kafka_2.13 and its runtime dependencies
- * (pom.xml beside this file) into .cache/kafka/<version>/libs. A marker file
+ * (pom.xml beside this file) into <CACHE_ROOT>/<version>/libs. A marker file
  * written last makes a half-finished download count as missing, so repeat runs
  * are fast and need neither Maven nor the network.
  */
@@ -10,6 +10,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { homedir } from "node:os";
 
 /**
  * The pinned broker version. Why 3.9.x: kafkajs 2.2.4 (our client) speaks only
@@ -21,7 +22,12 @@ export const KAFKA_VERSION = "3.9.2";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = resolve(here, "..", "..");
-export const CACHE_ROOT = join(REPO_ROOT, ".cache", "kafka");
+/**
+ * Outside the work tree on purpose: every clone (CI's fresh ones included) on the
+ * same machine shares one download. KAFKA_CACHE_DIR overrides it.
+ */
+export const CACHE_ROOT =
+  process.env.KAFKA_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "cryptostream", "kafka");
 
 const INSTALL_HINT = "install it with: apt-get install openjdk-17-jre-headless maven";
 
@@ -88,7 +94,7 @@ export function ensureKafkaJars({ version = KAFKA_VERSION, log = () => {} } = {}
     "-f",
     join(here, "pom.xml"),
     `-Dkafka.version=${version}`,
-    // A project-local Maven repository: `rm -rf .cache/kafka` removes everything this fetched.
+    // A private Maven repository: removing CACHE_ROOT removes everything this fetched.
     `-Dmaven.repo.local=${join(CACHE_ROOT, "m2")}`,
     "dependency:copy-dependencies",
     "-DincludeScope=runtime",

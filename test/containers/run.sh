@@ -10,7 +10,8 @@
 #      0, quickly), read the files again, then `down -v`
 # Prints "ok"/"not ok" per check, a timing table, and finally "N passed, N failed".
 # Every wait is time-bound. Data goes to a private temp folder (KEEP=1 keeps it).
-# Env: TRANSPORTS="zmq kafka" (subset to run), KEEP=1, SKIP_ENSURE=1.
+# Env: TRANSPORTS="zmq kafka" (subset to run), KEEP=1, SKIP_ENSURE=1,
+#      COMPOSE_CMD="docker compose" to drive builds and runs with compose v2 instead of 1.29.
 set -uo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -18,6 +19,7 @@ ROOT="$(cd "$HERE/../.." && pwd)"
 cd "$ROOT" || exit 1
 
 PY=/usr/bin/python3
+read -r -a DC <<<"${COMPOSE_CMD:-docker-compose}"
 TRANSPORTS="${TRANSPORTS:-zmq kafka}"
 IMAGE_TAG=containers-test
 STANDIN_NODE=cryptostream/standin-node:20
@@ -96,7 +98,7 @@ EOF
 compose() {
   local limit=$1 t=$2
   shift 2
-  timeout "$limit" docker-compose --env-file "$ENV_FILE" -p "cstest-$t" \
+  timeout "$limit" "${DC[@]}" --env-file "$ENV_FILE" -p "cstest-$t" \
     -f "docker-compose.$t.yml" -f docker-compose.offline.yml "$@"
 }
 
@@ -104,7 +106,7 @@ cleanup() {
   local t
   for t in $TRANSPORTS; do
     [ -f "$ENV_FILE" ] || write_env "$t"
-    timeout 120 docker-compose --env-file "$ENV_FILE" -p "cstest-$t" -f "docker-compose.$t.yml" \
+    timeout 120 "${DC[@]}" --env-file "$ENV_FILE" -p "cstest-$t" -f "docker-compose.$t.yml" \
       -f docker-compose.offline.yml down -v --remove-orphans >/dev/null 2>&1 || true
   done
   if [ "${KEEP:-0}" = 1 ]; then
@@ -118,7 +120,7 @@ trap cleanup EXIT
 # ---- 1. engine
 t0=$SECONDS
 if [ "${SKIP_ENSURE:-0}" = 1 ] || bash "$ROOT/docker/ensure-docker.sh" >"$WORK/ensure-docker.log" 2>&1; then
-  pass "docker engine and docker-compose available ($((SECONDS - t0))s)"
+  pass "docker engine and docker-compose available ($((SECONDS - t0))s; driving with: ${DC[*]})"
 else
   fail "docker engine and docker-compose available"
   sed 's/^/    # /' "$WORK/ensure-docker.log"

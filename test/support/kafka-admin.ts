@@ -77,3 +77,47 @@ export async function groupCaughtUp(brokers: string, group: string, topic: strin
   }
   return true;
 }
+
+export interface RawMessage {
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: string | undefined;
+  readonly value: Buffer;
+}
+
+/**
+ * Reads every message the topic holds now, with a plain kafkajs consumer in a
+ * throwaway group (no code of the services involved), in partition order.
+ */
+export async function readTopic(brokers: string, topic: string, timeoutMs = 30_000): Promise<RawMessage[]> {
+  const ends = await endOffsets(brokers, topic);
+  const total = [...ends.values()].reduce((a, b) => a + b, 0);
+  const kafka = new Kafka({ clientId: "e2e-test-reader", brokers: brokers.split(","), logLevel: logLevel.NOTHING });
+  const consumer = kafka.consumer({ groupId: uniqueName("e2e-reader"), maxWaitTimeInMs: 200 });
+  const got: RawMessage[] = [];
+  let done: () => void = () => undefined;
+  const finished = new Promise<void>((resolve) => (done = resolve));
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ partition, message }) => {
+        got.push({
+          partition,
+          offset: message.offset,
+          key: message.key?.toString("utf8"),
+          value: message.value ?? Buffer.alloc(0),
+        });
+        if (got.length >= total) done();
+      },
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`read ${got.length} of ${total} messages of ${topic}`)), timeoutMs);
+    });
+    if (total > 0) await Promise.race([finished, timeout]).finally(() => clearTimeout(timer));
+  } finally {
+    await consumer.disconnect().catch(() => undefined);
+  }
+  return got.sort((a, b) => a.partition - b.partition || Number(a.offset) - Number(b.offset));
+}

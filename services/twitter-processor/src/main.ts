@@ -1,15 +1,18 @@
 import { consumerFromEnv, readEnv, runService } from "@cryptostream/common";
 import { H5Appender } from "@cryptostream/common/hdf5/appender";
+import { replicaIdFromEnv, replicaPath } from "@cryptostream/common/hdf5/replica-path";
 import { windowRules } from "@cryptostream/common/window/window-book";
 import { processorEnv } from "./config.js";
 import { loadRecentIds } from "./dedupe/load-ids.js";
 import { TwitterProcessor } from "./processor.js";
+import { loadResumeState } from "./resume/load-resume.js";
 import { SentimentWindows } from "./sentiment/sentiment-windows.js";
 import { TWEETS_PATH } from "./sink/tweet-table.js";
 
 await runService({ name: "twitter-processor", defaultHealthPort: 9104 }, async ({ log, metrics, fatal }) => {
   const cfg = readEnv(processorEnv);
-  const appender = new H5Appender(cfg.TWITTER_H5_PATH);
+  // Replicas in one Kafka consumer group each write their own file (HDF5 has one writer).
+  const appender = new H5Appender(replicaPath(cfg.TWITTER_H5_PATH, replicaIdFromEnv()));
   appender.prepare();
   // Before consuming: ids stored by earlier runs must be known, or a re-sent page would be stored twice.
   const t0 = performance.now();
@@ -24,6 +27,15 @@ await runService({ name: "twitter-processor", defaultHealthPort: 9104 }, async (
     defaultEndpoint: "tcp://127.0.0.1:5556",
     log,
   });
+  // Kafka replays from the committed offset: learn which windows the file already holds.
+  // ZeroMQ replays nothing, and a partial row written at its stop is followed by more rows.
+  const replay = kind === "kafka";
+  const resume = replay ? await loadResumeState(appender.filePath, cfg.TWITTER_DEDUPE_IDS) : undefined;
+  if (resume)
+    log.info("resuming over Kafka", {
+      closedBefore: resume.closedBefore === undefined ? null : new Date(resume.closedBefore).toISOString(),
+      accountedIds: [...resume.accounted.values()].reduce((n, s) => n + s.size, 0),
+    });
   const processor = new TwitterProcessor({
     appender,
     consumer,
@@ -36,6 +48,8 @@ await runService({ name: "twitter-processor", defaultHealthPort: 9104 }, async (
     log,
     metrics,
     onFatal: fatal,
+    replay,
+    ...(resume ? { resume } : {}),
   });
   await processor.start();
   log.info("consuming", {

@@ -84,7 +84,9 @@ await runService(
       {
         client,
         encode: (body) => pickleCodec.encode(body),
-        send: (key, value) => producer.publish(topic, [{ key, value }]),
+        // One key per query, not per response: Kafka keeps one key's messages in one
+        // partition, in order, and the processor's windows and replays rely on that order.
+        send: (_newestId, value) => producer.publish(topic, [{ key: cfg.query, value }]),
         store,
         log,
         metrics,

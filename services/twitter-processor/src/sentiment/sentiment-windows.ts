@@ -16,7 +16,7 @@ export interface SentimentWindow {
   positive: number;
   neutral: number;
   negative: number;
-  /** False when written early (graceful stop) before the window closed. */
+  /** False when written early (graceful stop under ZeroMQ, or a Kafka rebalance) before the window closed. */
   complete: boolean;
 }
 
@@ -54,6 +54,19 @@ export class SentimentWindows {
     w[label]++;
     if (a.closeBefore !== undefined) this.close(a.closeBefore, true);
     return { late: false, windowStart: a.windowStart };
+  }
+
+  /**
+   * After a restart over Kafka: windows starting before `closedBefore` are
+   * already in the file (complete), so replayed tweets of them are late.
+   */
+  restore(closedBefore: number, nowMs: number): void {
+    this.book.restore(KEY, closedBefore, nowMs);
+  }
+
+  /** Windows starting before this are closed. */
+  closedBefore(): number {
+    return this.book.closedBefore(KEY);
   }
 
   /** Wall-clock closing once the stream has gone quiet. */

@@ -26,7 +26,7 @@ export function sentimentTableSpec(a: TableAttrsInput): TableSpec {
       ...commonAttrs(a),
       window_bounds: "[window_start, window_end), by tweet created_at",
       complete_flag:
-        "1 = window closed normally; 0 = written early at shutdown, merge rows with equal window_start (sum counts and score_sum)",
+        "1 = window closed normally; 0 = written early (ZeroMQ stop or Kafka rebalance), merge rows with equal window_start (sum counts and score_sum)",
       late_tweets: "tweets whose window had closed are in /tweets with in_sentiment = 0 and are not counted here",
     },
   };

@@ -1,0 +1,200 @@
+/**
+ * Test support (no test cases here): a fake Kafka consumer over an in-memory
+ * log, and a processor wired over it the way main.ts wires it under Kafka.
+ */
+import {
+  type BatchHandler,
+  type CommitPoint,
+  type Consumer,
+  type Delivery,
+  Registry,
+  silentLogger,
+  standardMetrics,
+} from "@cryptostream/common";
+import { pickleCodec } from "@cryptostream/common/codecs/pickle/index";
+import { H5Appender } from "@cryptostream/common/hdf5/appender";
+import { readByteHeap } from "@cryptostream/common/hdf5/byte-heap";
+import type { H5Dataset } from "@cryptostream/common/hdf5/h5";
+import { readColumns, withFile } from "@cryptostream/common/hdf5/reader";
+import { windowRules } from "@cryptostream/common/window/window-book";
+import { loadRecentIds } from "./dedupe/load-ids.js";
+import { TwitterProcessor } from "./processor.js";
+import { loadResumeState } from "./resume/load-resume.js";
+import { SentimentWindows } from "./sentiment/sentiment-windows.js";
+import { SENTIMENT_PATH, sentimentTableSpec } from "./sink/sentiment-table.js";
+import { TEXT_HEAP_PATH, TWEET_COLUMNS, TWEETS_PATH } from "./sink/tweet-table.js";
+
+export const T0 = Date.UTC(2024, 4, 1, 12, 0, 0);
+
+export interface FakeTweet {
+  readonly id: string;
+  readonly text: string;
+  readonly at: number;
+}
+
+/** A pickled search response, newest first as the API serves them. */
+export function responseBytes(tweets: readonly FakeTweet[]): Buffer {
+  return pickleCodec.encode({
+    data: [...tweets].reverse().map((t) => ({
+      id: t.id,
+      text: t.text,
+      created_at: new Date(t.at).toISOString(),
+      author_id: "2244994945",
+      lang: "en",
+      edit_history_tweet_ids: [t.id],
+    })),
+    meta: { result_count: tweets.length, newest_id: tweets.at(-1)?.id ?? "0" },
+  });
+}
+
+const WORDS = ["love this, great gains", "terrible crash, hate it", "just a tweet about btc", "good 😀"];
+
+export const tweetId = (n: number): string => String(1_790_000_000_000_000_000n + BigInt(n));
+
+/**
+ * 24 pages over about 70 s of tweets (10 s windows, 2 s lateness): pages span
+ * window edges, every 5th page repeats the previous one (a re-fetched page),
+ * every 7th brings a late tweet, and the last one, far ahead, closes all.
+ */
+export function samplePages(): Buffer[] {
+  const pages: FakeTweet[][] = [];
+  for (let i = 0; i < 23; i++) {
+    if (i % 5 === 4) {
+      pages.push(pages[i - 1]!);
+      continue;
+    }
+    const page = Array.from({ length: 4 }, (_, j) => ({
+      id: tweetId(i * 10 + j),
+      text: `${WORDS[(i + j) % WORDS.length]} #${i}.${j}` + (j === 3 && i % 3 === 0 ? " " + "x".repeat(1200) : ""),
+      at: T0 + i * 3_000 + j * 900,
+    }));
+    if (i % 7 === 6) page.unshift({ id: tweetId(i * 10 + 9), text: "late one", at: T0 + i * 3_000 - 20_000 });
+    pages.push(page);
+  }
+  pages.push([{ id: tweetId(999), text: "far ahead, closes everything", at: T0 + 500_000 }]);
+  return pages.map(responseBytes);
+}
+
+/** The deliveries of one partition's log, offsets from 0. */
+export function logOf(values: readonly Buffer[], partition = 0): Delivery[] {
+  return values.map((value, i) => ({ topic: "twitter", key: undefined, value, partition, offset: String(i) }));
+}
+
+/** Records commits like Kafka (the last point per partition wins) and runs revoke callbacks before stop. */
+export class FakeKafkaConsumer implements Consumer {
+  readonly commits: CommitPoint[][] = [];
+  readonly committed = new Map<number, bigint>();
+  private handler: BatchHandler | undefined;
+  private readonly revoke: Array<() => Promise<void>> = [];
+  stopped = false;
+
+  constructor(initial?: ReadonlyMap<number, bigint>) {
+    for (const [p, o] of initial ?? []) this.committed.set(p, o);
+  }
+  async start(_topic: string, handler: BatchHandler): Promise<void> {
+    this.handler = handler;
+  }
+  async commit(points: readonly CommitPoint[]): Promise<void> {
+    if (this.stopped) throw new Error("consumer stopped");
+    this.commits.push([...points]);
+    for (const p of points) this.committed.set(p.partition, BigInt(p.offset));
+  }
+  onRevoke(cb: () => Promise<void>): void {
+    this.revoke.push(cb);
+  }
+  async deliver(batch: readonly Delivery[]): Promise<void> {
+    if (!this.handler) throw new Error("not started");
+    await this.handler(batch);
+  }
+  /** A rebalance: the revoke callbacks run while the consumer keeps going. */
+  async rebalance(): Promise<void> {
+    for (const cb of this.revoke) await cb();
+  }
+  async stop(): Promise<void> {
+    for (const cb of this.revoke) await cb();
+    this.stopped = true;
+  }
+}
+
+/** A processor as main.ts builds it under TRANSPORT=kafka (replay on, resume read from the file). */
+export async function kafkaProcessor(
+  file: string,
+  consumer: Consumer,
+  opts: { replay?: boolean; topic?: string } = {},
+) {
+  const metrics = standardMetrics(new Registry());
+  const appender = new H5Appender(file);
+  appender.prepare();
+  const loaded = await loadRecentIds(appender.filePath, TWEETS_PATH, 100_000);
+  const replay = opts.replay ?? true;
+  const resume = replay ? await loadResumeState(appender.filePath, 100_000) : undefined;
+  const p = new TwitterProcessor({
+    appender,
+    consumer,
+    topic: opts.topic ?? "twitter",
+    windows: new SentimentWindows(windowRules(10, 2)),
+    ids: loaded.ids,
+    windowSeconds: 10,
+    latenessSeconds: 2,
+    maxFutureSkewMs: 3_600_000,
+    log: silentLogger,
+    metrics,
+    now: () => T0 + 10_000,
+    tickMs: 0,
+    replay,
+    ...(resume ? { resume } : {}),
+  });
+  await p.start();
+  return { p, metrics };
+}
+
+export interface FileDump {
+  readonly tweets: Map<string, unknown[]>;
+  readonly heap: number[];
+  readonly sentiment: Map<string, unknown[]>;
+}
+
+/** Every column of /tweets and /sentiment and the whole text heap. */
+export async function dumpFile(file: string): Promise<FileDump> {
+  const dump = await withFile(file, (f) => {
+    const heapDs = f.get(TEXT_HEAP_PATH) as H5Dataset | null;
+    const heapSize = heapDs?.shape?.[0] ?? 0;
+    return {
+      tweets: readColumns(
+        f,
+        TWEETS_PATH,
+        TWEET_COLUMNS.map((c) => c.name),
+      ),
+      heap: heapDs ? [...readByteHeap(f, TEXT_HEAP_PATH, 0, heapSize)] : [],
+      sentiment: readColumns(
+        f,
+        SENTIMENT_PATH,
+        sentimentTableSpec({ windowSeconds: 10, latenessSeconds: 2 }).columns.map((c) => c.name),
+      ),
+    };
+  });
+  if (!dump) throw new Error(`${file} does not exist`);
+  return dump;
+}
+
+/** /sentiment rows merged by window_start (sums), as readers are told to merge them. */
+export function mergedWindows(d: FileDump): Map<number, { count: number; labels: number[] }> {
+  const s = d.sentiment;
+  const out = new Map<number, { count: number; labels: number[] }>();
+  s.get("window_start")!.forEach((ws, i) => {
+    const w = out.get(Number(ws)) ?? { count: 0, labels: [0, 0, 0] };
+    w.count += Number(s.get("count")![i]);
+    ["positive", "neutral", "negative"].forEach((l, k) => (w.labels[k]! += Number(s.get(l)![i])));
+    out.set(Number(ws), w);
+  });
+  return out;
+}
+
+/** /tweets rows with in_sentiment = 1, counted per window_start. */
+export function countedRows(d: FileDump): Map<number, number> {
+  const out = new Map<number, number>();
+  d.tweets.get("window_start")!.forEach((ws, i) => {
+    if (Number(d.tweets.get("in_sentiment")![i]) === 1) out.set(Number(ws), (out.get(Number(ws)) ?? 0) + 1);
+  });
+  return out;
+}
