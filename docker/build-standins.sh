@@ -15,7 +15,8 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
 # CI may point this at a folder that outlives the work tree.
-CACHE="${STANDIN_CACHE_DIR:-$ROOT/.cache/docker}"
+# Outside the work tree: fresh clones on this machine (CI's) reuse the tarballs and jars.
+CACHE="${STANDIN_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/cryptostream/docker}"
 SUITE=bookworm
 MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 # Same pin as scripts/kafka (kafkajs 2.2.4 needs the protocol versions Kafka 4 dropped).
@@ -119,7 +120,7 @@ build_node() {
 # kafka_libs -> prints a folder holding the broker's runtime jars.
 kafka_libs() {
   # Prefer the jars scripts/kafka/ caches for the native test broker, when complete.
-  local shared="$ROOT/.cache/kafka/$KAFKA_VERSION/libs"
+  local shared="${KAFKA_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/cryptostream/kafka}/$KAFKA_VERSION/libs"
   if [ -e "$shared/.complete" ] && ls "$shared"/kafka_2.13-"$KAFKA_VERSION".jar "$shared"/slf4j-reload4j-*.jar >/dev/null 2>&1; then
     printf '%s' "$shared"
     return
