@@ -63,8 +63,12 @@ COPY docker/healthcheck.mjs /usr/local/lib/cryptostream/healthcheck.mjs
 # data/ holds the HDF5 files and the producer state; mount a host folder writable by
 # uid 1000 (the "node" user) there, or run with `user:` set to the folder's owner.
 RUN mkdir -p /app/data && chown node:node /app/data
+# MALLOC_MMAP_THRESHOLD_: ZeroMQ's I/O thread receives into 8 KiB buffers; served by mmap
+# they return to the system when freed instead of piling up in a malloc arena (measured:
+# about 70 MB less resident memory for a processor under full load, see bench/).
 ENV NODE_ENV=production \
-    SERVICE=${SERVICE}
+    SERVICE=${SERVICE} \
+    MALLOC_MMAP_THRESHOLD_=8192
 LABEL org.opencontainers.image.title="cryptostream-${SERVICE}" \
       org.opencontainers.image.source="cryptostream"
 USER node

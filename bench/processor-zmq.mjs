@@ -32,9 +32,10 @@ export async function benchProcessorZmq({ events, symbols = 200, port = 25555 })
     env: {
       PATH: process.env.PATH,
       LOG_LEVEL: "info",
-      // As in the service images (Dockerfile): one malloc arena keeps ZeroMQ's I/O thread
-      // from parking 64 MB arenas of freed message buffers.
-      MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? "1",
+      // As in the service images (Dockerfile): ZeroMQ's I/O thread receives into 8 KiB
+      // buffers; served by mmap, they go back to the system when freed instead of
+      // piling up in a malloc arena (about 50 MB less resident memory under load).
+      MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ ?? "8192",
       HEALTH_PORT: "0",
       HEALTH_HOST: "127.0.0.1",
       ZMQ_CONNECT: endpoint,

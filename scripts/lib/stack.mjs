@@ -21,7 +21,8 @@ export class Stack {
     const child = spawn(process.execPath, [path.join(ROOT, "services", name, "dist", "main.js")], {
       cwd: ROOT,
       // Services log at info so the stack sees "started"; it relays only lines at or above logLevel.
-      env: { ...process.env, LOG_LEVEL: "info", HEALTH_HOST: "127.0.0.1", ...env },
+      // MALLOC_MMAP_THRESHOLD_ as in the Dockerfile (less resident memory under load).
+      env: { MALLOC_MMAP_THRESHOLD_: "8192", ...process.env, LOG_LEVEL: "info", HEALTH_HOST: "127.0.0.1", ...env },
       stdio: ["ignore", "pipe", "inherit"],
     });
     const svc = { name, child, healthPort: undefined, exit: undefined };

@@ -6,8 +6,7 @@
  * file, pickle for the messages the topic holds).
  *
  * Each test uses its own topic and consumer groups; KAFKA_BROKERS, when set,
- * names the broker to use instead of starting one. E2E_TWITTER_PARTITIONS=N
- * pre-creates each topic with N partitions (diagnostics).
+ * names the broker to use instead of starting one.
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -18,9 +17,9 @@ import { startTwitterSimulator, type RunningTwitterSimulator } from "@cryptostre
 import { requirePythonModule, runPython } from "../support/python.js";
 import { ROOT, type ServiceProcess, waitFor } from "../support/service-process.js";
 import { startRecordingProxy } from "../support/twitter-recording-proxy.js";
-import { addAwkwardTweets, AWKWARD_TEXTS } from "../support/twitter-e2e.js";
+import { addAwkwardTweets, AWKWARD_TEXTS, E2E_QUERY } from "../support/twitter-e2e.js";
 import { startTestBroker, type TestBroker } from "../support/kafka-broker.js";
-import { committedTotal, createTopic, readTopic, uniqueName } from "../support/kafka-admin.js";
+import { committedTotal, readTopic, uniqueName } from "../support/kafka-admin.js";
 import { compareFiles } from "../support/kafka-compare.js";
 import {
   allMatchingServed,
@@ -64,10 +63,6 @@ async function withRun(
   const sim = await startTwitterSimulator({ port: 0, seed, initialTweets, tweetsPerSecond: 0 });
   const procs: ServiceProcess[] = [];
   const topic = uniqueName("twitter");
-  // E2E_TWITTER_PARTITIONS=N creates each topic with N partitions first (otherwise the
-  // services create it with their KAFKA_TOPIC_PARTITIONS, 3): a diagnostic knob.
-  const partitions = Number(process.env.E2E_TWITTER_PARTITIONS ?? 0);
-  if (partitions > 0) await createTopic(broker.brokers, topic, partitions);
   try {
     await body({
       sim,
@@ -126,7 +121,7 @@ test(
 );
 
 test(
-  "the topic holds exactly the responses the API sent, as Python's pickle reads them (Kafka)",
+  "the topic holds exactly the responses the API sent, in order, as Python's pickle reads them (Kafka)",
   { timeout: 90_000 },
   () =>
     withRun(5, 60, async ({ sim, topic, track }) => {
@@ -149,13 +144,14 @@ test(
         );
         assert.equal(await producer.stop("SIGTERM"), 0);
         const messages = await readTopic(broker.brokers, topic);
-        // Partitions do not keep the order across each other; the key (the response's newest_id) pairs them up.
-        const byNewest = new Map<string, string[]>();
-        for (const b of nonEmpty()) {
-          const id = (JSON.parse(b) as { meta: { newest_id: string } }).meta.newest_id;
-          byNewest.set(id, [...(byNewest.get(id) ?? []), b]);
-        }
-        const bodies = messages.map((m) => byNewest.get(m.key ?? "")?.shift() ?? "null");
+        // Keyed by the query, every response of the stream lands on one partition: one total order.
+        assert.deepEqual(
+          [...new Set(messages.map((m) => m.key))],
+          [E2E_QUERY],
+          "every message is keyed by the search query",
+        );
+        assert.equal(new Set(messages.map((m) => m.partition)).size, 1, "so they share one partition, in order");
+        const bodies = nonEmpty();
         const msgPath = path.join(dir, "wire-messages.json");
         const bodyPath = path.join(dir, "wire-bodies.json");
         fs.writeFileSync(msgPath, JSON.stringify(messages.map((m) => m.value.toString("base64"))));
@@ -175,8 +171,7 @@ test(
         assert.equal(messages.length, nonEmpty().length, "one message per non-empty response, none twice");
         assert.ok(out.messages >= 3, `several responses compared (${out.messages})`);
         assert.equal(out.tweets, sim.served().length, "every served tweet was in a message");
-        const partitions = new Set(messages.map((m) => m.partition)).size;
-        console.log(`# wire run: ${JSON.stringify({ ...out, partitions })}`);
+        console.log(`# wire run: ${JSON.stringify({ ...out, partition: messages[0]?.partition })}`);
       } finally {
         await proxy.stop();
       }
