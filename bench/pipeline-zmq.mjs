@@ -40,10 +40,15 @@ export async function benchPipelineZmq({ seconds = 15, rate = 200_000 } = {}) {
   const zmqPort = 25565;
   const sim = start("binance-simulator", { SIM_PORT: String(simPort), SIM_RATE: String(rate), SIM_SEED: "1" });
   const proc = start("binance-processor", {
-    ZMQ_CONNECT: `tcp://127.0.0.1:${zmqPort}`, BINANCE_H5_PATH: path.join(dir, "b.h5"), MALLOC_MMAP_THRESHOLD_: "8192",
+    ZMQ_CONNECT: `tcp://127.0.0.1:${zmqPort}`,
+    BINANCE_H5_PATH: path.join(dir, "b.h5"),
+    MALLOC_MMAP_THRESHOLD_: "8192",
   });
   while (!sim.port || !proc.port) await sleep(50);
-  const prod = start("binance-producer", { BINANCE_WS_URL: `ws://127.0.0.1:${simPort}`, ZMQ_BIND: `tcp://127.0.0.1:${zmqPort}` });
+  const prod = start("binance-producer", {
+    BINANCE_WS_URL: `ws://127.0.0.1:${simPort}`,
+    ZMQ_BIND: `tcp://127.0.0.1:${zmqPort}`,
+  });
   while (!prod.port) await sleep(50);
   await sleep(3_000); // warm up
   const n0 = await metric(proc, "pipeline_messages_in_total");

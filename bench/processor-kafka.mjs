@@ -76,7 +76,7 @@ async function startProcessor({ brokers, topic, dir }) {
     env: {
       PATH: process.env.PATH,
       LOG_LEVEL: "info",
-      MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? "1",
+      MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ ?? "8192",
       HEALTH_PORT: "0",
       HEALTH_HOST: "127.0.0.1",
       TRANSPORT: "kafka",

@@ -50,6 +50,8 @@ export function startKafkaProcessor(
   return new ServiceProcess("binance-processor", {
     ...kafkaEnv(brokers, topic),
     KAFKA_GROUP_ID: group,
+    // A killed member is noticed after this long (the default 30 s would dominate the test).
+    KAFKA_SESSION_TIMEOUT_MS: "6000",
     BINANCE_H5_PATH: h5,
     WINDOW_SECONDS: String(WINDOW_SECONDS),
     ALLOWED_LATENESS_SECONDS: String(LATENESS_SECONDS),

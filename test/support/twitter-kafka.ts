@@ -36,7 +36,12 @@ export function startKafkaTwitterProcessor(
   h5: string,
   extra: Record<string, string> = {},
 ): ServiceProcess {
-  return startTwitterProcessor(UNUSED_ZMQ, h5, { ...kafkaTwitterEnv(brokers, topic), KAFKA_GROUP_ID: group, ...extra });
+  return startTwitterProcessor(UNUSED_ZMQ, h5, {
+    ...kafkaTwitterEnv(brokers, topic),
+    KAFKA_GROUP_ID: group,
+    KAFKA_SESSION_TIMEOUT_MS: "6000",
+    ...extra,
+  });
 }
 
 /** Waits until every tweet the simulator holds that matches the query has been served. */

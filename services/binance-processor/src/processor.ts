@@ -52,11 +52,14 @@ export class MarketProcessor {
   private timer: NodeJS.Timeout | undefined;
   private lastWriteError: unknown;
   private stopping = false;
+  /** Values of the event being parsed (reused: the aggregator copies them). */
+  private readonly scratch: Float64Array;
   rowsWritten = 0;
 
   constructor(private readonly d: ProcessorDeps) {
     this.rejections = new Rejections(d.metrics.rejects, d.log);
     this.now = d.now ?? Date.now;
+    this.scratch = new Float64Array(d.spec.fields.length);
   }
 
   async start(): Promise<void> {
@@ -84,8 +87,10 @@ export class MarketProcessor {
     const { aggregator, spec, symbols, metrics } = this.d;
     const now = this.now();
     const kafka = this.d.transport === "kafka";
+    const scratch = this.scratch;
+    let newest = -Infinity;
+    metrics.messagesIn.inc(undefined, batch.length);
     for (const m of batch) {
-      metrics.messagesIn.inc();
       let position: CommitPosition | undefined;
       if (kafka) {
         position = { partition: m.partition, offset: Number(m.offset) };
@@ -98,7 +103,7 @@ export class MarketProcessor {
         this.rejections.reject("not_json", (err as Error).message);
         continue;
       }
-      const p = parseMarketMessage(msg, spec, symbols);
+      const p = parseMarketMessage(msg, spec, symbols, scratch);
       if (!p.ok) {
         this.rejections.reject(p.reason, p.detail);
         continue;
@@ -120,8 +125,9 @@ export class MarketProcessor {
         metrics.replayed.inc();
         continue;
       }
-      metrics.lastEventTime.set(p.time / 1000);
+      if (p.time > newest) newest = p.time;
     }
+    if (newest > -Infinity) metrics.lastEventTime.set(newest / 1000);
     await this.write(aggregator.takeClosed());
     await this.commit();
   }

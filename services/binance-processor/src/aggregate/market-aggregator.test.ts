@@ -89,16 +89,16 @@ test("equal event times: first keeps the earliest arrival, last the latest", () 
 
 test("many symbols keep separate windows, in direct and micro-batch mode alike", () => {
   for (const a of [agg(), agg(reduceWithLoop, 7)]) {
-  const symbols = Array.from({ length: 50 }, (_, i) => `SYM${i}`);
-  for (let t = 0; t < 180_000; t += 1000) symbols.forEach((s, i) => a.add(s, t, tick(i + t / 1000), WALL));
-  const closed = a.takeClosed();
-  assert.equal(closed.length, 50 * 2); // [0,60) and [60,120) closed by t >= 125 s
-  for (const w of closed) assert.equal(w.partial.count, 60);
-  const s7 = closed.filter((w) => w.symbol === "SYM7");
-  assert.deepEqual(
-    s7.map((w) => row(w).price_first),
-    [7, 67],
-  );
+    const symbols = Array.from({ length: 50 }, (_, i) => `SYM${i}`);
+    for (let t = 0; t < 180_000; t += 1000) symbols.forEach((s, i) => a.add(s, t, tick(i + t / 1000), WALL));
+    const closed = a.takeClosed();
+    assert.equal(closed.length, 50 * 2); // [0,60) and [60,120) closed by t >= 125 s
+    for (const w of closed) assert.equal(w.partial.count, 60);
+    const s7 = closed.filter((w) => w.symbol === "SYM7");
+    assert.deepEqual(
+      s7.map((w) => row(w).price_first),
+      [7, 67],
+    );
   }
 });
 

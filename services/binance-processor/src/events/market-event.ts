@@ -32,7 +32,17 @@ function toNumber(v: unknown): number {
   return NaN;
 }
 
-export function parseMarketMessage(msg: unknown, spec: StreamSpec, symbols: ReadonlySet<string> | null): Parsed {
+/**
+ * `out`, when given, receives the values (and is returned as `values`): the
+ * ingest loop reuses one array instead of allocating one per event; the
+ * aggregator copies what it keeps.
+ */
+export function parseMarketMessage(
+  msg: unknown,
+  spec: StreamSpec,
+  symbols: ReadonlySet<string> | null,
+  out?: Float64Array,
+): Parsed {
   if (!isObject(msg)) return reject("bad_shape", "message is not a JSON object");
   const data = isObject(msg.data) ? msg.data : msg;
   if (typeof data.e !== "string") return reject("bad_shape", "payload has no event type 'e'");
@@ -44,7 +54,7 @@ export function parseMarketMessage(msg: unknown, spec: StreamSpec, symbols: Read
   if (typeof time !== "number" || !Number.isSafeInteger(time) || time <= 0) {
     return reject("bad_event_time", `event time 'E' must be a positive integer of ms, got ${JSON.stringify(time)}`);
   }
-  const values = new Float64Array(spec.fields.length);
+  const values = out ?? new Float64Array(spec.fields.length);
   for (let i = 0; i < spec.fields.length; i++) {
     const f = spec.fields[i]!;
     const v = toNumber(data[f.source]);

@@ -39,7 +39,12 @@ export function datasetPaths(file: H5File): string[] {
  * Reads named columns of a compound table as arrays (int64 as bigint, strings
  * as text); `lastRows` limits the read to the end of the table.
  */
-export function readColumns(file: H5File, datasetPath: string, names: readonly string[], lastRows?: number): Map<string, unknown[]> {
+export function readColumns(
+  file: H5File,
+  datasetPath: string,
+  names: readonly string[],
+  lastRows?: number,
+): Map<string, unknown[]> {
   const ds = file.get(datasetPath) as H5Dataset | null;
   const out = new Map<string, unknown[]>(names.map((n) => [n, []]));
   if (ds === null) return out;

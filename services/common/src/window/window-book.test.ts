@@ -77,3 +77,13 @@ test("restore never moves a closing point backwards", () => {
   // restore on one key leaves the others untouched
   assert.equal(b.closedBefore("ETH"), -Infinity);
 });
+
+test("a restored key is not closed by the wall clock before its first event arrives", () => {
+  const b = new WindowBook(rules);
+  b.restore("BTC", 120_000, 0);
+  assert.deepEqual(b.tick(10_000_000), [], "no event yet: the replay may still be on its way");
+  b.admit("BTC", 130_000, 10_000_000);
+  assert.deepEqual(b.tick(10_000_000 + rules.idleMs), [
+    { key: "BTC", closeBefore: windowStartOf(10_000_000 + rules.idleMs - rules.latenessMs, rules.sizeMs) },
+  ]);
+});

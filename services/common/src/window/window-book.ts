@@ -97,16 +97,18 @@ export class WindowBook {
    * Restores a key's closing point after a restart, from the newest window
    * already written: replayed events of that window (or older) are then late.
    * Never moves a closing point backwards. A key created here starts with its
-   * watermark at the closing point and `nowMs` as its last arrival, so the
-   * wall clock does not close anything for it before `idleMs` has passed.
+   * watermark at the closing point and is not idle until its first event
+   * arrives: joining a consumer group after a crash can take longer than
+   * `idleMs`, and the wall clock must not close the windows the replay is
+   * about to rebuild.
    */
-  restore(key: string, closedBefore: number, nowMs: number): void {
+  restore(key: string, closedBefore: number, _nowMs: number): void {
     const st = this.keys.get(key);
     if (st) {
       if (closedBefore > st.closedBefore) st.closedBefore = closedBefore;
       return;
     }
-    this.keys.set(key, { watermark: closedBefore, closedBefore, lastArrival: nowMs });
+    this.keys.set(key, { watermark: closedBefore, closedBefore, lastArrival: Infinity });
   }
 
   /** The closing point of a key (windows starting before it are closed). */

@@ -61,6 +61,8 @@ export function kafkaEnvSpec(defaults: { clientId?: string; groupId?: string } =
     KAFKA_SSL: bool(false),
     KAFKA_COMPRESSION: oneOf(["none", "gzip"] as const, defaultKafkaSettings.compression),
     KAFKA_FROM_BEGINNING: bool(defaultKafkaSettings.fromBeginning),
+    /** How long the group waits for a silent member (a crashed processor) before rebalancing. */
+    KAFKA_SESSION_TIMEOUT_MS: int(defaultKafkaSettings.sessionTimeoutMs, 6_000, 300_000),
   } satisfies Record<string, VarSpec<unknown>>;
 }
 
@@ -99,7 +101,7 @@ export function kafkaConfigFromEnv(
     ssl: v.KAFKA_SSL,
     compression: v.KAFKA_COMPRESSION,
     fromBeginning: v.KAFKA_FROM_BEGINNING,
-    sessionTimeoutMs: defaultKafkaSettings.sessionTimeoutMs,
+    sessionTimeoutMs: v.KAFKA_SESSION_TIMEOUT_MS,
     retry: defaultKafkaSettings.retry,
   };
 }
