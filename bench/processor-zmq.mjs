@@ -18,6 +18,17 @@ function rssMb(pid) {
   }
 }
 
+/** CPU seconds of a process's main thread (the JavaScript thread; ZeroMQ's I/O thread is separate). */
+function mainThreadCpuSeconds(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/task/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 10 ms
+  } catch {
+    return NaN;
+  }
+}
+
 async function metric(port, name) {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
   const line = text.split("\n").find((l) => l.startsWith(name + " "));
@@ -61,17 +72,26 @@ export async function benchProcessorZmq({ events, symbols = 200, port = 25555 })
   let first; // [time, count] when the first event arrived
   let last;
   let peak = 0;
+  let peakAt = 0;
+  let cpuFirst;
   for (;;) {
     const n = await metric(healthPort, "pipeline_messages_in_total");
     const now = performance.now();
     const rss = rssMb(proc.pid);
-    peak = Math.max(peak, rss);
-    if (n > 0 && !first) first = [now, n];
+    if (n > 0 && !first) {
+      first = [now, n];
+      cpuFirst = mainThreadCpuSeconds(proc.pid);
+    }
+    if (rss > peak) {
+      peak = rss;
+      peakAt = first ? (now - first[0]) / 1000 : 0;
+    }
     if (first) samples.push({ t: (now - first[0]) / 1000, events: n, rssMb: Math.round(rss) });
     last = [now, n];
     if (n >= events) break;
     await sleep(250);
   }
+  const cpuSeconds = mainThreadCpuSeconds(proc.pid) - cpuFirst;
   gen.kill();
   const stopT0 = performance.now();
   proc.kill("SIGTERM");
@@ -90,7 +110,12 @@ export async function benchProcessorZmq({ events, symbols = 200, port = 25555 })
     symbols,
     seconds: Number(seconds.toFixed(2)),
     eventsPerSecond: Math.round(rate),
+    // The generator and ZeroMQ's I/O threads share the second core: this is what the
+    // processor's one JavaScript thread does per second of its own CPU time.
+    mainThreadCpuSeconds: Number(cpuSeconds.toFixed(2)),
+    eventsPerMainThreadCpuSecond: Math.round((last[1] - first[1]) / cpuSeconds),
     peakRssMb: Math.round(peak),
+    peakRssAtSeconds: Number(peakAt.toFixed(1)),
     rssSecondQuarterMb: rssSecondQuarter,
     rssLastQuarterMb: rssLastQuarter,
     stopSeconds: Number(((performance.now() - stopT0) / 1000).toFixed(2)),

@@ -44,7 +44,16 @@ export function parseMarketMessage(
   out?: Float64Array,
 ): Parsed {
   if (!isObject(msg)) return reject("bad_shape", "message is not a JSON object");
-  const data = isObject(msg.data) ? msg.data : msg;
+  return checkPayload(isObject(msg.data) ? msg.data : msg, spec, symbols, out);
+}
+
+/** Validates a payload object (`data` of the envelope) and extracts what the aggregator needs. */
+export function checkPayload(
+  data: Record<string, unknown>,
+  spec: StreamSpec,
+  symbols: ReadonlySet<string> | null,
+  out?: Float64Array,
+): Parsed {
   if (typeof data.e !== "string") return reject("bad_shape", "payload has no event type 'e'");
   if (data.e !== spec.eventType) return reject("wrong_event_type", `expected ${spec.eventType}, got ${data.e}`);
   if (typeof data.s !== "string" || data.s.length === 0) return reject("bad_shape", "payload has no symbol 's'");

@@ -13,7 +13,8 @@ export const jsonCodec: Codec<unknown> = {
     // isUtf8 is a native check; it keeps bad bytes from turning into U+FFFD silently.
     if (!isUtf8(bytes)) throw new CodecError("json", "not valid UTF-8");
     try {
-      return JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8")) as unknown;
+      const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      return JSON.parse(buf.toString("utf8")) as unknown;
     } catch (err) {
       throw new CodecError("json", `not valid JSON (${(err as Error).message})`);
     }

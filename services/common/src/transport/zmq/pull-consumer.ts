@@ -2,6 +2,20 @@ import * as zmq from "zeromq";
 import type { BatchHandler, CommitPoint, Consumer, Delivery } from "../transport.js";
 import { type ZmqEndpoints, type ZmqOptions, defaultZmqOptions, endpointFor } from "./options.js";
 
+/** A received frame; its offset (a local counter) is only formatted when asked for. */
+class ZmqDelivery implements Delivery {
+  readonly key = undefined;
+  readonly partition = 0;
+  constructor(
+    readonly topic: string,
+    readonly value: Buffer,
+    private readonly seq: number,
+  ) {}
+  get offset(): string {
+    return String(this.seq);
+  }
+}
+
 /**
  * Consumer side of ZeroMQ push-pull: connects a PULL socket to the topic's
  * endpoint and hands the handler batches of whatever is already queued, up to
