@@ -1,7 +1,7 @@
 /** Start-up: the ids of the last stored tweets, read back from the HDF5 file. */
 import type { H5Dataset } from "@cryptostream/common/hdf5/h5";
 import { withFile } from "@cryptostream/common/hdf5/reader";
-import { readStringMember } from "./read-id-column.js";
+import { readMembers } from "@cryptostream/common/hdf5/read-members";
 import { RecentIds } from "./recent-ids.js";
 
 export interface LoadedIds {
@@ -20,7 +20,7 @@ export async function loadRecentIds(filePath: string, tweetsPath: string, capaci
     const n = ds.shape?.[0] ?? 0;
     const from = Math.max(0, n - capacity);
     // Oldest first, so the ring ends holding the newest ids.
-    readStringMember(file, ds, "id", from, n, (id) => ids.add(id));
+    readMembers(file, ds, [{ name: "id", kind: "string" }], from, n, ([id]) => ids.add(id as string));
     return { storedRows: n, readRows: n - from };
   });
   return { ids, ...(counts ?? { storedRows: 0, readRows: 0 }) };

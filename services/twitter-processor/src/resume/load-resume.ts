@@ -3,7 +3,7 @@ import type { H5Dataset } from "@cryptostream/common/hdf5/h5";
 import { readColumns, withFile } from "@cryptostream/common/hdf5/reader";
 import { SENTIMENT_PATH } from "../sink/sentiment-table.js";
 import { TWEETS_PATH } from "../sink/tweet-table.js";
-import { readMembers } from "./read-members.js";
+import { readMembers } from "@cryptostream/common/hdf5/read-members";
 import { resumeState, type ResumeState, type SentimentRowInfo, type TweetRowInfo } from "./resume-state.js";
 
 /**

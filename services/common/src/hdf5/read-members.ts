@@ -1,11 +1,15 @@
 /**
- * Reads a few members of a compound dataset's rows without decoding the rest
- * (the /tweets texts), the same raw way as dedupe/read-id-column.ts: fixed
- * strings decode as UTF-8, integers (1, 4 or 8 bytes, little-endian) as
- * numbers.
+ * Reads a few members of a compound dataset's rows without decoding the rest.
+ *
+ * h5wasm's Dataset.slice turns every member of every row into JS values; for
+ * twitter.h5's /tweets that means two kilobyte-sized texts per row and made
+ * reading 500,000 ids take minutes. Here rows are read raw through h5wasm's
+ * low-level module (get_dataset_data, the call slice() makes) and only the
+ * requested members are decoded: fixed strings as UTF-8, integers (1, 4 or 8
+ * bytes, little-endian) as numbers.
  */
 import { Module } from "h5wasm/node";
-import type { H5Dataset, H5File } from "@cryptostream/common/hdf5/h5";
+import type { H5Dataset, H5File } from "./h5.js";
 
 export interface MemberRequest {
   readonly name: string;
