@@ -18,7 +18,7 @@ import { tickerMessages } from "./ticker-messages.mjs";
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const BATCH = 500;
+const BATCH = Number(process.env.BENCH_KAFKA_BATCH ?? 500);
 
 function rssMb(pid) {
   try {
