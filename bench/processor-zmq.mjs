@@ -92,6 +92,8 @@ export async function benchProcessorZmq({ events, symbols = 200, port = 25555 })
     await sleep(250);
   }
   const cpuSeconds = mainThreadCpuSeconds(proc.pid) - cpuFirst;
+  const flushSeconds = await metric(healthPort, "pipeline_flush_seconds_total");
+  const flushes = await metric(healthPort, "pipeline_flushes_total");
   gen.kill();
   const stopT0 = performance.now();
   proc.kill("SIGTERM");
@@ -114,6 +116,8 @@ export async function benchProcessorZmq({ events, symbols = 200, port = 25555 })
     // processor's one JavaScript thread does per second of its own CPU time.
     mainThreadCpuSeconds: Number(cpuSeconds.toFixed(2)),
     eventsPerMainThreadCpuSecond: Math.round((last[1] - first[1]) / cpuSeconds),
+    hdf5Flushes: flushes,
+    hdf5FlushSeconds: Number(flushSeconds.toFixed(2)),
     peakRssMb: Math.round(peak),
     peakRssAtSeconds: Number(peakAt.toFixed(1)),
     rssSecondQuarterMb: rssSecondQuarter,

@@ -36,6 +36,7 @@ await runService({ name: "binance-processor", defaultHealthPort: 9102 }, async (
     windowSeconds: cfg.WINDOW_SECONDS,
     latenessSeconds: cfg.ALLOWED_LATENESS_SECONDS,
     maxFutureSkewMs: cfg.MAX_FUTURE_SKEW_SECONDS * 1000,
+    flushMs: cfg.BINANCE_FLUSH_SECONDS * 1000,
     log,
     metrics,
   });

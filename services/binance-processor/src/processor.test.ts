@@ -50,7 +50,13 @@ function makeLog(n: number): Delivery[] {
   });
 }
 
-async function makeProcessor(file: string, consumer: Consumer, transport: "zmq" | "kafka") {
+async function makeProcessor(
+  file: string,
+  consumer: Consumer,
+  transport: "zmq" | "kafka",
+  clock = { now: 0 },
+  flushMs = 0,
+) {
   const dfd = await loadDanfo();
   const metrics = standardMetrics(new Registry());
   const p = new MarketProcessor({
@@ -67,7 +73,8 @@ async function makeProcessor(file: string, consumer: Consumer, transport: "zmq" 
     maxFutureSkewMs: Number.MAX_SAFE_INTEGER,
     log: silentLogger,
     metrics,
-    now: () => 0, // the wall clock never closes windows here: event time alone decides
+    now: () => clock.now, // the wall clock never closes windows here: event time alone decides
+    flushMs,
   });
   await p.start();
   return { p, metrics };
@@ -160,4 +167,23 @@ test("ZeroMQ: a graceful stop writes open windows as partial rows", async () => 
   const complete = Object.values(rows ?? {}).flatMap((cols) => cols.get("complete")!);
   assert.ok(complete.includes(0) && complete.includes(1));
   assert.equal(c.committed.size, 0, "nothing to commit on ZeroMQ");
+});
+
+test("closed windows wait up to flushMs to be written together, and commits wait for them", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "proc-"));
+  const c = new FakeConsumer();
+  const clock = { now: 0 };
+  const file = path.join(dir, "f.h5");
+  const { p, metrics } = await makeProcessor(file, c, "kafka", clock, 5_000);
+  const log = makeLog(120);
+  await feed(c, log.slice(0, 60));
+  assert.equal(metrics.flushes.total(), 0, "windows closed, but the flush waits");
+  const heldBack = new Map(c.committed);
+  clock.now = 5_000;
+  await feed(c, log.slice(60));
+  assert.equal(metrics.flushes.total(), 1, "one flush for all windows closed so far");
+  for (const [partition, offset] of c.committed)
+    assert.ok(offset > (heldBack.get(partition) ?? -1), "commits moved after the flush");
+  await p.stop();
+  assert.ok((await dump(file)) !== undefined);
 });

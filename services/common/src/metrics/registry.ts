@@ -107,6 +107,11 @@ export function standardMetrics(registry: Registry) {
     messagesOut: registry.counter("pipeline_messages_out_total", "Messages published or rows written."),
     rejects: registry.counter("pipeline_rejects_total", "Inputs rejected, by reason."),
     reconnects: registry.counter("pipeline_reconnects_total", "Reconnections to the upstream source."),
+    flushSeconds: registry.counter("pipeline_flush_seconds_total", "Time spent writing output files, in seconds."),
+    flushes: registry.counter(
+      "pipeline_flushes_total",
+      "Writes of output files (each one copy, append, fsync, rename).",
+    ),
     replayed: registry.counter(
       "pipeline_replayed_total",
       "Messages skipped after a restart because their effect was already written (Kafka log replay).",
