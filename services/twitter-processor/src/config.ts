@@ -4,7 +4,12 @@ import { int, num, str } from "@cryptostream/common";
 export const processorEnv = {
   TWITTER_H5_PATH: str("data/twitter.h5"),
   WINDOW_SECONDS: num(60, 0.001, 86_400),
-  ALLOWED_LATENESS_SECONDS: num(5, 0, 86_400),
+  /**
+   * Longer than the market data's 5 s: tweets arrive in polls (every 10 s by
+   * default) and the search index lags a few seconds more, so a tweet can be
+   * 15-20 s old when it arrives. With 5 s most tweets would be late.
+   */
+  ALLOWED_LATENESS_SECONDS: num(30, 0, 86_400),
   /**
    * How many of the most recent stored tweet ids are remembered for dedupe
    * (read back from the file at start). Duplicates come from the producer
