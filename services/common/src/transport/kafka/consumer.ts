@@ -3,7 +3,7 @@ import type { Logger } from "../../log/logger.js";
 import type { BatchHandler, CommitPoint, Consumer, Delivery } from "../transport.js";
 import { createKafkaClient } from "./client.js";
 import type { KafkaTransportConfig } from "./config.js";
-import { ensureTopics } from "./topics.js";
+import { ensureTopic } from "./topics.js";
 
 export interface KafkaConsumerOptions {
   /**
@@ -73,18 +73,7 @@ export class KafkaConsumer implements Consumer {
   async start(topic: string, handler: BatchHandler): Promise<void> {
     if (this.state !== "idle") throw new Error(`Kafka consumer cannot start: it is ${this.state}`);
     this.state = "running";
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      await ensureTopics(
-        admin,
-        [topic],
-        { partitions: this.cfg.topicPartitions, replicationFactor: this.cfg.replicationFactor },
-        this.log,
-      );
-    } finally {
-      await admin.disconnect();
-    }
+    await ensureTopic(this.kafka, this.cfg, topic, this.log);
 
     const heartbeatInterval = Math.max(500, Math.floor(this.cfg.sessionTimeoutMs / 10));
     const consumer = this.kafka.consumer({

@@ -4,7 +4,7 @@ import type { OutboundMessage, Producer } from "../transport.js";
 import { chunkMessages } from "./chunk.js";
 import { createKafkaClient } from "./client.js";
 import type { KafkaTransportConfig } from "./config.js";
-import { ensureTopics } from "./topics.js";
+import { ensureTopic } from "./topics.js";
 
 export interface KafkaProducerOptions {
   /** Upper bound of key+value bytes per `send` (see chunkMessages); default 512 KiB. */
@@ -67,20 +67,7 @@ export class KafkaProducer implements Producer {
   private topicReady(topic: string): Promise<void> {
     let ready = this.topicsReady.get(topic);
     if (!ready) {
-      ready = (async () => {
-        const admin = this.kafka.admin();
-        await admin.connect();
-        try {
-          await ensureTopics(
-            admin,
-            [topic],
-            { partitions: this.cfg.topicPartitions, replicationFactor: this.cfg.replicationFactor },
-            this.log,
-          );
-        } finally {
-          await admin.disconnect();
-        }
-      })();
+      ready = ensureTopic(this.kafka, this.cfg, topic, this.log);
       // A failed attempt is forgotten, so the next publish tries again.
       ready.catch(() => this.topicsReady.delete(topic));
       this.topicsReady.set(topic, ready);

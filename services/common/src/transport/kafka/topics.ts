@@ -1,5 +1,6 @@
-import type { Admin } from "kafkajs";
+import type { Admin, Kafka } from "kafkajs";
 import type { Logger } from "../../log/logger.js";
+import type { KafkaTransportConfig } from "./config.js";
 
 export interface TopicLayout {
   readonly partitions: number;
@@ -56,5 +57,21 @@ export async function ensureTopics(
         });
       }
     }
+  }
+}
+
+/** Connects an admin client, creates `topic` with the configured layout if missing, disconnects. */
+export async function ensureTopic(kafka: Kafka, cfg: KafkaTransportConfig, topic: string, log: Logger): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await ensureTopics(
+      admin,
+      [topic],
+      { partitions: cfg.topicPartitions, replicationFactor: cfg.replicationFactor },
+      log,
+    );
+  } finally {
+    await admin.disconnect();
   }
 }
