@@ -29,11 +29,18 @@ function mainThreadCpuSeconds(pid) {
   }
 }
 
-async function metric(port, name) {
+/** The processor's unlabelled metrics, by name. */
+async function metrics(port) {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const line = text.split("\n").find((l) => l.startsWith(name + " "));
-  return line ? Number(line.split(" ")[1]) : 0;
+  const out = new Map();
+  for (const line of text.split("\n")) {
+    const m = /^([a-z_]+) ([-0-9.e+]+)$/.exec(line);
+    if (m) out.set(m[1], Number(m[2]));
+  }
+  return out;
 }
+
+const every5 = (samples) => samples.filter((_, i) => i % 5 === 0);
 
 export async function benchProcessorZmq({ events, symbols = 200, port = 25555 }) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-proc-"));
@@ -68,6 +75,8 @@ export async function benchProcessorZmq({ events, symbols = 200, port = 25555 })
   const gen = fork(path.join(root, "bench/ticker-loadgen.mjs"), [endpoint, String(events), String(symbols)], {
     stdio: "inherit",
   });
+  // The processor's /metrics is read once a second (each read costs it a little CPU);
+  // its RSS, from /proc, four times a second.
   const samples = [];
   let first; // [time, count] when the first event arrived
   let last;
@@ -75,25 +84,37 @@ export async function benchProcessorZmq({ events, symbols = 200, port = 25555 })
   let peakAt = 0;
   let cpuFirst;
   for (;;) {
-    const n = await metric(healthPort, "pipeline_messages_in_total");
+    const m = await metrics(healthPort);
+    const n = m.get("pipeline_messages_in_total") ?? 0;
     const now = performance.now();
-    const rss = rssMb(proc.pid);
     if (n > 0 && !first) {
       first = [now, n];
       cpuFirst = mainThreadCpuSeconds(proc.pid);
     }
-    if (rss > peak) {
-      peak = rss;
-      peakAt = first ? (now - first[0]) / 1000 : 0;
-    }
-    if (first) samples.push({ t: (now - first[0]) / 1000, events: n, rssMb: Math.round(rss) });
+    const rss = rssMb(proc.pid);
+    if (first)
+      samples.push({
+        t: (now - first[0]) / 1000,
+        events: n,
+        rssMb: Math.round(rss),
+        heapMb: Math.round((m.get("nodejs_heap_total_bytes") ?? 0) / 2 ** 20),
+        externalMb: Math.round((m.get("nodejs_external_memory_bytes") ?? 0) / 2 ** 20),
+      });
     last = [now, n];
     if (n >= events) break;
-    await sleep(250);
+    for (let k = 0; k < 4; k++) {
+      const r = rssMb(proc.pid);
+      if (r > peak) {
+        peak = r;
+        peakAt = first ? (performance.now() - first[0]) / 1000 : 0;
+      }
+      await sleep(250);
+    }
   }
   const cpuSeconds = mainThreadCpuSeconds(proc.pid) - cpuFirst;
-  const flushSeconds = await metric(healthPort, "pipeline_flush_seconds_total");
-  const flushes = await metric(healthPort, "pipeline_flushes_total");
+  const final = await metrics(healthPort);
+  const flushSeconds = final.get("pipeline_flush_seconds_total") ?? 0;
+  const flushes = final.get("pipeline_flushes_total") ?? 0;
   gen.kill();
   const stopT0 = performance.now();
   proc.kill("SIGTERM");
@@ -122,6 +143,16 @@ export async function benchProcessorZmq({ events, symbols = 200, port = 25555 })
     peakRssAtSeconds: Number(peakAt.toFixed(1)),
     rssSecondQuarterMb: rssSecondQuarter,
     rssLastQuarterMb: rssLastQuarter,
+    // Every ~5 s of the run, to see its shape (flat, sawtooth or growing): events per
+    // second in each slice (slow phases: flushes, GC), RSS, V8 heap, external memory.
+    every5s: {
+      eventsPerSecond: every5(samples)
+        .map((s, i, xs) => (i === 0 ? 0 : Math.round((s.events - xs[i - 1].events) / (s.t - xs[i - 1].t))))
+        .slice(1),
+      rssMb: every5(samples).map((s) => s.rssMb),
+      heapTotalMb: every5(samples).map((s) => s.heapMb),
+      externalMb: every5(samples).map((s) => s.externalMb),
+    },
     stopSeconds: Number(((performance.now() - stopT0) / 1000).toFixed(2)),
     exitCode: code,
     floor: { eventsPerSecond: 100_000, peakRssMb: 300 },

@@ -26,7 +26,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 /** Binance sends decimals as strings ("43251.37000000"); numbers are accepted too. */
-function toNumber(v: unknown): number {
+export function toNumber(v: unknown): number {
   if (typeof v === "number") return v;
   if (typeof v === "string" && v.trim() !== "") return Number(v);
   return NaN;

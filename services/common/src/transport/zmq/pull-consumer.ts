@@ -58,8 +58,7 @@ export class ZmqPullConsumer implements Consumer {
 
   /** Every frame of a (multipart) ZeroMQ message is one delivery: see ZmqPushProducer. */
   private collect(batch: Delivery[], topic: string, frames: Buffer[]): void {
-    for (const value of frames)
-      batch.push({ topic, key: undefined, value, partition: 0, offset: String(this.counter++) });
+    for (const value of frames) batch.push(new ZmqDelivery(topic, value, this.counter++));
   }
 
   async commit(_points: readonly CommitPoint[]): Promise<void> {
