@@ -2,7 +2,8 @@
 // scripts/kafka/ in a temporary data dir):
 //  (i)   producer: how fast the product's Kafka producer (idempotent, acks from all
 //        in-sync replicas) publishes realistic ticker events in arrays of 500, one
-//        publish awaited after the other, as the binance-producer's outbox does;
+//        publish awaited after the other, as the binance-producer's outbox does (the
+//        next array is built while one is in flight, as frames keep arriving there);
 //  (ii)  ingest: the binance-processor service process (TRANSPORT=kafka) started on
 //        the topic (i) filled, timed until its pipeline_messages_in_total reaches N;
 //  (iii) lag: a fresh processor, events published at a fixed rate for a while, the
@@ -121,10 +122,14 @@ async function benchProduce({ producer, topic, gen, events }) {
   await producer.ensureTopics([topic]);
   let bytes = 0;
   const t0 = performance.now();
+  // As in the binance-producer, the next events arrive (here: are built) while a
+  // publish is in flight; publishes themselves stay one at a time, in order.
+  let batch = batchOf(gen, 0, Math.min(events, BATCH));
   for (let i = 0; i < events; i += BATCH) {
-    const batch = batchOf(gen, i, Math.min(events, i + BATCH));
     for (const m of batch) bytes += m.value.length;
-    await producer.publish(topic, batch);
+    const published = producer.publish(topic, batch);
+    batch = batchOf(gen, i + BATCH, Math.min(events, i + 2 * BATCH));
+    await published;
   }
   const seconds = (performance.now() - t0) / 1000;
   return {

@@ -1,4 +1,5 @@
-import { Kafka, type KafkaConfig, type SASLOptions } from "kafkajs";
+import type { Kafka as KafkaClient, KafkaConfig, SASLOptions } from "kafkajs";
+import { Kafka } from "./kafkajs.js";
 import type { Logger } from "../../log/logger.js";
 import type { KafkaTransportConfig } from "./config.js";
 import { kafkajsLevel, kafkajsLogCreator } from "./log-bridge.js";
@@ -25,6 +26,6 @@ export function kafkajsClientConfig(cfg: KafkaTransportConfig, log: Logger): Kaf
   };
 }
 
-export function createKafkaClient(cfg: KafkaTransportConfig, log: Logger): Kafka {
+export function createKafkaClient(cfg: KafkaTransportConfig, log: Logger): KafkaClient {
   return new Kafka(kafkajsClientConfig(cfg, log));
 }

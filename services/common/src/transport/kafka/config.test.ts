@@ -7,7 +7,7 @@ import { kafkajsClientConfig } from "./client.js";
 import { chunkMessages } from "./chunk.js";
 import { kafkajsLogCreator } from "./log-bridge.js";
 import { toDelivery } from "./consumer.js";
-import { logLevel } from "kafkajs";
+import { logLevel } from "./kafkajs.js";
 
 test("Kafka env: defaults and lists", () => {
   const cfg = kafkaConfigFromEnv({ KAFKA_BROKERS: "127.0.0.1:9092, kafka:29092" }, { groupId: "binance-processor" });

@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import { Kafka, logLevel } from "kafkajs";
+import { Kafka, logLevel } from "./kafkajs.js";
 import { createLogger, type Logger } from "../../log/logger.js";
 import type { CommitPoint, Delivery, OutboundMessage } from "../transport.js";
 import { kafkaConfig, type KafkaTransportConfig } from "./config.js";

@@ -1,4 +1,5 @@
-import { logLevel, type logCreator } from "kafkajs";
+import type { logCreator, logLevel as LogLevel } from "kafkajs";
+import { logLevel } from "./kafkajs.js";
 import type { Fields, Logger } from "../../log/logger.js";
 
 /**
@@ -31,7 +32,7 @@ export function kafkajsLogCreator(log: Logger): logCreator {
 }
 
 /** kafkajs filters by its own level before calling the log creator; map our LOG_LEVEL onto it. */
-export function kafkajsLevel(level: string | undefined = process.env.LOG_LEVEL): logLevel {
+export function kafkajsLevel(level: string | undefined = process.env.LOG_LEVEL): LogLevel {
   switch ((level ?? "info").toLowerCase()) {
     case "debug":
       return logLevel.DEBUG;

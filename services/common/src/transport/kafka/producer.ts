@@ -1,4 +1,6 @@
-import { CompressionTypes, Partitioners, type Kafka, type Producer as KafkajsProducer } from "kafkajs";
+import type { Kafka, Producer as KafkajsProducer } from "kafkajs";
+import { CompressionTypes, kafkajsPatched } from "./kafkajs.js";
+import { KeyBuffers, memoizedDefaultPartitioner } from "./key-partitioner.js";
 import type { Logger } from "../../log/logger.js";
 import type { OutboundMessage, Producer } from "../transport.js";
 import { chunkMessages } from "./chunk.js";
@@ -24,7 +26,8 @@ export interface KafkaProducerOptions {
  *   finally rejects and the caller retries, the broker may get a duplicate, never
  *   a loss (at-least-once).
  * - Keys pick the partition with the Java client's murmur2 partitioner, so a key
- *   lands on the same partition whichever client (Java, Python, kafkajs) wrote it.
+ *   lands on the same partition whichever client (Java, Python, kafkajs) wrote it
+ *   (remembered per key: see key-partitioner.ts).
  * - Compression: none by default; gzip when configured (KAFKA_COMPRESSION).
  * - Topics are created on first use with the configured partitions and
  *   replication factor.
@@ -34,6 +37,7 @@ export class KafkaProducer implements Producer {
   private producer: KafkajsProducer | undefined;
   private readonly topicsReady = new Map<string, Promise<void>>();
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly keys = new KeyBuffers();
 
   constructor(
     private readonly cfg: KafkaTransportConfig,
@@ -48,7 +52,7 @@ export class KafkaProducer implements Producer {
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner: memoizedDefaultPartitioner,
       retry: {
         retries: this.cfg.retry.retries,
         initialRetryTime: this.cfg.retry.initialRetryTimeMs,
@@ -56,6 +60,8 @@ export class KafkaProducer implements Producer {
       },
     });
     await producer.connect();
+    if (!kafkajsPatched)
+      this.log.warn("kafkajs was loaded before our transport: its slower grouping and checksum stay in use");
     this.producer = producer;
   }
 
@@ -96,7 +102,7 @@ export class KafkaProducer implements Producer {
         topic,
         acks: -1,
         compression,
-        messages: chunk.map((m) => ({ key: m.key ?? null, value: m.value })),
+        messages: chunk.map((m) => ({ key: m.key === undefined ? null : this.keys.of(m.key), value: m.value })),
       });
     }
   }
