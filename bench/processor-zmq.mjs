@@ -5,6 +5,7 @@ import { fork, spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { calibrate } from "./calibrate.mjs";
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -43,6 +44,7 @@ async function metrics(port) {
 const every5 = (samples) => samples.filter((_, i) => i % 5 === 0);
 
 export async function benchProcessorZmq({ events, symbols = 200, port = 25555 }) {
+  const before = calibrate();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-proc-"));
   const endpoint = `tcp://127.0.0.1:${port}`;
   const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter(Boolean);
@@ -155,6 +157,9 @@ export async function benchProcessorZmq({ events, symbols = 200, port = 25555 })
     },
     stopSeconds: Number(((performance.now() - stopT0) / 1000).toFixed(2)),
     exitCode: code,
+    // One core's JSON.parse rate of the same messages just before and after the run:
+    // how fast the machine was (see bench/calibrate.mjs).
+    machineJsonParsesPerSecond: { before, after: calibrate() },
     floor: { eventsPerSecond: 100_000, peakRssMb: 300 },
   };
 }

@@ -5,8 +5,10 @@ import { benchPipelineZmq } from "../bench/pipeline-zmq.mjs";
 import { benchProcessorZmq } from "../bench/processor-zmq.mjs";
 import { benchKafka } from "../bench/processor-kafka.mjs";
 import { benchTwitterProcessor } from "../bench/twitter-processor.mjs";
+import { calibrate } from "../bench/calibrate.mjs";
 
 const events = Number(process.env.BENCH_EVENTS ?? 10_000_000);
+const atStart = calibrate();
 const results = [];
 results.push(await benchProcessorZmq({ events }));
 // Kafka keeps every event on disk: BENCH_KAFKA_EVENTS (default 1,000,000) bounds it separately.
@@ -15,7 +17,15 @@ results.push(await benchPipelineZmq({ seconds: 15 }));
 results.push({ ...(await benchTwitterProcessor({ tweets: 100_000 })), floor: { tweetsPerSecond: 5_000 } });
 console.log(
   JSON.stringify(
-    { machine: { cpus: (await import("node:os")).cpus().length, node: process.version }, results },
+    {
+      machine: {
+        cpus: (await import("node:os")).cpus().length,
+        node: process.version,
+        // One core's speed at the start and end (bench/calibrate.mjs): compare runs by it.
+        jsonParsesPerSecond: { atStart, atEnd: calibrate() },
+      },
+      results,
+    },
     null,
     2,
   ),

@@ -76,3 +76,40 @@ test("prepare removes copies left by a crashed writer", () => {
   new H5Appender(path.join(dir, "out.h5")).prepare();
   assert.deepEqual(fs.readdirSync(dir), []);
 });
+
+test("metadata kept between flushes matches the file; a failed flush or a removed file is read afresh", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "h5-"));
+  const file = path.join(dir, "out.h5");
+  const a = new H5Appender(file);
+  a.prepare();
+  await a.append([{ spec, data: rows([1, 2]) }]);
+  await a.append([{ spec, data: rows([3]) }]);
+  await a.append([{ spec, data: rows([4, 5, 6]) }]);
+  const kept = (a as unknown as { known: Map<string, unknown> }).known.get(spec.path);
+  const fresh = await withFile(file, (f) => (f.get(spec.path) as unknown as { metadata: unknown }).metadata);
+  assert.deepEqual(kept, fresh);
+  assert.deepEqual((fresh as { shape: number[] }).shape, [6]);
+
+  // The first table grows in the copy, then the second fails: nothing of it may count.
+  const bad = new Map(rows([99]));
+  bad.delete("price");
+  await assert.rejects(
+    a.append([
+      { spec, data: rows([7]) },
+      { spec: { ...spec, path: "/ticker/ETHUSDT" }, data: bad },
+    ]),
+  );
+  await a.append([{ spec, data: rows([8]) }]);
+  const after = await withFile(file, (f) =>
+    readColumns(f, spec.path, ["window_start"]).get("window_start")!.map(Number),
+  );
+  assert.deepEqual(after, [1, 2, 3, 4, 5, 6, 8]);
+
+  // Someone removes the file: the next flush starts a new one.
+  fs.rmSync(file);
+  await a.append([{ spec, data: rows([10]) }]);
+  const restarted = await withFile(file, (f) =>
+    readColumns(f, spec.path, ["window_start"]).get("window_start")!.map(Number),
+  );
+  assert.deepEqual(restarted, [10]);
+});

@@ -19,10 +19,18 @@ export interface TableWrite {
  * the previous version keeps a consistent view. The cost is one file copy
  * per flush, which is why processors flush per batch of closed windows,
  * not per event.
+ *
+ * Each table's h5wasm metadata is read once per process and then kept, with
+ * its row count, between flushes: reading it costs about a third of an
+ * append (h5wasm builds it anew as JavaScript objects on every call, garbage
+ * that a long flush promotes to the old generation). This is sound because
+ * this appender is the file's only writer; it forgets everything whenever a
+ * flush fails or the file is started anew.
  */
 export class H5Appender {
   readonly filePath: string;
   private readonly tmpPath: string;
+  private readonly known = new Map<string, DatasetMeta>();
 
   constructor(filePath: string) {
     this.filePath = path.resolve(filePath);
@@ -56,17 +64,19 @@ export class H5Appender {
     const h5 = await loadH5();
     const existed = this.exists();
     if (existed) fs.copyFileSync(this.filePath, this.tmpPath, fs.constants.COPYFILE_FICLONE);
+    else this.known.clear();
     let file: H5File | undefined;
     try {
       file = new h5.File(this.tmpPath, existed ? "a" : "w");
       inTransaction?.(file);
-      for (const w of pending) appendRows(file, w.spec, w.data);
+      for (const w of pending) appendRows(file, w.spec, w.data, this.known);
       file.close();
       file = undefined;
       fsyncPath(this.tmpPath);
       fs.renameSync(this.tmpPath, this.filePath);
       fsyncPath(path.dirname(this.filePath));
     } catch (err) {
+      this.known.clear();
       try {
         file?.close();
       } catch {
@@ -96,7 +106,17 @@ function ensureGroups(file: H5File, datasetPath: string): void {
   }
 }
 
-function appendRows(file: H5File, spec: TableSpec, data: ColumnData): void {
+/** h5wasm's metadata of a dataset (what Dataset.metadata returns), as far as appends use it. */
+interface DatasetMeta {
+  shape: number[] | null;
+  total_size: number;
+  [other: string]: unknown;
+}
+
+/** h5wasm's Dataset keeps its metadata in (private) `_metadata` until a resize clears it. */
+type MetaSlot = { _metadata?: DatasetMeta };
+
+function appendRows(file: H5File, spec: TableSpec, data: ColumnData, known: Map<string, DatasetMeta>): void {
   const n = rowCount(data);
   const columns = new Map(spec.columns.map((c) => [c.name, data.get(c.name)]));
   for (const [name, col] of columns) {
@@ -118,7 +138,12 @@ function appendRows(file: H5File, spec: TableSpec, data: ColumnData): void {
     for (const [k, v] of Object.entries(spec.attrs)) ds.create_attribute(k, v);
     return;
   }
-  const start = existing.shape?.[0] ?? 0;
+  const meta = known.get(spec.path) ?? (existing.metadata as unknown as DatasetMeta);
+  const start = meta.shape?.[0] ?? 0;
   existing.resize([start + n]);
+  // What h5wasm would read back after the resize: the same metadata, n rows longer.
+  const grown: DatasetMeta = { ...meta, shape: [start + n], total_size: start + n };
+  (existing as unknown as MetaSlot)._metadata = grown;
   existing.write_slice([[start, start + n]], columns);
+  known.set(spec.path, grown);
 }
