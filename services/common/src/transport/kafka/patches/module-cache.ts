@@ -1,27 +1,33 @@
-import { createRequire, Module } from "node:module";
+import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
+/** Set on every replacement, so a second install (or a check) recognises it. */
+const REPLACED = Symbol.for("cryptostream.kafkajs.replaced");
 
 /** Absolute path of a kafkajs source file. */
 export const kafkajsFile = (relative: string): string => require.resolve(`kafkajs/src/${relative}`);
 
 /**
- * Makes `require(file)` return `exports` by putting a finished module into
- * Node's module cache. Only works before the file is first required (the
- * modules that require it keep what they got): kafkajs must not be loaded
- * yet, which `loadedFirst`, a file kafkajs loads along with `file`, tells.
- * Returns whether `require(file)` now gives `exports`.
+ * Makes later `require(file)` calls return `make(original)`: loads the
+ * original once, then swaps the exports of its entry in Node's module cache.
+ * Only the modules that require `file` afterwards see the replacement, so it
+ * must happen before kafkajs loads; `loadedFirst` names a kafkajs file that
+ * requires `file` when kafkajs loads. Returns whether `require(file)` now
+ * gives the replacement.
  */
-export function replaceModule(file: string, loadedFirst: string, exports: unknown): boolean {
-  const cached = require.cache[file];
-  if (cached) return cached.exports === exports;
-  if (require.cache[loadedFirst]) return false;
-  const m = new Module(file);
-  m.filename = file;
-  m.loaded = true;
-  m.exports = exports;
-  require.cache[file] = m;
+export function replaceModule<T extends object>(file: string, loadedFirst: string, make: (original: T) => T): boolean {
+  if (require.cache[loadedFirst]) return isReplaced(file);
+  const original = require(file) as T;
+  if (REPLACED in original) return true;
+  const replacement = make(original);
+  Object.defineProperty(replacement, REPLACED, { value: true });
+  require.cache[file]!.exports = replacement;
   return true;
+}
+
+function isReplaced(file: string): boolean {
+  const exports = require.cache[file]?.exports as object | undefined;
+  return exports !== undefined && REPLACED in exports;
 }
 
 /** What `require(file)` returns now (for tests). */
