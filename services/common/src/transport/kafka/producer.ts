@@ -61,7 +61,7 @@ export class KafkaProducer implements Producer {
     });
     await producer.connect();
     if (!kafkajsPatched)
-      this.log.warn("kafkajs was loaded before our transport: its slower grouping and checksum stay in use");
+      this.log.warn("kafkajs was loaded before our transport: its slower producer modules stay in use (see kafka/patches)");
     this.producer = producer;
   }
 
