@@ -61,7 +61,9 @@ export class KafkaProducer implements Producer {
     });
     await producer.connect();
     if (!kafkajsPatched)
-      this.log.warn("kafkajs was loaded before our transport: its slower producer modules stay in use (see kafka/patches)");
+      this.log.warn(
+        "kafkajs was loaded before our transport: its slower producer modules stay in use (see kafka/patches)",
+      );
     this.producer = producer;
   }
 
