@@ -2,6 +2,9 @@ import { list, num, oneOf, str } from "@cryptostream/common";
 
 export const DEFAULT_SYMBOLS = ["btcusdt", "ethusdt", "bnbusdt", "xrpusdt", "adausdt", "solusdt", "dogeusdt"];
 
+/** BINANCE_FLUSH_SECONDS and BINANCE_MAX_PENDING_ROWS (common/sink/sink-config.ts). */
+export const SINK_DEFAULTS = { flushSeconds: 5, maxPendingRows: 50_000 };
+
 /** Environment read by the binance-processor (transport variables are read by the transport). */
 export const processorEnv = {
   BINANCE_STREAM: oneOf(["ticker", "aggtrade"] as const, "ticker"),
@@ -12,8 +15,6 @@ export const processorEnv = {
   /** Events dated further than this ahead of the wall clock are rejected (they would close every window). */
   MAX_FUTURE_SKEW_SECONDS: num(3_600, 0),
   BINANCE_H5_PATH: str("data/binance.h5"),
-  /** Closed windows are written together at most this long after the first closed (0 = every batch). */
-  BINANCE_FLUSH_SECONDS: num(5, 0, 3_600),
   /**
    * How events are reduced into window partials: "loop" (each event added to its
    * window in arrival order: fast, and a replay reproduces rows bit for bit) or

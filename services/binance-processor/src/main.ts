@@ -2,14 +2,17 @@ import { consumerFromEnv, readEnv, runService } from "@cryptostream/common";
 import { windowRules } from "@cryptostream/common/window/window-book";
 import { H5Appender } from "@cryptostream/common/hdf5/appender";
 import { replicaIdFromEnv, replicaPath } from "@cryptostream/common/hdf5/replica-path";
+import { readSinkConfig } from "@cryptostream/common/sink/sink-config";
+import { sinkMetrics } from "@cryptostream/common/sink/sink-metrics";
 import { MarketAggregator } from "./aggregate/market-aggregator.js";
 import { loadDanfo, reduceWithDanfo } from "./aggregate/reduce-danfo.js";
 import { STREAM_SPECS } from "./aggregate/spec.js";
-import { processorEnv } from "./config.js";
-import { MarketProcessor } from "./processor.js";
+import { processorEnv, SINK_DEFAULTS } from "./config.js";
+import { marketProcessor } from "./processor.js";
 
-await runService({ name: "binance-processor", defaultHealthPort: 9102 }, async ({ log, metrics }) => {
+await runService({ name: "binance-processor", defaultHealthPort: 9102 }, async ({ log, metrics, registry }) => {
   const cfg = readEnv(processorEnv);
+  const sink = readSinkConfig("BINANCE", SINK_DEFAULTS);
   const spec = STREAM_SPECS[cfg.BINANCE_STREAM === "aggtrade" ? "aggTrade" : "ticker"];
   const symbols = cfg.BINANCE_SYMBOLS.includes("*") ? null : new Set(cfg.BINANCE_SYMBOLS.map((s) => s.toUpperCase()));
   const { consumer, topic, kind } = await consumerFromEnv({
@@ -19,26 +22,27 @@ await runService({ name: "binance-processor", defaultHealthPort: 9102 }, async (
   });
   const dfd = await loadDanfo();
   const file = replicaPath(cfg.BINANCE_H5_PATH, replicaIdFromEnv());
-  const aggregator = new MarketAggregator({
-    spec,
-    rules: windowRules(cfg.WINDOW_SECONDS, cfg.ALLOWED_LATENESS_SECONDS),
-    reduce: cfg.BINANCE_REDUCER === "dataframe" ? (batch) => reduceWithDanfo(dfd, batch) : undefined,
-  });
-  const processor = new MarketProcessor({
+  const rules = windowRules(cfg.WINDOW_SECONDS, cfg.ALLOWED_LATENESS_SECONDS);
+  const processor = marketProcessor({
     spec,
     dfd,
-    aggregator,
+    aggregator: () =>
+      new MarketAggregator({
+        spec,
+        rules,
+        reduce: cfg.BINANCE_REDUCER === "dataframe" ? (batch) => reduceWithDanfo(dfd, batch) : undefined,
+      }),
     appender: new H5Appender(file),
     consumer,
     topic,
-    transport: kind,
     symbols,
     windowSeconds: cfg.WINDOW_SECONDS,
     latenessSeconds: cfg.ALLOWED_LATENESS_SECONDS,
     maxFutureSkewMs: cfg.MAX_FUTURE_SKEW_SECONDS * 1000,
-    flushMs: cfg.BINANCE_FLUSH_SECONDS * 1000,
+    sink,
     log,
     metrics,
+    sinkMetrics: sinkMetrics(registry),
   });
   await processor.start();
   log.info("consuming", {
@@ -49,8 +53,5 @@ await runService({ name: "binance-processor", defaultHealthPort: 9102 }, async (
     windowSeconds: cfg.WINDOW_SECONDS,
     reducer: cfg.BINANCE_REDUCER,
   });
-  return {
-    stop: () => processor.stop(),
-    health: () => ({ ok: processor.healthy(), detail: { rowsWritten: processor.rowsWritten } }),
-  };
+  return { stop: () => processor.stop(), health: () => ({ ok: processor.healthy(), detail: processor.status() }) };
 });

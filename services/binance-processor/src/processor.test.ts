@@ -4,7 +4,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Registry, silentLogger, standardMetrics } from "@cryptostream/common";
-import type { BatchHandler, CommitPoint, Consumer, Delivery } from "@cryptostream/common";
+import type { BatchHandler, CommitPoint, Consumer, Delivery, RevokeReason } from "@cryptostream/common";
+import { sinkMetrics } from "@cryptostream/common/sink/sink-metrics";
 import { H5Appender } from "@cryptostream/common/hdf5/appender";
 import { datasetPaths, readColumns, withFile } from "@cryptostream/common/hdf5/reader";
 import { windowRules } from "@cryptostream/common/window/window-book";
@@ -12,24 +13,32 @@ import { MarketAggregator } from "./aggregate/market-aggregator.js";
 import { loadDanfo } from "./aggregate/reduce-danfo.js";
 import { TICKER } from "./aggregate/spec.js";
 import { marketColumns } from "./sink/market-table.js";
-import { MarketProcessor } from "./processor.js";
+import { marketProcessor } from "./processor.js";
 
 /** A consumer the test drives by hand; it records commits like a Kafka group would. */
 class FakeConsumer implements Consumer {
   handler: BatchHandler | undefined;
-  revoke: (() => Promise<void>) | undefined;
+  revoke: ((reason: RevokeReason) => Promise<void>) | undefined;
   committed = new Map<number, number>();
+  paused = false;
+  constructor(readonly replays = true) {}
   async start(_topic: string, handler: BatchHandler) {
     this.handler = handler;
   }
   async commit(points: readonly CommitPoint[]) {
     for (const p of points) this.committed.set(p.partition, Number(p.offset));
   }
-  onRevoke(cb: () => Promise<void>) {
+  onRevoke(cb: (reason: RevokeReason) => Promise<void>) {
     this.revoke = cb;
   }
+  pause() {
+    this.paused = true;
+  }
+  resume() {
+    this.paused = false;
+  }
   async stop() {
-    await this.revoke?.();
+    await this.revoke?.("stop");
   }
 }
 
@@ -50,31 +59,27 @@ function makeLog(n: number): Delivery[] {
   });
 }
 
-async function makeProcessor(
-  file: string,
-  consumer: Consumer,
-  transport: "zmq" | "kafka",
-  clock = { now: 0 },
-  flushMs = 0,
-) {
+async function makeProcessor(file: string, consumer: Consumer, clock = { now: 0 }, flushMs = 0) {
   const dfd = await loadDanfo();
-  const metrics = standardMetrics(new Registry());
-  const p = new MarketProcessor({
+  const registry = new Registry();
+  const metrics = standardMetrics(registry);
+  const p = marketProcessor({
     spec: TICKER,
     dfd,
-    aggregator: new MarketAggregator({ spec: TICKER, rules: windowRules(10, 2) }),
+    aggregator: () => new MarketAggregator({ spec: TICKER, rules: windowRules(10, 2) }),
     appender: new H5Appender(file),
     consumer,
     topic: "binance",
-    transport,
     symbols: new Set(SYMBOLS),
     windowSeconds: 10,
     latenessSeconds: 2,
     maxFutureSkewMs: Number.MAX_SAFE_INTEGER,
+    sink: { flushMs, maxPendingRows: 1_000, retry: { baseMs: 0, maxMs: 0, floorMs: 0 } },
     log: silentLogger,
     metrics,
+    sinkMetrics: sinkMetrics(registry),
     now: () => clock.now, // the wall clock never closes windows here: event time alone decides
-    flushMs,
+    tickMs: 0,
   });
   await p.start();
   return { p, metrics };
@@ -94,13 +99,13 @@ test("Kafka: a crash and a replay from the committed offsets leave the file as a
   const log = makeLog(600);
 
   const plain = new FakeConsumer();
-  const a = await makeProcessor(path.join(dir, "a.h5"), plain, "kafka");
+  const a = await makeProcessor(path.join(dir, "a.h5"), plain);
   await feed(plain, log);
   await a.p.stop();
 
   const crashy = new FakeConsumer();
   const fileB = path.join(dir, "b.h5");
-  const b1 = await makeProcessor(fileB, crashy, "kafka");
+  const b1 = await makeProcessor(fileB, crashy);
   await feed(crashy, log.slice(0, 350));
   b1.p.abandon(); // a crash: no stop, no flush, no commit
   const from = new Map(crashy.committed);
@@ -108,7 +113,7 @@ test("Kafka: a crash and a replay from the committed offsets leave the file as a
   const replay = log.filter((d) => Number(d.offset) >= (from.get(d.partition) ?? 0));
   assert.ok(replay.length > 600 - 350, "the replay includes events from before the crash point");
   const restarted = new FakeConsumer();
-  const b2 = await makeProcessor(fileB, restarted, "kafka");
+  const b2 = await makeProcessor(fileB, restarted);
   await feed(restarted, replay);
   await b2.p.stop();
   assert.ok(b2.metrics.replayed.total() > 0, "events of windows already written were recognised as replays");
@@ -120,7 +125,7 @@ test("Kafka: a crash and a replay from the committed offsets leave the file as a
 test("Kafka: commits never pass an event of a window that is still open", async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "proc-"));
   const c = new FakeConsumer();
-  const { p } = await makeProcessor(path.join(dir, "c.h5"), c, "kafka");
+  const { p } = await makeProcessor(path.join(dir, "c.h5"), c);
   const log = makeLog(90);
   await feed(c, log, 10);
   // Every window still open holds events at or after the committed offset of its partition.
@@ -145,10 +150,10 @@ test("Kafka: commits never pass an event of a window that is still open", async 
 test("Kafka: a rebalance writes open windows as partial rows and commits everything seen", async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "proc-"));
   const c = new FakeConsumer();
-  const { p } = await makeProcessor(path.join(dir, "r.h5"), c, "kafka");
+  const { p } = await makeProcessor(path.join(dir, "r.h5"), c);
   const log = makeLog(60);
   await feed(c, log);
-  await c.revoke!();
+  await c.revoke!("rebalance");
   const rows = await dump(path.join(dir, "r.h5"));
   const complete = Object.values(rows ?? {}).flatMap((cols) => cols.get("complete")!);
   assert.ok(complete.includes(0), "partial rows were written");
@@ -159,8 +164,8 @@ test("Kafka: a rebalance writes open windows as partial rows and commits everyth
 
 test("ZeroMQ: a graceful stop writes open windows as partial rows", async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "proc-"));
-  const c = new FakeConsumer();
-  const { p } = await makeProcessor(path.join(dir, "z.h5"), c, "zmq");
+  const c = new FakeConsumer(false);
+  const { p } = await makeProcessor(path.join(dir, "z.h5"), c);
   await feed(c, makeLog(30));
   await p.stop();
   const rows = await dump(path.join(dir, "z.h5"));
@@ -174,7 +179,7 @@ test("closed windows wait up to flushMs to be written together, and commits wait
   const c = new FakeConsumer();
   const clock = { now: 0 };
   const file = path.join(dir, "f.h5");
-  const { p, metrics } = await makeProcessor(file, c, "kafka", clock, 5_000);
+  const { p, metrics } = await makeProcessor(file, c, clock, 5_000);
   const log = makeLog(120);
   await feed(c, log.slice(0, 60));
   assert.equal(metrics.flushes.total(), 0, "windows closed, but the flush waits");

@@ -1,5 +1,8 @@
 import { int, num, str } from "@cryptostream/common";
 
+/** TWITTER_FLUSH_SECONDS and TWITTER_MAX_PENDING_ROWS (common/sink/sink-config.ts): a flush per batch by default. */
+export const SINK_DEFAULTS = { flushSeconds: 0, maxPendingRows: 100_000 };
+
 /** Environment read by the twitter-processor (transport variables are read by the transport). */
 export const processorEnv = {
   TWITTER_H5_PATH: str("data/twitter.h5"),

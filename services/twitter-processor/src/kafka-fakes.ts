@@ -8,6 +8,7 @@ import {
   type Consumer,
   type Delivery,
   Registry,
+  type RevokeReason,
   silentLogger,
   standardMetrics,
 } from "@cryptostream/common";
@@ -17,10 +18,9 @@ import { readByteHeap } from "@cryptostream/common/hdf5/byte-heap";
 import type { H5Dataset } from "@cryptostream/common/hdf5/h5";
 import { readColumns, withFile } from "@cryptostream/common/hdf5/reader";
 import { windowRules } from "@cryptostream/common/window/window-book";
-import { loadRecentIds } from "./dedupe/load-ids.js";
-import { TwitterProcessor } from "./processor.js";
-import { loadResumeState } from "./resume/load-resume.js";
-import { SentimentWindows } from "./sentiment/sentiment-windows.js";
+import { sinkMetrics } from "@cryptostream/common/sink/sink-metrics";
+import { RecentIds } from "./dedupe/recent-ids.js";
+import { twitterProcessor } from "./processor.js";
 import { SENTIMENT_PATH, sentimentTableSpec } from "./sink/sentiment-table.js";
 import { TEXT_HEAP_PATH, TWEET_COLUMNS, TWEETS_PATH } from "./sink/tweet-table.js";
 
@@ -83,12 +83,16 @@ export function logOf(values: readonly Buffer[], partition = 0): Delivery[] {
 /** Records commits like Kafka (the last point per partition wins) and runs revoke callbacks before stop. */
 export class FakeKafkaConsumer implements Consumer {
   readonly commits: CommitPoint[][] = [];
+  paused = false;
   readonly committed = new Map<number, bigint>();
   private handler: BatchHandler | undefined;
-  private readonly revoke: Array<() => Promise<void>> = [];
+  private readonly revoke: Array<(reason: RevokeReason) => Promise<void>> = [];
   stopped = false;
 
-  constructor(initial?: ReadonlyMap<number, bigint>) {
+  constructor(
+    initial?: ReadonlyMap<number, bigint>,
+    readonly replays = true,
+  ) {
     for (const [p, o] of initial ?? []) this.committed.set(p, o);
   }
   async start(_topic: string, handler: BatchHandler): Promise<void> {
@@ -99,8 +103,14 @@ export class FakeKafkaConsumer implements Consumer {
     this.commits.push([...points]);
     for (const p of points) this.committed.set(p.partition, BigInt(p.offset));
   }
-  onRevoke(cb: () => Promise<void>): void {
+  onRevoke(cb: (reason: RevokeReason) => Promise<void>): void {
     this.revoke.push(cb);
+  }
+  pause(): void {
+    this.paused = true;
+  }
+  resume(): void {
+    this.paused = false;
   }
   async deliver(batch: readonly Delivery[]): Promise<void> {
     if (!this.handler) throw new Error("not started");
@@ -108,41 +118,33 @@ export class FakeKafkaConsumer implements Consumer {
   }
   /** A rebalance: the revoke callbacks run while the consumer keeps going. */
   async rebalance(): Promise<void> {
-    for (const cb of this.revoke) await cb();
+    for (const cb of this.revoke) await cb("rebalance");
   }
   async stop(): Promise<void> {
-    for (const cb of this.revoke) await cb();
+    for (const cb of this.revoke) await cb("stop");
     this.stopped = true;
   }
 }
 
-/** A processor as main.ts builds it under TRANSPORT=kafka (replay on, resume read from the file). */
-export async function kafkaProcessor(
-  file: string,
-  consumer: Consumer,
-  opts: { replay?: boolean; topic?: string } = {},
-) {
-  const metrics = standardMetrics(new Registry());
-  const appender = new H5Appender(file);
-  appender.prepare();
-  const loaded = await loadRecentIds(appender.filePath, TWEETS_PATH, 100_000);
-  const replay = opts.replay ?? true;
-  const resume = replay ? await loadResumeState(appender.filePath, 100_000) : undefined;
-  const p = new TwitterProcessor({
-    appender,
+/** A processor as main.ts builds it (replays follow the consumer: Kafka, or ZeroMQ with replays = false). */
+export async function kafkaProcessor(file: string, consumer: Consumer, opts: { topic?: string } = {}) {
+  const registry = new Registry();
+  const metrics = standardMetrics(registry);
+  const p = twitterProcessor({
+    appender: new H5Appender(file),
     consumer,
     topic: opts.topic ?? "twitter",
-    windows: new SentimentWindows(windowRules(10, 2)),
-    ids: loaded.ids,
+    rules: windowRules(10, 2),
+    ids: new RecentIds(100_000),
     windowSeconds: 10,
     latenessSeconds: 2,
     maxFutureSkewMs: 3_600_000,
+    sink: { flushMs: 0, maxPendingRows: 100_000, retry: { baseMs: 0, maxMs: 0, floorMs: 0 } },
     log: silentLogger,
     metrics,
+    sinkMetrics: sinkMetrics(registry),
     now: () => T0 + 10_000,
     tickMs: 0,
-    replay,
-    ...(resume ? { resume } : {}),
   });
   await p.start();
   return { p, metrics };

@@ -1,55 +1,36 @@
 import { consumerFromEnv, readEnv, runService } from "@cryptostream/common";
 import { H5Appender } from "@cryptostream/common/hdf5/appender";
 import { replicaIdFromEnv, replicaPath } from "@cryptostream/common/hdf5/replica-path";
+import { readSinkConfig } from "@cryptostream/common/sink/sink-config";
+import { sinkMetrics } from "@cryptostream/common/sink/sink-metrics";
 import { windowRules } from "@cryptostream/common/window/window-book";
-import { processorEnv } from "./config.js";
-import { loadRecentIds } from "./dedupe/load-ids.js";
-import { TwitterProcessor } from "./processor.js";
-import { loadResumeState } from "./resume/load-resume.js";
-import { SentimentWindows } from "./sentiment/sentiment-windows.js";
-import { TWEETS_PATH } from "./sink/tweet-table.js";
+import { processorEnv, SINK_DEFAULTS } from "./config.js";
+import { RecentIds } from "./dedupe/recent-ids.js";
+import { twitterProcessor } from "./processor.js";
 
-await runService({ name: "twitter-processor", defaultHealthPort: 9104 }, async ({ log, metrics, fatal }) => {
+await runService({ name: "twitter-processor", defaultHealthPort: 9104 }, async ({ log, metrics, registry }) => {
   const cfg = readEnv(processorEnv);
+  const sink = readSinkConfig("TWITTER", SINK_DEFAULTS);
   // Replicas in one Kafka consumer group each write their own file (HDF5 has one writer).
   const appender = new H5Appender(replicaPath(cfg.TWITTER_H5_PATH, replicaIdFromEnv()));
-  appender.prepare();
-  // Before consuming: ids stored by earlier runs must be known, or a re-sent page would be stored twice.
-  const t0 = performance.now();
-  const loaded = await loadRecentIds(appender.filePath, TWEETS_PATH, cfg.TWITTER_DEDUPE_IDS);
-  log.info("stored tweet ids loaded for dedupe", {
-    storedRows: loaded.storedRows,
-    idsLoaded: loaded.readRows,
-    ms: Math.round(performance.now() - t0),
-  });
   const { consumer, topic, kind } = await consumerFromEnv({
     stream: "twitter",
     defaultEndpoint: "tcp://127.0.0.1:5556",
     log,
   });
-  // Kafka replays from the committed offset: learn which windows the file already holds.
-  // ZeroMQ replays nothing, and a partial row written at its stop is followed by more rows.
-  const replay = kind === "kafka";
-  const resume = replay ? await loadResumeState(appender.filePath, cfg.TWITTER_DEDUPE_IDS) : undefined;
-  if (resume)
-    log.info("resuming over Kafka", {
-      closedBefore: resume.closedBefore === undefined ? null : new Date(resume.closedBefore).toISOString(),
-      accountedIds: [...resume.accounted.values()].reduce((n, s) => n + s.size, 0),
-    });
-  const processor = new TwitterProcessor({
+  const processor = twitterProcessor({
     appender,
     consumer,
     topic,
-    windows: new SentimentWindows(windowRules(cfg.WINDOW_SECONDS, cfg.ALLOWED_LATENESS_SECONDS)),
-    ids: loaded.ids,
+    rules: windowRules(cfg.WINDOW_SECONDS, cfg.ALLOWED_LATENESS_SECONDS),
+    ids: new RecentIds(cfg.TWITTER_DEDUPE_IDS),
     windowSeconds: cfg.WINDOW_SECONDS,
     latenessSeconds: cfg.ALLOWED_LATENESS_SECONDS,
     maxFutureSkewMs: cfg.MAX_FUTURE_SKEW_SECONDS * 1000,
+    sink,
     log,
     metrics,
-    onFatal: fatal,
-    replay,
-    ...(resume ? { resume } : {}),
+    sinkMetrics: sinkMetrics(registry),
   });
   await processor.start();
   log.info("consuming", {

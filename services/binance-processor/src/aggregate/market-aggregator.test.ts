@@ -102,14 +102,6 @@ test("many symbols keep separate windows, in direct and micro-batch mode alike",
   }
 });
 
-test("after a restore, events of windows already written are replays, not late", () => {
-  const a = agg();
-  a.restore("BTCUSDT", 120_000, WALL);
-  assert.equal(a.add("BTCUSDT", 61_000, tick(1), WALL), "replayed");
-  assert.equal(a.add("BTCUSDT", 121_000, tick(1), WALL), "ok");
-  assert.equal(a.add("ETHUSDT", 61_000, tick(1), WALL), "ok");
-});
-
 test("the wall clock closes windows of a symbol that went quiet", () => {
   const a = agg();
   a.add("BTCUSDT", WALL - 30_000, tick(1), WALL - 30_000);

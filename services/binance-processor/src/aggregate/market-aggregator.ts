@@ -6,8 +6,7 @@
  */
 
 import { WindowBook, type WindowRules } from "@cryptostream/common/window/window-book";
-import { CommitTracker, type CommitPosition } from "@cryptostream/common/window/commit-tracker";
-import { MicroBatch, groupKey, type GroupPartial } from "./micro-batch.js";
+import { MicroBatch, type GroupPartial } from "./micro-batch.js";
 import { addEvent, emptyPartial, mergePartial, type Partial } from "./partial.js";
 import type { StreamSpec } from "./spec.js";
 
@@ -23,7 +22,7 @@ export interface ClosedWindow {
 }
 
 /** What became of an event offered to the aggregator. */
-export type Admitted = "ok" | "late" | "replayed";
+export type Admitted = "ok" | "late";
 
 export interface AggregatorOptions {
   readonly spec: StreamSpec;
@@ -48,10 +47,6 @@ export class MarketAggregator {
   /** symbol -> window start -> partial of the events reduced so far. */
   private readonly open = new Map<string, Map<number, Partial>>();
   private closed: ClosedWindow[] = [];
-  /** Per symbol: windows starting before this were written before a restart. */
-  private readonly restored = new Map<string, number>();
-  /** Offsets held by open windows (Kafka commit points). */
-  readonly commits = new CommitTracker();
 
   constructor(opts: AggregatorOptions) {
     this.spec = opts.spec;
@@ -61,19 +56,10 @@ export class MarketAggregator {
     this.pending = new MicroBatch(opts.spec.fields.length);
   }
 
-  /**
-   * Admits one event. "late": its window already closed; "replayed": its
-   * window was written before a restart (a log replay, not a late event).
-   * `position` (Kafka) is tracked so commit points never pass an event that
-   * still sits in an open window.
-   */
-  add(symbol: string, time: number, values: ArrayLike<number>, nowMs: number, position?: CommitPosition): Admitted {
+  /** Admits one event; "late" when its window already closed. */
+  add(symbol: string, time: number, values: ArrayLike<number>, nowMs: number): Admitted {
     const a = this.book.admit(symbol, time, nowMs);
-    if (a.late) {
-      const restored = this.restored.get(symbol);
-      return restored !== undefined && time < restored ? "replayed" : "late";
-    }
-    if (position) this.commits.hold(groupKey(symbol, a.windowStart), position);
+    if (a.late) return "late";
     if (this.reduce) this.pending.push(symbol, a.windowStart, time, values);
     else addEvent(this.windowOf(symbol, a.windowStart), time, values);
     if (a.closeBefore !== undefined) {
@@ -86,12 +72,24 @@ export class MarketAggregator {
   }
 
   /**
-   * Marks every window of `symbol` starting before `closedBefore` as already
-   * written (read back from the output file after a restart).
+   * After a restart: every window of `symbol` starting before `closedBefore`
+   * had closed (the file says so); replayed events of them are late.
    */
   restore(symbol: string, closedBefore: number, nowMs: number): void {
     this.book.restore(symbol, closedBefore, nowMs);
-    this.restored.set(symbol, Math.max(closedBefore, this.restored.get(symbol) ?? -Infinity));
+  }
+
+  /**
+   * An event whose window is already in the file (a log replay): it moves
+   * event time, and so closes windows, exactly as it did the first time, but
+   * is not counted again.
+   */
+  observe(symbol: string, time: number, nowMs: number): void {
+    const a = this.book.admit(symbol, time, nowMs);
+    if (!a.late && a.closeBefore !== undefined) {
+      this.flushPending();
+      this.closeWindows(symbol, a.closeBefore, true);
+    }
   }
 
   /** Closes windows of idle symbols whose end + lateness the wall clock has passed. */
@@ -153,7 +151,6 @@ export class MarketAggregator {
     for (const start of starts) {
       this.closed.push({ symbol, windowStart: start, windowEnd: start + size, partial: windows.get(start)!, complete });
       windows.delete(start);
-      this.commits.release(groupKey(symbol, start));
     }
     if (windows.size === 0) this.open.delete(symbol);
   }

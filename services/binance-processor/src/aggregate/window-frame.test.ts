@@ -4,7 +4,7 @@ import { addEvent, emptyPartial, finish } from "./partial.js";
 import type { ClosedWindow } from "./market-aggregator.js";
 import { loadDanfo } from "./reduce-danfo.js";
 import { TICKER, valueColumns } from "./spec.js";
-import { KEY_COLUMN_NAMES, windowFrame } from "./window-frame.js";
+import { KEY_COLUMN_NAMES, ORIGIN_COLUMN_NAMES, windowFrame } from "./window-frame.js";
 
 function closed(symbol: string, windowStart: number, prices: number[], complete = true): ClosedWindow {
   const p = emptyPartial(TICKER.fields.length);
@@ -19,10 +19,17 @@ test("the DataFrame transformation gives, per symbol, the finished values of eac
     closed("ETHUSDT", 0, [10]),
     closed("BTCUSDT", 60_000, [5, 7], false),
   ];
-  const tables = windowFrame(dfd, TICKER, windows);
+  const origins = [
+    { partition: 2, first: 10, last: 40 },
+    { partition: -1, first: -1, last: -1 },
+    { partition: 2, first: 41, last: 60 },
+  ];
+  const tables = windowFrame(dfd, TICKER, windows, origins);
   assert.deepEqual([...tables.keys()], ["BTCUSDT", "ETHUSDT"]);
   const btc = tables.get("BTCUSDT")!;
-  assert.deepEqual([...btc.keys()], [...KEY_COLUMN_NAMES, ...valueColumns(TICKER)]);
+  assert.deepEqual([...btc.keys()], [...KEY_COLUMN_NAMES, ...valueColumns(TICKER), ...ORIGIN_COLUMN_NAMES]);
+  assert.deepEqual(btc.get("log_offset_first"), [10, 41], "each row keeps its own log range");
+  assert.deepEqual(tables.get("ETHUSDT")!.get("log_partition"), [-1]);
   assert.deepEqual(btc.get("window_start"), [0, 60_000]);
   assert.deepEqual(btc.get("count"), [3, 2]);
   assert.deepEqual(btc.get("complete"), [1, 0]);

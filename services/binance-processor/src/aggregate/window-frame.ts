@@ -9,6 +9,7 @@
  * reduces events with a plain loop into the partials this frame starts from.
  */
 
+import { NO_ORIGIN, type Origin } from "@cryptostream/common/sink/origin";
 import type { ClosedWindow } from "./market-aggregator.js";
 import type { DanfoLike } from "./reduce-danfo.js";
 import { type StreamSpec, valueColumns } from "./spec.js";
@@ -27,7 +28,15 @@ export const KEY_COLUMN_NAMES = [
   "complete",
 ] as const;
 
-export function windowFrame(dfd: DanfoLike, spec: StreamSpec, closed: readonly ClosedWindow[]): SymbolTables {
+export const ORIGIN_COLUMN_NAMES = ["log_partition", "log_offset_first", "log_offset_last"] as const;
+
+/** `origins[i]`: the log range counted by `closed[i]` (none: no log). */
+export function windowFrame(
+  dfd: DanfoLike,
+  spec: StreamSpec,
+  closed: readonly ClosedWindow[],
+  origins: readonly Origin[] = [],
+): SymbolTables {
   const out: SymbolTables = new Map();
   if (closed.length === 0) return out;
   // Raw statistics, one row per closed window, in the order the windows closed.
@@ -39,6 +48,9 @@ export function windowFrame(dfd: DanfoLike, spec: StreamSpec, closed: readonly C
     event_time_first: closed.map((w) => w.partial.timeFirst),
     event_time_last: closed.map((w) => w.partial.timeLast),
     complete: closed.map((w) => (w.complete ? 1 : 0)),
+    log_partition: closed.map((_, i) => (origins[i] ?? NO_ORIGIN).partition),
+    log_offset_first: closed.map((_, i) => (origins[i] ?? NO_ORIGIN).first),
+    log_offset_last: closed.map((_, i) => (origins[i] ?? NO_ORIGIN).last),
   };
   spec.fields.forEach((f, i) => {
     raw[`${f.name}_first`] = closed.map((w) => w.partial.first[i]!);
@@ -53,7 +65,7 @@ export function windowFrame(dfd: DanfoLike, spec: StreamSpec, closed: readonly C
     if (f.ops.includes("mean"))
       df.addColumn(`${f.name}_mean`, df.column(`${f.name}_sum`).div(count), { inplace: true });
   }
-  const wanted = [...KEY_COLUMN_NAMES, ...valueColumns(spec)];
+  const wanted = [...KEY_COLUMN_NAMES, ...valueColumns(spec), ...ORIGIN_COLUMN_NAMES];
   const symbols = df.column("symbol").values as string[];
   const columns = new Map(wanted.map((name) => [name, df.column(name).values as Column]));
   // Windows of one symbol close in start order; keep that order within each table.

@@ -5,10 +5,11 @@
 
 import type { ColumnSpec, TableSpec } from "@cryptostream/common/hdf5/table-schema";
 import type { TableWrite } from "@cryptostream/common/hdf5/appender";
+import { ORIGIN_COLUMNS } from "@cryptostream/common/sink/origin";
 import type { SymbolTables } from "../aggregate/window-frame.js";
 import { type StreamSpec, valueColumns } from "../aggregate/spec.js";
 
-export const MARKET_SCHEMA_VERSION = 1;
+export const MARKET_SCHEMA_VERSION = 2;
 
 const KEY_COLUMNS: ColumnSpec[] = [
   { name: "window_start", type: "<i8" },
@@ -20,7 +21,7 @@ const KEY_COLUMNS: ColumnSpec[] = [
 ];
 
 export function marketColumns(spec: StreamSpec): ColumnSpec[] {
-  return [...KEY_COLUMNS, ...valueColumns(spec).map((name): ColumnSpec => ({ name, type: "<f8" }))];
+  return [...KEY_COLUMNS, ...valueColumns(spec).map((name): ColumnSpec => ({ name, type: "<f8" })), ...ORIGIN_COLUMNS];
 }
 
 export function marketTableSpec(
@@ -43,7 +44,10 @@ export function marketTableSpec(
       allowed_lateness_seconds: latenessSeconds,
       time_unit: "ms since 1970-01-01T00:00:00Z (UTC)",
       window_bounds: "[window_start, window_end)",
-      complete_flag: "1 = window closed normally; 0 = written early at shutdown, merge rows with equal window_start",
+      complete_flag:
+        "1 = window closed normally; 0 = partial (written at a ZeroMQ stop or a Kafka rebalance, or continuing a window a crash cut): merge rows with equal window_start",
+      log_range:
+        "log_partition, log_offset_first, log_offset_last: the Kafka messages counted (-1 without a log); skip a row whose range lies inside another row's range of the same window and partition",
     },
   };
 }
@@ -55,7 +59,15 @@ export function marketWrites(
   windowSeconds: number,
   latenessSeconds: number,
 ): TableWrite[] {
-  const ints = new Set(["window_start", "window_end", "count", "event_time_first", "event_time_last"]);
+  const ints = new Set([
+    "window_start",
+    "window_end",
+    "count",
+    "event_time_first",
+    "event_time_last",
+    "log_offset_first",
+    "log_offset_last",
+  ]);
   return [...tables].map(([symbol, cols]) => {
     const data = new Map<string, Array<number | bigint>>();
     for (const [name, values] of cols)

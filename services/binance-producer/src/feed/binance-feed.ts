@@ -1,6 +1,6 @@
 import WebSocket from "ws";
 import type { Logger } from "@cryptostream/common";
-import { type BackoffPolicy, backoffDelay } from "./backoff.js";
+import { type BackoffPolicy, backoffDelay } from "@cryptostream/common/retry/backoff";
 
 /**
  * Owns the websocket to a Binance combined stream: connecting, answering

@@ -3,6 +3,21 @@ import path from "node:path";
 import { loadH5, type H5Dataset, type H5File } from "./h5.js";
 import { type ColumnData, type TableSpec, h5Dtype, rowCount } from "./table-schema.js";
 
+/** The file holds a table whose columns differ from what this version writes. */
+export class SchemaMismatchError extends Error {
+  constructor(
+    readonly tablePath: string,
+    found: readonly string[],
+    expected: readonly string[],
+  ) {
+    super(`${tablePath} has columns [${found.join(", ")}], this version writes [${expected.join(", ")}]`);
+    this.name = "SchemaMismatchError";
+  }
+}
+
+/** The first 8 bytes of every HDF5 file whose superblock is at offset 0 (all files h5wasm creates). */
+const HDF5_SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
+
 export interface TableWrite {
   readonly spec: TableSpec;
   readonly data: ColumnData;
@@ -49,6 +64,50 @@ export class H5Appender {
 
   exists(): boolean {
     return fs.existsSync(this.filePath);
+  }
+
+  /**
+   * Whether the file at filePath can be read as HDF5 (true when there is
+   * none). A failed append leaves the original untouched, so a file that is
+   * unreadable here was damaged or replaced by someone else.
+   */
+  async readable(): Promise<boolean> {
+    let fd: number;
+    try {
+      fd = fs.openSync(this.filePath, "r");
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code === "ENOENT";
+    }
+    const head = Buffer.alloc(HDF5_SIGNATURE.length);
+    try {
+      fs.readSync(fd, head, 0, head.length, 0);
+    } finally {
+      fs.closeSync(fd);
+    }
+    if (!head.equals(HDF5_SIGNATURE)) return false;
+    const h5 = await loadH5();
+    try {
+      new h5.File(this.filePath, "r").close();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Renames the file to `<file>.<why>-<UTC time>` (never overwritten, never
+   * deleted) so that the next append starts a new one. Returns the new name.
+   */
+  setAside(why: string, now = new Date()): string {
+    const stamp = now
+      .toISOString()
+      .replace(/[-:]/g, "")
+      .replace(/\.\d+Z$/, "Z");
+    let target = `${this.filePath}.${why}-${stamp}`;
+    for (let i = 1; fs.existsSync(target); i++) target = `${this.filePath}.${why}-${stamp}-${i}`;
+    fs.renameSync(this.filePath, target);
+    this.known.clear();
+    return target;
   }
 
   /**
@@ -138,7 +197,13 @@ function appendRows(file: H5File, spec: TableSpec, data: ColumnData, known: Map<
     for (const [k, v] of Object.entries(spec.attrs)) ds.create_attribute(k, v);
     return;
   }
-  const meta = known.get(spec.path) ?? (existing.metadata as unknown as DatasetMeta);
+  let meta = known.get(spec.path);
+  if (!meta) {
+    meta = existing.metadata as unknown as DatasetMeta;
+    const found = (existing.dtype as Array<[string, string]>).map(([name]) => name);
+    const expected = spec.columns.map((c) => c.name);
+    if (found.join("\u0000") !== expected.join("\u0000")) throw new SchemaMismatchError(spec.path, found, expected);
+  }
   const start = meta.shape?.[0] ?? 0;
   existing.resize([start + n]);
   // What h5wasm would read back after the resize: the same metadata, n rows longer.

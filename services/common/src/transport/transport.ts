@@ -47,7 +47,17 @@ export interface CommitPoint {
   readonly offset: string;
 }
 
+/** Why a consumer hands its partitions back (see Consumer.onRevoke). */
+export type RevokeReason = "rebalance" | "rejoin" | "restart" | "stop";
+
 export interface Consumer {
+  /**
+   * True when the transport keeps a log and re-delivers, after a restart or a
+   * rebalance, everything after the last commit (Kafka). False when what was
+   * delivered is gone (ZeroMQ): the caller must then write what it holds
+   * before stopping and cannot rebuild anything from the transport.
+   */
+  readonly replays: boolean;
   /** Subscribes to `topic` and starts delivering batches to `handler`. */
   start(topic: string, handler: BatchHandler): Promise<void>;
   /**
@@ -56,10 +66,16 @@ export interface Consumer {
    */
   commit(points: readonly CommitPoint[]): Promise<void>;
   /**
-   * Registers a callback run when partitions are taken away (rebalance) or
-   * before stop, so the caller can flush and commit what it holds.
+   * Registers a callback run, between batches, when partitions are taken
+   * away: a rebalance, a rejoin after the membership expired, a restart of
+   * the client after an error (it then re-reads from the last commit), or
+   * before stop. The caller writes and commits what it can and, except on
+   * stop, forgets what it holds in memory for those partitions.
    */
-  onRevoke?(cb: () => Promise<void>): void;
+  onRevoke?(cb: (reason: RevokeReason) => Promise<void>): void;
+  /** Stops taking new messages (the batch in progress finishes); bounded memory under back-pressure. */
+  pause(): void;
+  resume(): void;
   /** Stops intake, waits for the batch in progress, then closes. */
   stop(): Promise<void>;
 }

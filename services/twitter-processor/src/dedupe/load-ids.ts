@@ -1,27 +1,29 @@
-/** Start-up: the ids of the last stored tweets, read back from the HDF5 file. */
-import type { H5Dataset } from "@cryptostream/common/hdf5/h5";
-import { withFile } from "@cryptostream/common/hdf5/reader";
+/** Start-up: the ids of the last stored tweets, and where their messages sat in the log, read back from the file. */
+import type { H5Dataset, H5File } from "@cryptostream/common/hdf5/h5";
 import { readMembers } from "@cryptostream/common/hdf5/read-members";
-import { RecentIds } from "./recent-ids.js";
+import { logPosition, type RecentIds } from "./recent-ids.js";
 
-export interface LoadedIds {
-  readonly ids: RecentIds;
-  /** Rows in /tweets. */
-  readonly storedRows: number;
-  /** Rows whose ids were read (the tail, at most the capacity). */
-  readonly readRows: number;
-}
-
-export async function loadRecentIds(filePath: string, tweetsPath: string, capacity: number): Promise<LoadedIds> {
-  const ids = new RecentIds(capacity);
-  const counts = await withFile(filePath, (file) => {
-    const ds = file.get(tweetsPath) as H5Dataset | null;
-    if (ds === null) return { storedRows: 0, readRows: 0 };
-    const n = ds.shape?.[0] ?? 0;
-    const from = Math.max(0, n - capacity);
-    // Oldest first, so the ring ends holding the newest ids.
-    readMembers(file, ds, [{ name: "id", kind: "string" }], from, n, ([id]) => ids.add(id as string));
-    return { storedRows: n, readRows: n - from };
-  });
-  return { ids, ...(counts ?? { storedRows: 0, readRows: 0 }) };
+/** Reads the newest `ids.capacity` rows of `tweetsPath` into `ids`; returns how many rows the table has and were read. */
+export function readRecentIds(
+  file: H5File,
+  tweetsPath: string,
+  ids: RecentIds,
+): { storedRows: number; readRows: number } {
+  const ds = file.get(tweetsPath) as H5Dataset | null;
+  if (ds === null) return { storedRows: 0, readRows: 0 };
+  const n = ds.shape?.[0] ?? 0;
+  const from = Math.max(0, n - ids.capacity);
+  // Oldest first, so the ring ends holding the newest ids. Files of schema 1 have no log columns.
+  const names = (ds.dtype as Array<[string, string]>).map(([name]) => name);
+  if (names.includes("log_offset")) {
+    const members = [
+      { name: "id", kind: "string" },
+      { name: "log_partition", kind: "int" },
+      { name: "log_offset", kind: "int" },
+    ] as const;
+    readMembers(file, ds, members, from, n, ([id, p, o]) =>
+      ids.add(id as string, logPosition(p as number, o as number)),
+    );
+  } else readMembers(file, ds, [{ name: "id", kind: "string" }], from, n, ([id]) => ids.add(id as string));
+  return { storedRows: n, readRows: n - from };
 }

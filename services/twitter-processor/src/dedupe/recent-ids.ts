@@ -9,11 +9,18 @@
  * Forgetting older ids keeps memory flat (about 100 bytes per id) on a
  * service that runs for months.
  *
- * A ring of ids plus a set: O(1) add, has and eviction of the oldest.
+ * A ring of ids plus a map: O(1) add, has and eviction of the oldest. Each
+ * id keeps where its message sat in the log (one number, see logPosition), so
+ * a replay of the same message can be told from a re-fetched page.
  */
+
+/** Partition and offset in one number (offsets stay below 2^40, partitions below 2^12); -1 without a log. */
+export function logPosition(partition: number, offset: number): number {
+  return partition < 0 || offset < 0 ? -1 : partition * 2 ** 40 + offset;
+}
 export class RecentIds {
   private readonly ring: (string | undefined)[];
-  private readonly set = new Set<string>();
+  private readonly set = new Map<string, number>();
   private next = 0;
 
   constructor(readonly capacity: number) {
@@ -26,14 +33,19 @@ export class RecentIds {
     return this.set.has(id);
   }
 
+  /** Where the stored tweet's message sat in the log (logPosition), undefined when unknown. */
+  position(id: string): number | undefined {
+    return this.set.get(id);
+  }
+
   /** Remembers an id, forgetting the oldest one when full. Re-adding a known id does nothing. */
-  add(id: string): void {
+  add(id: string, position = -1): void {
     if (this.set.has(id)) return;
     const evicted = this.ring[this.next];
     if (evicted !== undefined) this.set.delete(evicted);
     this.ring[this.next] = id;
     this.next = (this.next + 1) % this.capacity;
-    this.set.add(id);
+    this.set.set(id, position);
   }
 
   get size(): number {

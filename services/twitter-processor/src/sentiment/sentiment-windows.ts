@@ -56,12 +56,18 @@ export class SentimentWindows {
     return { late: false, windowStart: a.windowStart };
   }
 
-  /**
-   * After a restart over Kafka: windows starting before `closedBefore` are
-   * already in the file (complete), so replayed tweets of them are late.
-   */
+  /** After a restart: windows starting before `closedBefore` had closed (the file says so). */
   restore(closedBefore: number, nowMs: number): void {
     this.book.restore(KEY, closedBefore, nowMs);
+  }
+
+  /**
+   * A tweet already counted in the file (a log replay): it moves event time,
+   * and so closes windows, as it did the first time, but is not counted again.
+   */
+  observe(createdAt: number, nowMs: number): void {
+    const a = this.book.admit(KEY, createdAt, nowMs);
+    if (!a.late && a.closeBefore !== undefined) this.close(a.closeBefore, true);
   }
 
   /** Windows starting before this are closed. */

@@ -1,6 +1,7 @@
 /** HDF5 layout of /sentiment: one row per closed (or, at stop, open) window. */
 import type { TableWrite } from "@cryptostream/common/hdf5/appender";
 import type { TableSpec } from "@cryptostream/common/hdf5/table-schema";
+import { ORIGIN_COLUMNS, originColumns, type Origin } from "@cryptostream/common/sink/origin";
 import { scoreMean, type SentimentWindow } from "../sentiment/sentiment-windows.js";
 import { commonAttrs, type TableAttrsInput } from "./tweet-table.js";
 
@@ -19,6 +20,7 @@ export function sentimentTableSpec(a: TableAttrsInput): TableSpec {
       { name: "neutral", type: "<i8" },
       { name: "negative", type: "<i8" },
       { name: "complete", type: "|u1" },
+      ...ORIGIN_COLUMNS,
     ],
     chunkRows: 256,
     gzip: 4,
@@ -28,11 +30,17 @@ export function sentimentTableSpec(a: TableAttrsInput): TableSpec {
       complete_flag:
         "1 = window closed normally; 0 = written early (ZeroMQ stop or Kafka rebalance), merge rows with equal window_start (sum counts and score_sum)",
       late_tweets: "tweets whose window had closed are in /tweets with in_sentiment = 0 and are not counted here",
+      log_range:
+        "log_partition, log_offset_first, log_offset_last: the Kafka messages counted (-1 without a log or from several partitions); skip a row whose range lies inside another row's range of the same window and partition",
     },
   };
 }
 
-export function sentimentWrite(windows: readonly SentimentWindow[], a: TableAttrsInput): TableWrite {
+export function sentimentWrite(
+  windows: readonly SentimentWindow[],
+  a: TableAttrsInput,
+  origins: readonly Origin[] = windows.map(() => ({ partition: -1, first: -1, last: -1 })),
+): TableWrite {
   const col = <T>(f: (w: SentimentWindow) => T): T[] => windows.map(f);
   return {
     spec: sentimentTableSpec(a),
@@ -46,6 +54,7 @@ export function sentimentWrite(windows: readonly SentimentWindow[], a: TableAttr
       ["neutral", col((w) => BigInt(w.neutral))],
       ["negative", col((w) => BigInt(w.negative))],
       ["complete", col((w) => (w.complete ? 1 : 0))],
+      ...originColumns(origins),
     ]),
   };
 }

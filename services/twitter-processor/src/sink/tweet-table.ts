@@ -9,7 +9,7 @@ import type { ColumnSpec, TableSpec } from "@cryptostream/common/hdf5/table-sche
 import { NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD } from "../text/index.js";
 import type { FieldWidths, TweetRow } from "../tweets/tweet-row.js";
 
-export const TWITTER_SCHEMA_VERSION = 1;
+export const TWITTER_SCHEMA_VERSION = 2;
 export const TWEETS_PATH = "/tweets";
 export const TEXT_HEAP_PATH = "/text_heap";
 
@@ -38,6 +38,8 @@ export const TWEET_COLUMNS: readonly ColumnSpec[] = [
   { name: "sentiment_label", type: "S8" },
   { name: "window_start", type: "<i8" },
   { name: "in_sentiment", type: "|u1" },
+  { name: "log_partition", type: "<i4" },
+  { name: "log_offset", type: "<i8" },
 ];
 
 export interface TableAttrsInput {
@@ -73,6 +75,7 @@ export function tweetsTableSpec(a: TableAttrsInput): TableSpec {
       text_read_back:
         "if text_heap_offset >= 0: text = text_heap[off:off+text_bytes] decoded as UTF-8; else text = the text field (its UTF-8 is exactly text_bytes long); same for cleaned_text",
       in_sentiment: "1 = counted in /sentiment; 0 = its window had closed when it arrived (a late tweet)",
+      log_offset: "log_partition, log_offset: the Kafka message that carried the tweet (-1 without a log)",
     },
   };
 }
@@ -134,6 +137,8 @@ export function tweetBatch(rows: readonly TweetRow[], attrs: TableAttrsInput): T
     ["sentiment_label", col((r) => r.label)],
     ["window_start", col((r) => BigInt(r.windowStart))],
     ["in_sentiment", col((r) => (r.inSentiment ? 1 : 0))],
+    ["log_partition", col((r) => r.logPartition)],
+    ["log_offset", col((r) => BigInt(r.logOffset))],
   ]);
   return {
     write: { spec: tweetsTableSpec(attrs), data },

@@ -26,6 +26,9 @@ export interface TweetRow {
   readonly windowStart: number;
   /** False when the tweet's window had already closed (counted as late, not in /sentiment). */
   readonly inSentiment: boolean;
+  /** Kafka partition and offset of the message that carried it (-1 without a log). */
+  readonly logPartition: number;
+  readonly logOffset: number;
 }
 
 export interface Scored {
@@ -47,6 +50,7 @@ export function buildTweetRow(
   windowStart: number,
   inSentiment: boolean,
   w: FieldWidths,
+  log: { readonly partition: number; readonly offset: number } = { partition: -1, offset: -1 },
 ): TweetRow {
   return {
     id: t.id,
@@ -60,5 +64,7 @@ export function buildTweetRow(
     label: s.label,
     windowStart,
     inSentiment,
+    logPartition: log.partition,
+    logOffset: log.offset,
   };
 }

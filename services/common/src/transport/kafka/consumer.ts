@@ -1,6 +1,6 @@
 import type { Consumer as KafkajsConsumer, EachBatchPayload, Kafka, KafkaMessage } from "kafkajs";
 import type { Logger } from "../../log/logger.js";
-import type { BatchHandler, CommitPoint, Consumer, Delivery } from "../transport.js";
+import type { BatchHandler, CommitPoint, Consumer, Delivery, RevokeReason } from "../transport.js";
 import { createKafkaClient } from "./client.js";
 import type { KafkaTransportConfig } from "./config.js";
 import { ensureTopic } from "./topics.js";
@@ -8,7 +8,10 @@ import { ensureTopic } from "./topics.js";
 export interface KafkaConsumerOptions {
   /**
    * Called when kafkajs gives up on the consumer for good (it restarts itself
-   * after most failures, replaying from the committed offsets). Default: log.
+   * after most failures, replaying from the committed offsets), and when the
+   * batch handler throws: kafkajs would otherwise restart the consumer from
+   * the committed offsets while the caller's memory still holds what it had
+   * counted. Default: log, then exit with code 1 (a restart replays the log).
    */
   readonly onFatal?: (err: Error) => void;
 }
@@ -38,16 +41,21 @@ type State = "idle" | "running" | "stopping" | "stopped";
  *   (at-least-once).
  * - Heartbeats go out while the handler works, so a long batch (an HDF5 flush)
  *   does not cost the group membership.
- * - `onRevoke` callbacks run when kafkajs reports a rebalance and before stop,
+ * - `onRevoke` callbacks run when kafkajs reports a rebalance, a rejoin, a
+ *   restart of the client after an error (a broker outage), and before stop,
  *   never at the same time as a batch. kafkajs does not wait for them before
  *   rejoining, so a commit made from such a callback can fail during the
  *   rebalance; the messages are then delivered again after it.
+ * - A handler that throws is fatal (onFatal), never retried in place.
  */
 export class KafkaConsumer implements Consumer {
   private readonly kafka: Kafka;
   private consumer: KafkajsConsumer | undefined;
   private state: State = "idle";
-  private readonly revokeCallbacks: Array<() => Promise<void>> = [];
+  readonly replays = true;
+  private readonly revokeCallbacks: Array<(reason: RevokeReason) => Promise<void>> = [];
+  private topic: string | undefined;
+  private paused = false;
   /** Serialises handler calls and revoke callbacks. */
   private chain: Promise<void> = Promise.resolve();
   private joins = 0;
@@ -73,6 +81,7 @@ export class KafkaConsumer implements Consumer {
   async start(topic: string, handler: BatchHandler): Promise<void> {
     if (this.state !== "idle") throw new Error(`Kafka consumer cannot start: it is ${this.state}`);
     this.state = "running";
+    this.topic = topic;
     await ensureTopic(this.kafka, this.cfg, topic, this.log);
 
     const heartbeatInterval = Math.max(500, Math.floor(this.cfg.sessionTimeoutMs / 10));
@@ -123,9 +132,11 @@ export class KafkaConsumer implements Consumer {
       const err = e.payload.error;
       if (e.payload.restart) {
         this.log.warn("Kafka consumer failed; kafkajs restarts it from the committed offsets", { err });
+        // Re-delivery starts at the last commit: whatever is counted only in memory must go first.
+        this.revokedSinceJoin = true;
+        void this.runRevoke("restart");
       } else {
-        this.log.error("Kafka consumer failed for good", { err });
-        this.options.onFatal?.(err);
+        this.fatal(err, "Kafka consumer failed for good");
       }
     });
   }
@@ -144,6 +155,11 @@ export class KafkaConsumer implements Consumer {
     }, heartbeatInterval);
     try {
       await this.serial(() => handler(deliveries));
+    } catch (err) {
+      // Never let kafkajs restart the consumer in place: the caller's memory would disagree with the offsets.
+      this.fatal(err as Error, "batch handler failed");
+      p.pause();
+      return;
     } finally {
       clearInterval(beat);
     }
@@ -152,11 +168,17 @@ export class KafkaConsumer implements Consumer {
     await p.heartbeat();
   }
 
-  private runRevoke(reason: string): Promise<void> {
+  private fatal(err: Error, msg: string): void {
+    this.log.error(msg, { err });
+    if (this.options.onFatal) this.options.onFatal(err);
+    else process.exit(1);
+  }
+
+  private runRevoke(reason: RevokeReason): Promise<void> {
     return this.serial(async () => {
       for (const cb of this.revokeCallbacks) {
         try {
-          await cb();
+          await cb(reason);
         } catch (err) {
           this.log.error("onRevoke callback failed", { reason, err });
         }
@@ -171,8 +193,21 @@ export class KafkaConsumer implements Consumer {
     await consumer.commitOffsets(points.map((p) => ({ topic: p.topic, partition: p.partition, offset: p.offset })));
   }
 
-  onRevoke(cb: () => Promise<void>): void {
+  onRevoke(cb: (reason: RevokeReason) => Promise<void>): void {
     this.revokeCallbacks.push(cb);
+  }
+
+  /** Pauses fetching of every partition of the topic (the batch in progress finishes). */
+  pause(): void {
+    if (this.paused || !this.consumer || !this.topic) return;
+    this.paused = true;
+    this.consumer.pause([{ topic: this.topic }]);
+  }
+
+  resume(): void {
+    if (!this.paused || !this.consumer || !this.topic) return;
+    this.paused = false;
+    this.consumer.resume([{ topic: this.topic }]);
   }
 
   /**

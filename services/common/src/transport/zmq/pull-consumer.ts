@@ -23,6 +23,10 @@ class ZmqDelivery implements Delivery {
  * what a processor has not written when it dies is gone.
  */
 export class ZmqPullConsumer implements Consumer {
+  readonly replays = false;
+  /** Resolves when intake may go on; set while paused. */
+  private resumed: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
   private sock: zmq.Pull | undefined;
   private loop: Promise<void> | undefined;
   private stopping = false;
@@ -44,6 +48,9 @@ export class ZmqPullConsumer implements Consumer {
 
   private async run(sock: zmq.Pull, topic: string, handler: BatchHandler): Promise<void> {
     while (!this.stopping) {
+      // Paused: the socket is not read, so ZeroMQ's high-water marks push back on the producer.
+      if (this.resumed) await this.resumed;
+      if (this.stopping) break;
       const batch: Delivery[] = [];
       try {
         this.collect(batch, topic, await sock.receive());
@@ -65,8 +72,21 @@ export class ZmqPullConsumer implements Consumer {
     // Nothing to commit: ZeroMQ keeps no log to resume from.
   }
 
+  pause(): void {
+    if (this.resumed) return;
+    this.resumed = new Promise((resolve) => (this.wake = resolve));
+  }
+
+  resume(): void {
+    const wake = this.wake;
+    this.resumed = undefined;
+    this.wake = undefined;
+    wake?.();
+  }
+
   async stop(): Promise<void> {
     this.stopping = true;
+    this.resume();
     // Closing the socket rejects a pending receive(); a batch in progress finishes first.
     this.sock?.close();
     try {

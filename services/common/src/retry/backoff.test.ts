@@ -1,7 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { backoffDelay } from "./backoff.js";
-import { combinedStreamUrl } from "./stream-url.js";
 
 const policy = { baseMs: 500, maxMs: 30_000, floorMs: 100 };
 
@@ -26,11 +25,4 @@ test("backoff grows exponentially under full jitter and is capped", () => {
     backoffDelay(policy, 3, () => 0),
     100,
   ); // never below the floor
-});
-
-test("the combined stream URL lists every symbol's stream in lower case", () => {
-  assert.equal(
-    combinedStreamUrl("wss://stream.binance.com:9443/", ["BTCUSDT", "ethusdt"], "ticker"),
-    "wss://stream.binance.com:9443/stream?streams=btcusdt@ticker/ethusdt@ticker",
-  );
 });

@@ -1,0 +1,37 @@
+/** The sink variables, read the same way for every processor (`prefix` = BINANCE or TWITTER). */
+import { int, num, readEnv } from "../config/env.js";
+import type { BackoffPolicy } from "../retry/backoff.js";
+
+export interface SinkConfig {
+  readonly flushMs: number;
+  readonly maxPendingRows: number;
+  readonly retry: BackoffPolicy;
+}
+
+export function sinkEnv(prefix: string, defaults: { flushSeconds: number; maxPendingRows: number }) {
+  return {
+    /** Closed windows are written together at most this long after the first closed (0 = every batch). */
+    [`${prefix}_FLUSH_SECONDS`]: num(defaults.flushSeconds, 0, 3_600),
+    /** Rows waiting behind failing writes beyond which intake pauses. */
+    [`${prefix}_MAX_PENDING_ROWS`]: int(defaults.maxPendingRows, 1),
+    SINK_RETRY_BASE_MS: int(500, 1),
+    SINK_RETRY_MAX_MS: int(30_000, 1),
+  };
+}
+
+export function readSinkConfig(
+  prefix: string,
+  defaults: { flushSeconds: number; maxPendingRows: number },
+  env: NodeJS.ProcessEnv = process.env,
+): SinkConfig {
+  const v = readEnv(sinkEnv(prefix, defaults), env) as Record<string, number>;
+  return {
+    flushMs: v[`${prefix}_FLUSH_SECONDS`]! * 1000,
+    maxPendingRows: v[`${prefix}_MAX_PENDING_ROWS`]!,
+    retry: {
+      baseMs: v.SINK_RETRY_BASE_MS!,
+      maxMs: Math.max(v.SINK_RETRY_MAX_MS!, v.SINK_RETRY_BASE_MS!),
+      floorMs: 100,
+    },
+  };
+}

@@ -1,0 +1,26 @@
+/** The metrics of a windowed sink, the same names in every processor. */
+import type { Registry } from "../metrics/registry.js";
+
+export function sinkMetrics(registry: Registry) {
+  return {
+    flushFailures: registry.counter(
+      "pipeline_flush_failures_total",
+      "Output file writes that failed (rows kept, retried).",
+    ),
+    pendingRows: registry.gauge("pipeline_pending_rows", "Rows (windows, tweets) waiting to be written."),
+    openWindows: registry.gauge("pipeline_open_windows", "Windows still open, over all keys."),
+    intakePaused: registry.gauge("pipeline_intake_paused", "1 while intake is paused behind failing writes."),
+    filesSetAside: registry.counter(
+      "pipeline_files_set_aside_total",
+      "Output files that could not be read or appended to and were renamed aside, by reason.",
+    ),
+    commits: registry.counter("pipeline_commits_total", "Offset commits accepted by the transport."),
+    commitFailures: registry.counter("pipeline_commit_failures_total", "Offset commits that failed (retried later)."),
+    rebuilds: registry.counter(
+      "pipeline_rebuilds_total",
+      "Times memory was reset and rebuilt from the file and the log, by reason (rebalance, rejoin, restart).",
+    ),
+  };
+}
+
+export type SinkMetrics = ReturnType<typeof sinkMetrics>;

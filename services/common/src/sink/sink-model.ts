@@ -1,0 +1,72 @@
+/**
+ * What a processor supplies to the sink runtime: the meaning of its input and
+ * the layout of its rows. Everything else (consumer lifecycle, flushes,
+ * retries, back-pressure, commits, replays, metrics) is the runtime's.
+ */
+import type { H5File } from "../hdf5/h5.js";
+import type { TableWrite } from "../hdf5/appender.js";
+import type { Delivery } from "../transport/transport.js";
+import type { Origin } from "./origin.js";
+
+/** Handed to `accept` for each delivery. */
+export interface AcceptContext {
+  /** Wall-clock time of the batch. */
+  readonly now: number;
+  /** True when the transport replays (Kafka): holds and origins matter. */
+  readonly replays: boolean;
+  /** Offset of the delivery as a number (-1 without a log). */
+  readonly offset: number;
+  /** The delivery now counts in `key` (a window, or rows not yet written): the commit point waits for it. */
+  hold(key: string): void;
+  /** Counted, logged (rate-limited) and dropped. */
+  reject(reason: string, detail: string): void;
+  /** Its effect is already in the file (a log replay after a restart). */
+  replayed(): void;
+}
+
+/** A unit ready to be written: a closed window or a row. `key` is released once it is written. */
+export interface Ready<U> {
+  readonly key: string;
+  readonly unit: U;
+}
+
+/** A unit with the log range of the messages it counts (NO_ORIGIN without a log). */
+export interface Written<U> {
+  readonly key: string;
+  readonly unit: U;
+  readonly origin: Origin;
+}
+
+export interface SinkWrite {
+  readonly writes: readonly TableWrite[];
+  /** Runs on the open copy of the file before the rows are appended (e.g. a byte heap the rows point into). */
+  readonly inTransaction?: (file: H5File) => void;
+}
+
+export interface RestoreContext {
+  readonly replays: boolean;
+  /** "start": process start; "rebuild": after a rebalance or consumer restart, memory was reset. */
+  readonly reason: "start" | "rebuild";
+  /** The previous run ended without a graceful stop (meaningful when nothing replays). */
+  readonly crashed: boolean;
+  readonly now: number;
+}
+
+export interface SinkModel<U> {
+  accept(d: Delivery, ctx: AcceptContext): void;
+  /** The wall clock closes windows of keys that went quiet. */
+  tick(now: number): void;
+  /** Units ready to write, in the order they must land. */
+  takeReady(): Ready<U>[];
+  /** Every open window as a partial unit (complete = 0). */
+  drainOpen(): Ready<U>[];
+  openWindows(): number;
+  /** The table writes that append `units`, in order. */
+  layout(units: readonly Written<U>[]): SinkWrite;
+  /** After the write of `units` is durable. */
+  onWritten?(units: readonly Written<U>[]): void;
+  /** Forgets every open window and unwritten unit (a rebuild from the file and the log follows). */
+  reset(): void;
+  /** Reads back what the file holds (`file` undefined: there is none yet). */
+  restore(file: H5File | undefined, ctx: RestoreContext): void;
+}

@@ -1,0 +1,415 @@
+/**
+ * The windowed-sink runtime both processors run on: consumer lifecycle, one
+ * job queue (batches, the wall-clock tick, revokes and stop never overlap),
+ * flush batching, the write-failure policy, back-pressure, the commit rule,
+ * replays and rebuilds, and the standard metrics. What is a processor's own
+ * (how a delivery becomes window contributions, how rows are laid out, what a
+ * restart reads back) comes in through its SinkModel.
+ *
+ * Write failures (no space, I/O error, permission, a file that is no longer
+ * HDF5): rows stay pending in order and are retried with backoff; /healthz
+ * reports the failure; past `maxPendingRows` intake pauses until a write
+ * succeeds. A file that cannot be read as HDF5, or whose tables differ from
+ * what this version writes, is renamed aside (never overwritten) and a new
+ * file starts. Nothing is dropped and the service keeps running.
+ *
+ * Commits (transports that replay): only after the write that made the
+ * messages' effect durable (CommitBook). On a rebalance the open windows are
+ * written as partial rows and everything seen is committed; on a rebalance, a
+ * rejoin or a restart of the consumer, memory is then reset and rebuilt from
+ * the file and the log, so it never disagrees with the committed offsets.
+ */
+import type { H5File } from "../hdf5/h5.js";
+import { type H5Appender, SchemaMismatchError } from "../hdf5/appender.js";
+import { withFile } from "../hdf5/reader.js";
+import type { Logger } from "../log/logger.js";
+import type { StandardMetrics } from "../metrics/registry.js";
+import { Rejections } from "../metrics/rejections.js";
+import { type BackoffPolicy, backoffDelay } from "../retry/backoff.js";
+import { Serial } from "../service/serial.js";
+import type { Consumer, Delivery, RevokeReason } from "../transport/transport.js";
+import { CommitBook } from "./commit-book.js";
+import { NO_ORIGIN } from "./origin.js";
+import { RunMarker } from "./run-marker.js";
+import type { SinkMetrics } from "./sink-metrics.js";
+import type { AcceptContext, RestoreContext, SinkModel, Written } from "./sink-model.js";
+
+export interface SinkRuntimeOptions<U> {
+  readonly model: SinkModel<U>;
+  readonly appender: H5Appender;
+  readonly consumer: Consumer;
+  readonly topic: string;
+  readonly log: Logger;
+  readonly metrics: StandardMetrics;
+  readonly sink: SinkMetrics;
+  /** Ready units wait up to this long to be written together (0: after every batch). */
+  readonly flushMs: number;
+  /** Past this many pending rows behind failing writes, intake pauses. */
+  readonly maxPendingRows: number;
+  /** Write at once when this many rows wait, failing or not (default 50,000). */
+  readonly maxBatchRows?: number;
+  readonly retry: BackoffPolicy;
+  /** Wall-clock tick; 0 turns it off (tests drive `tick`). Default 1000 ms. */
+  readonly tickMs?: number;
+  /** How long a stop keeps retrying a failing final write. Default 5000 ms. */
+  readonly stopRetryMs?: number;
+  readonly now?: () => number;
+  readonly random?: () => number;
+  /** A bug in the model (an exception out of accept/layout): default log and exit 1, as a crash would. */
+  readonly onCrash?: (err: unknown) => void;
+}
+
+interface Failure {
+  readonly reason: string;
+  readonly since: number;
+  readonly attempt: number;
+  readonly nextAt: number;
+}
+
+export class SinkRuntime<U> {
+  private readonly serial = new Serial();
+  private readonly book: CommitBook;
+  private readonly rejections: Rejections;
+  private readonly marker: RunMarker;
+  private readonly now: () => number;
+  private readonly replays: boolean;
+  private pending: Array<Written<U>> = [];
+  private pendingSince = 0;
+  private failure: Failure | undefined;
+  private paused = false;
+  private timer: NodeJS.Timeout | undefined;
+  private wroteFile = false;
+  private readonly ctx: AcceptContext & { offset: number; now: number; partition: number };
+  rowsWritten = 0;
+
+  constructor(private readonly o: SinkRuntimeOptions<U>) {
+    this.book = new CommitBook(o.topic);
+    this.rejections = new Rejections(o.metrics.rejects, o.log);
+    this.marker = new RunMarker(o.appender.filePath);
+    this.now = o.now ?? Date.now;
+    this.replays = o.consumer.replays;
+    // One context object, reused for every delivery (this is the hot path).
+    const self = this;
+    this.ctx = {
+      now: 0,
+      offset: -1,
+      partition: 0,
+      replays: this.replays,
+      hold(key: string) {
+        if (self.replays) self.book.hold(key, this.partition, this.offset);
+      },
+      reject: (reason, detail) => this.rejections.reject(reason, detail),
+      replayed: () => o.metrics.replayed.inc(),
+    };
+  }
+
+  /** Reads back the file, then starts consuming and the wall-clock tick. */
+  async start(): Promise<void> {
+    const { appender, consumer } = this.o;
+    appender.prepare();
+    await this.setAsideIfUnreadable();
+    const crashed = this.replays ? false : this.marker.begin();
+    if (crashed) this.o.log.warn("the previous run did not stop cleanly; windows it had open are written as partial");
+    await this.restore("start", crashed);
+    consumer.onRevoke?.((reason) => this.serial.run(() => this.guard(() => this.onRevoke(reason))));
+    await consumer.start(this.o.topic, (batch) => this.serial.run(() => this.guard(() => this.onBatch(batch))));
+    const tickMs = this.o.tickMs ?? 1000;
+    if (tickMs > 0) this.timer = setInterval(() => void this.tick(), tickMs);
+  }
+
+  /** The wall-clock job: closes quiet windows, retries failed writes, commits. */
+  tick(): Promise<void> {
+    return this.serial.run(() =>
+      this.guard(async () => {
+        this.o.model.tick(this.now());
+        await this.afterInput();
+      }),
+    );
+  }
+
+  /** Every job runs through here: an exception is a bug, and state may be half-updated. */
+  private async guard(job: () => Promise<void>): Promise<void> {
+    try {
+      await job();
+    } catch (err) {
+      this.o.log.error("sink runtime failed; exiting so that a restart rebuilds from the file", { err });
+      if (this.o.onCrash) this.o.onCrash(err);
+      else process.exit(1);
+    }
+  }
+
+  private async onBatch(batch: readonly Delivery[]): Promise<void> {
+    const { model, metrics } = this.o;
+    const ctx = this.ctx;
+    ctx.now = this.now();
+    metrics.messagesIn.inc(undefined, batch.length);
+    for (const d of batch) {
+      if (this.replays) {
+        ctx.partition = d.partition;
+        ctx.offset = Number(d.offset);
+        // Delivered again without a revoke in between: its effect is in memory or the file already.
+        if (this.book.delivered(ctx.partition, ctx.offset)) {
+          metrics.replayed.inc();
+          continue;
+        }
+        this.book.seen(ctx.partition, ctx.offset);
+      }
+      model.accept(d, ctx);
+    }
+    await this.afterInput();
+  }
+
+  /** Moves ready units to pending, flushes when due, commits, and applies back-pressure. */
+  private async afterInput(): Promise<void> {
+    this.collect(this.o.model.takeReady());
+    await this.flush(false);
+    if (this.pending.length === 0) await this.commit(this.book.safePoints());
+    this.gauges();
+  }
+
+  private collect(ready: ReadonlyArray<{ key: string; unit: U }>): void {
+    if (ready.length === 0) return;
+    if (this.pending.length === 0) this.pendingSince = this.now();
+    for (const r of ready)
+      this.pending.push({ key: r.key, unit: r.unit, origin: this.replays ? this.book.origin(r.key) : NO_ORIGIN });
+  }
+
+  /** Writes every pending unit in one transaction when due. Returns true when nothing is left pending. */
+  private async flush(force: boolean): Promise<boolean> {
+    if (this.pending.length === 0) return true;
+    const now = this.now();
+    const due = this.failure
+      ? force || now >= this.failure.nextAt
+      : force || now - this.pendingSince >= this.o.flushMs || this.pending.length >= (this.o.maxBatchRows ?? 50_000);
+    if (!due) return false;
+    if (await this.write()) return true;
+    // The file was set aside: the rows go to a new file at once.
+    if (this.failure === undefined) return this.write();
+    return false;
+  }
+
+  private async write(): Promise<boolean> {
+    const { appender, model, log, metrics, sink } = this.o;
+    const units = this.pending;
+    if (this.wroteFile && !appender.exists())
+      log.warn("output file is missing; starting a new one", { file: appender.filePath });
+    const t0 = performance.now();
+    try {
+      const w = model.layout(units);
+      await appender.append(w.writes, w.inTransaction);
+    } catch (err) {
+      await this.onWriteFailure(err);
+      return false;
+    }
+    metrics.flushSeconds.inc(undefined, (performance.now() - t0) / 1000);
+    metrics.flushes.inc();
+    metrics.messagesOut.inc(undefined, units.length);
+    this.rowsWritten += units.length;
+    this.wroteFile = true;
+    this.pending = [];
+    for (const u of units) this.book.release(u.key);
+    model.onWritten?.(units);
+    if (this.failure) {
+      log.info("HDF5 writes succeed again", { file: appender.filePath, rows: units.length });
+      this.failure = undefined;
+    }
+    this.resumeIntake();
+    log.debug("rows written", { rows: units.length });
+    return true;
+  }
+
+  private resumeIntake(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.o.consumer.resume();
+    this.o.log.info("intake resumed");
+  }
+
+  private async onWriteFailure(err: unknown): Promise<void> {
+    const { appender, log, sink } = this.o;
+    sink.flushFailures.inc();
+    const why = err instanceof SchemaMismatchError ? "old-schema" : (await appender.readable()) ? undefined : "damaged";
+    if (why) {
+      const movedTo = appender.setAside(why);
+      sink.filesSetAside.inc({ reason: why });
+      log.error(
+        why === "damaged"
+          ? "output file is not readable HDF5; moved aside"
+          : "output file holds tables of another schema; moved aside",
+        { file: appender.filePath, movedTo, err },
+      );
+      this.wroteFile = false;
+      this.failure = undefined;
+      return;
+    }
+    const now = this.now();
+    const prev = this.failure;
+    const attempt = prev ? prev.attempt + 1 : 0;
+    this.failure = {
+      reason: errorText(err),
+      since: prev?.since ?? now,
+      attempt,
+      nextAt: now + backoffDelay(this.o.retry, attempt, this.o.random),
+    };
+    if (!prev)
+      log.error("HDF5 write failed; rows kept for retry", {
+        err,
+        file: appender.filePath,
+        pendingRows: this.pending.length,
+      });
+    else log.debug("HDF5 write failed again", { reason: this.failure.reason, attempt });
+    if (!this.paused && this.pending.length >= this.o.maxPendingRows) {
+      this.paused = true;
+      this.o.consumer.pause();
+      log.warn("intake paused: rows pending behind failing writes", {
+        pendingRows: this.pending.length,
+        limit: this.o.maxPendingRows,
+      });
+    }
+  }
+
+  private async commit(points: ReturnType<CommitBook["safePoints"]>): Promise<void> {
+    if (!this.replays || points.length === 0) return;
+    try {
+      await this.o.consumer.commit(points);
+      this.book.markCommitted(points);
+      this.o.sink.commits.inc();
+    } catch (err) {
+      // Not fatal: the log re-delivers from the last commit, and the file says what is written.
+      this.o.sink.commitFailures.inc();
+      this.o.log.warn("commit failed", { err });
+    }
+  }
+
+  /**
+   * Partitions go away. On stop: write what closed and commit the safe point
+   * (open windows are rebuilt from the log at the next start). Otherwise the
+   * log will re-deliver from the last commit to whoever owns the partition
+   * next: on a rebalance or rejoin write the open windows as partial rows and
+   * commit everything seen; then (and on a consumer restart) reset memory
+   * and rebuild it from the file as the log re-delivers.
+   */
+  private async onRevoke(reason: RevokeReason): Promise<void> {
+    const { model, log } = this.o;
+    this.collect(model.takeReady());
+    if (reason === "stop") {
+      if (await this.flush(true)) await this.commit(this.book.safePoints());
+      return;
+    }
+    const partial = reason !== "restart";
+    const open = model.openWindows();
+    if (partial) this.collect(model.drainOpen());
+    if (await this.flush(true)) await this.commit(partial ? this.book.allSeenPoints() : this.book.safePoints());
+    else if (this.pending.length > 0) {
+      log.warn("could not write before the partitions moved; the log re-delivers what was pending", {
+        reason,
+        pendingRows: this.pending.length,
+      });
+      this.pending = [];
+      this.resumeIntake();
+    }
+    this.book.forget();
+    model.reset();
+    await this.restore("rebuild", false);
+    this.o.sink.rebuilds.inc({ reason });
+    log.info("partitions revoked: memory rebuilt from the file", { reason, partialWindows: partial ? open : 0 });
+    this.gauges();
+  }
+
+  private async restore(reason: RestoreContext["reason"], crashed: boolean): Promise<void> {
+    const ctx: RestoreContext = { replays: this.replays, reason, crashed, now: this.now() };
+    const read = (file: H5File | undefined) => this.o.model.restore(file, ctx);
+    try {
+      if (this.o.appender.exists()) await withFile(this.o.appender.filePath, read);
+      else read(undefined);
+    } catch (err) {
+      if (!(await this.setAsideIfUnreadable())) throw err;
+      read(undefined);
+    }
+  }
+
+  private async setAsideIfUnreadable(): Promise<boolean> {
+    const { appender, log, sink } = this.o;
+    if (await appender.readable()) return false;
+    const movedTo = appender.setAside("damaged");
+    sink.filesSetAside.inc({ reason: "damaged" });
+    log.error("output file is not readable HDF5; moved aside", { file: appender.filePath, movedTo });
+    return true;
+  }
+
+  private gauges(): void {
+    const { sink, model } = this.o;
+    sink.pendingRows.set(this.pending.length);
+    sink.openWindows.set(model.openWindows());
+    sink.intakePaused.set(this.paused ? 1 : 0);
+  }
+
+  healthy(): boolean {
+    return this.failure === undefined;
+  }
+
+  /** For /healthz. */
+  status(): Record<string, unknown> {
+    const f = this.failure;
+    return {
+      rowsWritten: this.rowsWritten,
+      sink: f
+        ? {
+            state: "failing",
+            reason: f.reason,
+            failingSince: new Date(f.since).toISOString(),
+            pendingRows: this.pending.length,
+            intakePaused: this.paused,
+            attempts: f.attempt + 1,
+          }
+        : { state: "ok", pendingRows: this.pending.length, intakePaused: this.paused },
+      openWindows: this.o.model.openWindows(),
+    };
+  }
+
+  /** Stops the timer and nothing else, as a crash would (tests). */
+  abandon(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /**
+   * Stops intake and writes what is closed. Where nothing replays, open
+   * windows are written too, as partial rows; where the log replays they are
+   * rebuilt from it at the next start. A final write that keeps failing is
+   * retried for stopRetryMs, then reported (rows a log does not keep are lost).
+   */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.o.consumer.stop();
+    await this.serial.run(async () => {
+      const { model } = this.o;
+      this.collect(model.takeReady());
+      if (!this.replays) this.collect(model.drainOpen());
+      const deadline = this.now() + (this.o.stopRetryMs ?? 5_000);
+      let ok = await this.flush(true);
+      while (!ok && this.now() < deadline) {
+        await new Promise((r) => setTimeout(r, Math.min(500, Math.max(0, deadline - this.now()))));
+        ok = await this.flush(true);
+      }
+      if (ok) {
+        await this.commit(this.book.safePoints());
+        if (!this.replays) this.marker.end();
+      }
+      this.rejections.rollOver();
+      if (!ok)
+        throw new Error(
+          `final HDF5 write failed; ${this.pending.length} rows not stored` +
+            (this.replays ? " (the log still holds their input)" : ""),
+          { cause: this.failure?.reason },
+        );
+    });
+  }
+}
+
+function errorText(err: unknown): string {
+  if (err instanceof Error) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code && !err.message.includes(code) ? `${code}: ${err.message}` : err.message;
+  }
+  return String(err);
+}
