@@ -1,0 +1,330 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { H5Appender } from "../hdf5/appender.js";
+import { readColumns, withFile } from "../hdf5/reader.js";
+import type { TableSpec } from "../hdf5/table-schema.js";
+import { silentLogger } from "../log/logger.js";
+import { Registry, standardMetrics } from "../metrics/registry.js";
+import type { BatchHandler, CommitPoint, Consumer, Delivery, RevokeReason } from "../transport/transport.js";
+import { ORIGIN_COLUMNS, originColumns } from "./origin.js";
+import { sinkMetrics } from "./sink-metrics.js";
+import type { AcceptContext, Ready, RestoreContext, SinkModel, Written } from "./sink-model.js";
+import { SinkRuntime } from "./sink-runtime.js";
+import { readWrittenRows, WrittenWindows } from "./written-windows.js";
+
+/** A consumer the test drives by hand; commits can be made to fail. */
+class FakeConsumer implements Consumer {
+  handler: BatchHandler | undefined;
+  revoke: ((r: RevokeReason) => Promise<void>) | undefined;
+  committed = new Map<number, number>();
+  failCommits = false;
+  paused = false;
+  constructor(readonly replays: boolean) {}
+  async start(_t: string, h: BatchHandler) {
+    this.handler = h;
+  }
+  async commit(points: readonly CommitPoint[]) {
+    if (this.failCommits) throw new Error("rebalance in progress");
+    for (const p of points) this.committed.set(p.partition, Number(p.offset));
+  }
+  onRevoke(cb: (r: RevokeReason) => Promise<void>) {
+    this.revoke = cb;
+  }
+  pause() {
+    this.paused = true;
+  }
+  resume() {
+    this.paused = false;
+  }
+  async stop() {
+    await this.revoke?.("stop");
+  }
+}
+
+/** A toy model: each message "w:<window>" adds 1 to that window; "close:<w>" closes every window before w. */
+interface Win {
+  start: number;
+  count: number;
+  complete: boolean;
+}
+const SPEC: TableSpec = {
+  path: "/w",
+  columns: [
+    { name: "window_start", type: "<i8" },
+    { name: "count", type: "<i8" },
+    { name: "complete", type: "|u1" },
+    ...ORIGIN_COLUMNS,
+  ],
+  attrs: {},
+  chunkRows: 16,
+  gzip: 1,
+};
+class CountModel implements SinkModel<Win> {
+  open = new Map<number, Win>();
+  closed: Win[] = [];
+  written = new WrittenWindows();
+  accept(d: Delivery, ctx: AcceptContext) {
+    const [kind, n] = d.value.toString().split(":");
+    const w = Number(n);
+    if (kind === "close") {
+      for (const [s, win] of this.open) if (s < w) (this.closed.push(win), this.open.delete(s));
+      return;
+    }
+    if (kind !== "w") return ctx.reject("bad", d.value.toString());
+    if (this.written.state("k", w, d.partition, ctx.offset) === "counted") return ctx.replayed();
+    const win = this.open.get(w) ?? { start: w, count: 0, complete: true };
+    this.open.set(w, win);
+    win.count++;
+    ctx.hold(`k${w}`);
+  }
+  tick() {}
+  takeReady(): Ready<Win>[] {
+    const out = this.closed.map((unit) => ({ key: `k${unit.start}`, unit }));
+    this.closed = [];
+    return out;
+  }
+  drainOpen(): Ready<Win>[] {
+    const out = [...this.open.values()].map((unit) => ({ key: `k${unit.start}`, unit: { ...unit, complete: false } }));
+    this.open.clear();
+    return out;
+  }
+  openWindows() {
+    return this.open.size;
+  }
+  layout(units: readonly Written<Win>[]) {
+    const data = new Map<string, Array<number | bigint>>([
+      ["window_start", units.map((u) => BigInt(u.unit.start))],
+      ["count", units.map((u) => BigInt(u.unit.count))],
+      ["complete", units.map((u) => (u.unit.complete ? 1 : 0))],
+      ...originColumns(units.map((u) => u.origin)),
+    ]);
+    return { writes: [{ spec: SPEC, data }] };
+  }
+  reset() {
+    this.open.clear();
+    this.closed = [];
+  }
+  restore(file: Parameters<SinkModel<Win>["restore"]>[0], _ctx: RestoreContext) {
+    this.written = new WrittenWindows();
+    if (file) readWrittenRows(file, "/w", "k", this.written);
+  }
+}
+
+/** An appender whose writes fail while `failing` is set (a full disk), like fs does: with ENOSPC. */
+class FlakyAppender extends H5Appender {
+  failing = false;
+  override async append(...args: Parameters<H5Appender["append"]>) {
+    if (this.failing) throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" });
+    return super.append(...args);
+  }
+}
+
+function setup(replays: boolean, opts: { maxPendingRows?: number; file?: string } = {}) {
+  const file = opts.file ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sink-")), "out.h5");
+  const registry = new Registry();
+  const metrics = standardMetrics(registry);
+  const sink = sinkMetrics(registry);
+  const consumer = new FakeConsumer(replays);
+  const appender = new FlakyAppender(file);
+  const clock = { now: 1_000 };
+  const model = new CountModel();
+  const rt = new SinkRuntime({
+    model,
+    appender,
+    consumer,
+    topic: "t",
+    log: silentLogger,
+    metrics,
+    sink,
+    flushMs: 0,
+    maxPendingRows: opts.maxPendingRows ?? 1_000,
+    retry: { baseMs: 1_000, maxMs: 1_000, floorMs: 1_000 },
+    tickMs: 0,
+    stopRetryMs: 0,
+    now: () => clock.now,
+    onCrash: (err) => {
+      throw err;
+    },
+  });
+  let offset = 0;
+  const send = (...values: string[]) =>
+    consumer.handler!(
+      values.map((v) => ({
+        topic: "t",
+        key: undefined,
+        value: Buffer.from(v),
+        partition: 0,
+        offset: String(offset++),
+      })),
+    );
+  return { rt, file, consumer, appender, clock, metrics, sink, model, send };
+}
+
+async function rows(file: string) {
+  const cols = await withFile(file, (f) =>
+    readColumns(f, "/w", ["window_start", "count", "complete", "log_offset_first"]),
+  );
+  if (!cols) return [];
+  return cols
+    .get("window_start")!
+    .map((ws, i) => [
+      Number(ws),
+      Number(cols.get("count")![i]),
+      Number(cols.get("complete")![i]),
+      Number(cols.get("log_offset_first")![i]),
+    ]);
+}
+
+test("a failed write keeps the rows, reports unhealthy, retries with backoff, and writes them in order", async () => {
+  const s = await (async () => {
+    const s = setup(true);
+    await s.rt.start();
+    return s;
+  })();
+  await s.send("w:0", "w:0", "close:10");
+  assert.deepEqual(await rows(s.file), [[0, 2, 1, 0]]);
+  s.appender.failing = true;
+  await s.send("w:10", "close:20");
+  assert.equal(s.rt.healthy(), false);
+  const st = s.rt.status().sink as Record<string, unknown>;
+  assert.equal(st.state, "failing");
+  assert.match(String(st.reason), /ENOSPC/);
+  assert.equal(st.pendingRows, 1);
+  assert.equal(s.sink.flushFailures.total(), 1);
+  assert.equal(s.consumer.committed.get(0), 3, "the commit stays at the first unwritten window");
+  await s.send("w:20", "close:30");
+  assert.equal(s.sink.flushFailures.total(), 1, "no new attempt before the backoff ran out");
+  s.appender.failing = false;
+  await s.send("w:30");
+  assert.equal(s.rt.healthy(), false, "still waiting for the backoff");
+  s.clock.now += 1_000;
+  await s.rt.tick();
+  assert.equal(s.rt.healthy(), true);
+  assert.deepEqual(
+    (await rows(s.file)).map((r) => r.slice(0, 3)),
+    [
+      [0, 2, 1],
+      [10, 1, 1],
+      [20, 1, 1],
+    ],
+  );
+  assert.equal(s.consumer.committed.get(0), 7, "committed up to the open window's event");
+  await s.rt.stop();
+});
+
+test("past maxPendingRows intake pauses, and resumes once a write succeeds", async () => {
+  const s = setup(false, { maxPendingRows: 2 });
+  await s.rt.start();
+  s.appender.failing = true;
+  await s.send("w:0", "close:10");
+  assert.equal(s.consumer.paused, false);
+  await s.send("w:10", "close:20");
+  s.clock.now += 1_000;
+  await s.send("w:20", "close:30");
+  assert.equal(s.consumer.paused, true, "two rows pending behind a failing write: intake paused");
+  assert.equal(s.sink.intakePaused.get(), 1);
+  s.appender.failing = false;
+  s.clock.now += 1_000;
+  await s.rt.tick();
+  assert.equal(s.consumer.paused, false);
+  assert.deepEqual(
+    (await rows(s.file)).map((r) => r[0]),
+    [0, 10, 20],
+  );
+  await s.rt.stop();
+});
+
+test("a file replaced by garbage is moved aside, never overwritten, and a new file takes the rows", async () => {
+  const s = setup(false);
+  await s.rt.start();
+  await s.send("w:0", "close:10");
+  fs.writeFileSync(s.file, "not an HDF5 file at all");
+  await s.send("w:10", "close:20");
+  assert.equal(s.rt.healthy(), true);
+  const aside = fs.readdirSync(path.dirname(s.file)).filter((n) => n.includes(".damaged-"));
+  assert.equal(aside.length, 1);
+  assert.equal(fs.readFileSync(path.join(path.dirname(s.file), aside[0]!), "utf8"), "not an HDF5 file at all");
+  assert.deepEqual(
+    (await rows(s.file)).map((r) => r[0]),
+    [10],
+  );
+  assert.equal(s.sink.filesSetAside.total(), 1);
+  await s.rt.stop();
+});
+
+test("a replay after a crash skips windows in the file and holds commits at open windows", async () => {
+  const a = setup(true);
+  await a.rt.start();
+  await a.send("w:0", "w:10", "close:10", "w:10");
+  a.rt.abandon(); // kill -9
+  assert.equal(a.consumer.committed.get(0), 1, "window 10 (offset 1) was open");
+  const b = setup(true, { file: a.file });
+  await b.rt.start();
+  // The log re-delivers from offset 1.
+  await b.consumer.handler!(
+    ["w:10", "close:10", "w:10", "close:20"].map((v, i) => ({
+      topic: "t",
+      key: undefined,
+      value: Buffer.from(v),
+      partition: 0,
+      offset: String(i + 1),
+    })),
+  );
+  assert.deepEqual(
+    (await rows(a.file)).map((r) => r.slice(0, 3)),
+    [
+      [0, 1, 1],
+      [10, 2, 1],
+    ],
+  );
+  await b.rt.stop();
+});
+
+test("a rebalance writes open windows as partial rows with their log range; a re-delivery after a failed commit is not counted twice", async () => {
+  const s = setup(true);
+  await s.rt.start();
+  await s.send("w:0", "w:0");
+  s.consumer.failCommits = true;
+  await s.consumer.revoke!("rebalance");
+  assert.deepEqual(await rows(s.file), [[0, 2, 0, 0]]);
+  // The commit failed: the log hands offsets 0 and 1 to us again, then more.
+  s.consumer.failCommits = false;
+  await s.consumer.handler!(
+    ["w:0", "w:0", "w:0", "close:10"].map((v, i) => ({
+      topic: "t",
+      key: undefined,
+      value: Buffer.from(v),
+      partition: 0,
+      offset: String(i),
+    })),
+  );
+  assert.deepEqual(
+    (await rows(s.file)).map((r) => r.slice(0, 3)),
+    [
+      [0, 2, 0],
+      [0, 1, 1],
+    ],
+    "only offset 2 is new",
+  );
+  assert.equal(s.metrics.replayed.total(), 2);
+  await s.rt.stop();
+});
+
+test("over a transport without a log, a restart after a crash marks windows that began before it as partial", async () => {
+  const a = setup(false);
+  await a.rt.start();
+  await a.send("w:0");
+  a.rt.abandon();
+  assert.ok(fs.existsSync(`${a.file}.running`), "the run marker stays after a crash");
+  const b = setup(false, { file: a.file });
+  let crashed: boolean | undefined;
+  const restore = b.model.restore.bind(b.model);
+  b.model.restore = (file, ctx) => ((crashed = ctx.crashed), restore(file, ctx));
+  await b.rt.start();
+  assert.equal(crashed, true);
+  await b.rt.stop();
+  assert.ok(!fs.existsSync(`${a.file}.running`), "a graceful stop removes the marker");
+});
