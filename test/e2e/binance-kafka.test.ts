@@ -163,8 +163,10 @@ test(
     const stack = new Stack();
     try {
       // The control reads the same topic in its own group and is never interrupted.
-      const control = stack.proc(startKafkaProcessor(broker.brokers, topic, controlGroup, controlH5));
-      const first = stack.proc(startKafkaProcessor(broker.brokers, topic, group, h5));
+      // Short flushes: the first commit must come while events still flow (the default waits 5 s).
+      const fast = { BINANCE_FLUSH_SECONDS: "1" };
+      const control = stack.proc(startKafkaProcessor(broker.brokers, topic, controlGroup, controlH5, fast));
+      const first = stack.proc(startKafkaProcessor(broker.brokers, topic, group, h5, fast));
       await Promise.all([joined(control), joined(first)]);
       // Slow enough (about 6 s) to kill the processor while events flow.
       const sim = await stack.sim({ replayFile: input, replayRate: 500 });
@@ -181,7 +183,7 @@ test(
       const linesAtKill = sim.stats().replay?.cursor ?? 0;
       assert.ok(inBeforeKill < fixture.events, "the processor died with events still to read");
 
-      const second = stack.proc(startKafkaProcessor(broker.brokers, topic, group, h5));
+      const second = stack.proc(startKafkaProcessor(broker.brokers, topic, group, h5, fast));
       await replayDone(sim);
       await topicHolds(topic, fixture.events);
       // The dead member's session (30 s) must expire before the group hands its partitions over.
