@@ -111,6 +111,7 @@ export class SinkRuntime<U> {
     const crashed = this.replays ? false : this.marker.begin();
     if (crashed) this.o.log.warn("the previous run did not stop cleanly; windows it had open are written as partial");
     await this.restore("start", crashed);
+    this.wroteFile = appender.exists();
     consumer.onRevoke?.((reason) => this.serial.run(() => this.guard(() => this.onRevoke(reason))));
     await consumer.start(this.o.topic, (batch) => this.serial.run(() => this.guard(() => this.onBatch(batch))));
     const tickMs = this.o.tickMs ?? 1000;
@@ -299,8 +300,10 @@ export class SinkRuntime<U> {
     const partial = reason !== "restart";
     const open = model.openWindows();
     if (partial) this.collect(model.drainOpen());
-    if (await this.flush(true)) await this.commit(partial ? this.book.allSeenPoints() : this.book.safePoints());
-    else if (this.pending.length > 0) {
+    // After a client restart the broker is likely away: the log replays from the last commit anyway.
+    if (await this.flush(true)) {
+      if (partial) await this.commit(this.book.allSeenPoints());
+    } else if (this.pending.length > 0) {
       log.warn("could not write before the partitions moved; the log re-delivers what was pending", {
         reason,
         pendingRows: this.pending.length,
