@@ -123,7 +123,11 @@ export class H5Appender {
     const h5 = await loadH5();
     const existed = this.exists();
     if (existed) fs.copyFileSync(this.filePath, this.tmpPath, fs.constants.COPYFILE_FICLONE);
-    else this.known.clear();
+    else {
+      this.known.clear();
+      // Someone may have removed the folder with the file.
+      fs.mkdirSync(path.dirname(this.filePath), { recursive: true });
+    }
     let file: H5File | undefined;
     try {
       file = new h5.File(this.tmpPath, existed ? "a" : "w");

@@ -231,15 +231,7 @@ export class SinkRuntime<U> {
     sink.flushFailures.inc();
     const why = err instanceof SchemaMismatchError ? "old-schema" : (await appender.readable()) ? undefined : "damaged";
     if (why) {
-      const movedTo = appender.setAside(why);
-      sink.filesSetAside.inc({ reason: why });
-      log.error(
-        why === "damaged"
-          ? "output file is not readable HDF5; moved aside"
-          : "output file holds tables of another schema; moved aside",
-        { file: appender.filePath, movedTo, err },
-      );
-      this.wroteFile = false;
+      this.setAside(why, err);
       this.failure = undefined;
       return;
     }
@@ -326,18 +318,29 @@ export class SinkRuntime<U> {
       if (this.o.appender.exists()) await withFile(this.o.appender.filePath, read);
       else read(undefined);
     } catch (err) {
-      if (!(await this.setAsideIfUnreadable())) throw err;
+      // Opens as HDF5 but its tables cannot be read back: damaged all the same.
+      this.setAside("damaged", err);
       read(undefined);
     }
   }
 
   private async setAsideIfUnreadable(): Promise<boolean> {
-    const { appender, log, sink } = this.o;
-    if (await appender.readable()) return false;
-    const movedTo = appender.setAside("damaged");
-    sink.filesSetAside.inc({ reason: "damaged" });
-    log.error("output file is not readable HDF5; moved aside", { file: appender.filePath, movedTo });
+    if (await this.o.appender.readable()) return false;
+    this.setAside("damaged");
     return true;
+  }
+
+  private setAside(why: "damaged" | "old-schema", err?: unknown): void {
+    const { appender, log, sink } = this.o;
+    const movedTo = appender.setAside(why);
+    sink.filesSetAside.inc({ reason: why });
+    log.error(
+      why === "damaged"
+        ? "output file is not readable HDF5; moved aside"
+        : "output file holds tables of another schema; moved aside",
+      { file: appender.filePath, movedTo, ...(err ? { err } : {}) },
+    );
+    this.wroteFile = false;
   }
 
   private gauges(): void {
