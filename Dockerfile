@@ -19,14 +19,18 @@ COPY services/binance-processor/package.json services/binance-processor/
 COPY services/twitter-simulator/package.json services/twitter-simulator/
 COPY services/twitter-producer/package.json services/twitter-producer/
 COPY services/twitter-processor/package.json services/twitter-processor/
+COPY services/testkit/package.json services/testkit/
 # Same for every SERVICE, so this layer is built once and shared by all service images.
 # --ignore-scripts: no dependency needs an install script (zeromq ships its prebuilt
 # binaries), and npm 11 would not run unapproved ones anyway; same result on any npm.
 RUN npm ci --ignore-scripts --no-audit --no-fund
 ARG SERVICE
-# Only common and SERVICE's own sources: a change elsewhere does not rebuild this image.
-# (Every service's tsconfig references ../common only.)
+# Only common, testkit and SERVICE's own sources: a change elsewhere does not rebuild this
+# image. (Every service's tsconfig references ../common; the processors' also ../testkit, the
+# test doubles their specs import: compiled here with the specs, never copied to the runtime.
+# Each service's test/ folder, test-only code, is not even in the build context.)
 COPY services/common ./services/common
+COPY services/testkit ./services/testkit
 COPY services/${SERVICE} ./services/${SERVICE}
 RUN { test -n "${SERVICE}" && test -f "services/${SERVICE}/tsconfig.json"; } \
       || { echo "build arg SERVICE must name a folder of services/ (got '${SERVICE}')" >&2; exit 1; } \
@@ -45,6 +49,7 @@ COPY --from=build /app/services/binance-processor/package.json services/binance-
 COPY --from=build /app/services/twitter-simulator/package.json services/twitter-simulator/
 COPY --from=build /app/services/twitter-producer/package.json services/twitter-producer/
 COPY --from=build /app/services/twitter-processor/package.json services/twitter-processor/
+COPY --from=build /app/services/testkit/package.json services/testkit/
 ARG SERVICE
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
       --workspace "services/${SERVICE}" --include-workspace-root=false

@@ -10,15 +10,13 @@
 //        processor's counter sampled; lag = time from an event's scheduled publish
 //        to the first sample that counts it.
 // Needs `npm run build` first.
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { ROOT, ServiceProcess, sleep } from "../scripts/lib/service-process.mjs";
 import { tickerMessages } from "./ticker-messages.mjs";
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const BATCH = Number(process.env.BENCH_KAFKA_BATCH ?? 500);
 
 function rssMb(pid) {
@@ -29,18 +27,12 @@ function rssMb(pid) {
   }
 }
 
-async function metric(port, name) {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const line = text.split("\n").find((l) => l.startsWith(name + " "));
-  return line ? Number(line.split(" ")[1]) : 0;
-}
-
 const unique = (prefix) => `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 async function withBroker(fn) {
   if (process.env.KAFKA_BROKERS) return fn({ brokers: process.env.KAFKA_BROKERS, external: true, startMs: 0 });
-  const { startBroker, KAFKA_VERSION } = await import(path.join(root, "scripts/kafka/broker-lib.mjs"));
+  const { startBroker, KAFKA_VERSION } = await import(path.join(ROOT, "scripts/kafka/broker-lib.mjs"));
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-kafka-"));
   const broker = await startBroker({ dataDir, heapMb: 1024 });
   try {
@@ -53,7 +45,7 @@ async function withBroker(fn) {
 
 /** The product's Kafka producer (services/common), configured as the services configure it. */
 async function productProducer(brokers, partitions) {
-  const common = (p) => path.join(root, "services/common/dist", p);
+  const common = (p) => path.join(ROOT, "services/common/dist", p);
   const { createKafkaTransport } = await import(common("transport/kafka/index.js"));
   const { silentLogger } = await import(common("index.js"));
   const transport = createKafkaTransport(
@@ -71,15 +63,11 @@ function batchOf(gen, from, to) {
   return out;
 }
 
-/** Spawns the binance-processor on `topic`; resolves once it serves /metrics. */
+/** Starts the binance-processor on `topic`; resolves once it serves /metrics. */
 async function startProcessor({ brokers, topic, dir }) {
-  const proc = spawn(process.execPath, [path.join(root, "services/binance-processor/dist/main.js")], {
-    env: {
-      PATH: process.env.PATH,
-      LOG_LEVEL: "info",
-      MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ ?? "8192",
-      HEALTH_PORT: "0",
-      HEALTH_HOST: "127.0.0.1",
+  const proc = new ServiceProcess(
+    "binance-processor",
+    {
       TRANSPORT: "kafka",
       KAFKA_BROKERS: brokers,
       KAFKA_GROUP_ID: unique("bench-proc"),
@@ -89,32 +77,10 @@ async function startProcessor({ brokers, topic, dir }) {
       ALLOWED_LATENESS_SECONDS: "5",
       BINANCE_H5_PATH: path.join(dir, `${topic}.h5`),
     },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const state = { proc, healthPort: undefined, joined: false, exit: undefined };
-  let out = "";
-  proc.stdout.setEncoding("utf8").on("data", (c) => {
-    out = (out + c).slice(-100_000);
-    const m = /"msg":"started"[^\n]*"healthPort":(\d+)/.exec(out);
-    if (m) state.healthPort = Number(m[1]);
-    if (out.includes('"msg":"joined Kafka consumer group"')) state.joined = true;
-  });
-  proc.on("exit", (code) => (state.exit = code));
-  const deadline = Date.now() + 60_000;
-  while (!state.healthPort) {
-    if (state.exit !== undefined || Date.now() > deadline) throw new Error("the binance-processor did not start");
-    await sleep(50);
-  }
-  return state;
-}
-
-async function stopProcessor(state) {
-  if (state.exit !== undefined) return state.exit;
-  state.proc.kill("SIGTERM");
-  const timer = setTimeout(() => state.proc.kill("SIGKILL"), 15_000);
-  const code = await new Promise((r) => state.proc.on("exit", r));
-  clearTimeout(timer);
-  return code;
+    { stderr: "inherit" },
+  );
+  await proc.healthPort(60_000);
+  return proc;
 }
 
 /** (i) Publishes `events` in arrays of BATCH, each awaited (acks=all). */
@@ -153,16 +119,16 @@ async function benchIngest({ brokers, topic, events, dir }) {
   let peak = 0;
   const deadline = Date.now() + 30 * 60_000;
   for (;;) {
-    const n = await metric(p.healthPort, "pipeline_messages_in_total");
+    const n = await p.metric("pipeline_messages_in_total");
     const now = performance.now();
-    peak = Math.max(peak, rssMb(p.proc.pid));
+    peak = Math.max(peak, rssMb(p.pid));
     if (n > 0 && !first) first = [now, n];
     last = [now, n];
     if (n >= events) break;
-    if (p.exit !== undefined || Date.now() > deadline) throw new Error(`ingest stopped at ${n} of ${events}`);
+    if (p.exitCode !== undefined || Date.now() > deadline) throw new Error(`ingest stopped at ${n} of ${events}`);
     await sleep(100);
   }
-  const exitCode = await stopProcessor(p);
+  const exitCode = await p.stop("SIGTERM");
   const seconds = (last[0] - first[0]) / 1000;
   return {
     events,
@@ -179,18 +145,14 @@ async function benchLag({ brokers, producer, gen, dir, rate, seconds, sampleMs =
   const topic = unique("bench-lag");
   await producer.ensureTopics([topic]);
   const p = await startProcessor({ brokers, topic, dir });
-  const joinDeadline = Date.now() + 60_000;
-  while (!p.joined) {
-    if (Date.now() > joinDeadline) throw new Error("the processor did not join its group");
-    await sleep(50);
-  }
+  await p.waitForLog((l) => l.msg === "joined Kafka consumer group", 60_000);
   const total = Math.round(rate * seconds);
   const due = []; // [cumulative count, scheduled time]
   const samples = []; // [time, count]
   let sampling = true;
   const sampler = (async () => {
     while (sampling) {
-      samples.push([performance.now(), await metric(p.healthPort, "pipeline_messages_in_total")]);
+      samples.push([performance.now(), await p.metric("pipeline_messages_in_total")]);
       await sleep(sampleMs);
     }
   })();
@@ -216,7 +178,7 @@ async function benchLag({ brokers, producer, gen, dir, rate, seconds, sampleMs =
   }
   sampling = false;
   await sampler;
-  const exitCode = await stopProcessor(p);
+  const exitCode = await p.stop("SIGTERM");
   const lags = [];
   const slow = []; // [seconds into the run, lag] of batches over 250 ms: when the tail happens
   let j = 0;

@@ -1,14 +1,12 @@
 // Benchmark: the binance-processor service process fed over ZeroMQ by bench/ticker-loadgen.mjs.
 // Measures the sustained ingest rate (events counted by the processor's own metrics) and its
 // RSS, sampled every 250 ms from /proc, to show whether memory stays flat.
-import { fork, spawn } from "node:child_process";
+import { fork } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { ROOT, ServiceProcess, sleep } from "../scripts/lib/service-process.mjs";
 import { calibrate } from "./calibrate.mjs";
-
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function rssMb(pid) {
   try {
@@ -30,17 +28,6 @@ function mainThreadCpuSeconds(pid) {
   }
 }
 
-/** The processor's unlabelled metrics, by name. */
-async function metrics(port) {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const out = new Map();
-  for (const line of text.split("\n")) {
-    const m = /^([a-z_]+) ([-0-9.e+]+)$/.exec(line);
-    if (m) out.set(m[1], Number(m[2]));
-  }
-  return out;
-}
-
 const every5 = (samples) => samples.filter((_, i) => i % 5 === 0);
 
 export async function benchProcessorZmq({ events, symbols = 200, port = 25555 }) {
@@ -48,33 +35,19 @@ export async function benchProcessorZmq({ events, symbols = 200, port = 25555 })
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-proc-"));
   const endpoint = `tcp://127.0.0.1:${port}`;
   const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter(Boolean);
-  const proc = spawn(process.execPath, [...nodeFlags, path.join(root, "services/binance-processor/dist/main.js")], {
-    env: {
-      PATH: process.env.PATH,
-      LOG_LEVEL: "info",
-      // As in the service images (Dockerfile): ZeroMQ's I/O thread receives into 8 KiB
-      // buffers; served by mmap, they go back to the system when freed instead of
-      // piling up in a malloc arena (about 50 MB less resident memory under load).
-      MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ ?? "8192",
-      HEALTH_PORT: "0",
-      HEALTH_HOST: "127.0.0.1",
+  const proc = new ServiceProcess(
+    "binance-processor",
+    {
       ZMQ_CONNECT: endpoint,
       BINANCE_SYMBOLS: "*",
       WINDOW_SECONDS: "60",
       ALLOWED_LATENESS_SECONDS: "5",
       BINANCE_H5_PATH: path.join(dir, "bench.h5"),
     },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  let healthPort;
-  let out = "";
-  proc.stdout.on("data", (c) => {
-    out += c;
-    const m = /"msg":"started"[^\n]*"healthPort":(\d+)/.exec(out);
-    if (m) healthPort = Number(m[1]);
-  });
-  while (!healthPort) await sleep(50);
-  const gen = fork(path.join(root, "bench/ticker-loadgen.mjs"), [endpoint, String(events), String(symbols)], {
+    { nodeArgs: nodeFlags, stderr: "inherit" },
+  );
+  await proc.healthPort(60_000);
+  const gen = fork(path.join(ROOT, "bench/ticker-loadgen.mjs"), [endpoint, String(events), String(symbols)], {
     stdio: "inherit",
   });
   // The processor's /metrics is read once a second (each read costs it a little CPU);
@@ -86,8 +59,8 @@ export async function benchProcessorZmq({ events, symbols = 200, port = 25555 })
   let peakAt = 0;
   let cpuFirst;
   for (;;) {
-    const m = await metrics(healthPort);
-    const n = m.get("pipeline_messages_in_total") ?? 0;
+    const m = await proc.metrics();
+    const n = m.pipeline_messages_in_total ?? 0;
     const now = performance.now();
     if (n > 0 && !first) {
       first = [now, n];
@@ -99,8 +72,8 @@ export async function benchProcessorZmq({ events, symbols = 200, port = 25555 })
         t: (now - first[0]) / 1000,
         events: n,
         rssMb: Math.round(rss),
-        heapMb: Math.round((m.get("nodejs_heap_total_bytes") ?? 0) / 2 ** 20),
-        externalMb: Math.round((m.get("nodejs_external_memory_bytes") ?? 0) / 2 ** 20),
+        heapMb: Math.round((m.nodejs_heap_total_bytes ?? 0) / 2 ** 20),
+        externalMb: Math.round((m.nodejs_external_memory_bytes ?? 0) / 2 ** 20),
       });
     last = [now, n];
     if (n >= events) break;
@@ -114,13 +87,12 @@ export async function benchProcessorZmq({ events, symbols = 200, port = 25555 })
     }
   }
   const cpuSeconds = mainThreadCpuSeconds(proc.pid) - cpuFirst;
-  const final = await metrics(healthPort);
-  const flushSeconds = final.get("pipeline_flush_seconds_total") ?? 0;
-  const flushes = final.get("pipeline_flushes_total") ?? 0;
+  const final = await proc.metrics();
+  const flushSeconds = final.pipeline_flush_seconds_total ?? 0;
+  const flushes = final.pipeline_flushes_total ?? 0;
   gen.kill();
   const stopT0 = performance.now();
-  proc.kill("SIGTERM");
-  const code = await new Promise((r) => proc.on("exit", r));
+  const code = await proc.stop("SIGTERM");
   const seconds = (last[0] - first[0]) / 1000;
   const rate = (last[1] - first[1]) / seconds;
   // RSS flatness: compare the mean of the second and last quarter of the run.

@@ -4,7 +4,7 @@
 // windows -> HDF5 (one crash-safe copy+rename flush per batch). Wall time and CPU
 // time are both reported because the machine is shared. Also times the start-up
 // read of stored ids (dedupe) from the file the run wrote.
-// Needs `npx tsc -b services/twitter-processor` first.
+// Needs `npm run build` first.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -23,7 +23,7 @@ export async function benchTwitterProcessor({ tweets = 100_000, perResponse = 10
   const { RecentIds } = await import(dist("twitter-processor/dist/dedupe/recent-ids.js"));
   const { TWEETS_PATH } = await import(dist("twitter-processor/dist/sink/tweet-table.js"));
   const { scoreTweet } = await import(dist("twitter-processor/dist/tweets/tweet-row.js"));
-  const { makeSyntheticTweets } = await import(dist("twitter-processor/dist/text/synthetic-tweets.js"));
+  const { makeSyntheticTweets } = await import(dist("twitter-processor/test/dist/text/synthetic-tweets.js"));
 
   // Texts of mixed length (60-280 chars), emoji and non-Latin words included.
   const lengths = [60, 120, 200, 280];

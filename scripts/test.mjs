@@ -2,9 +2,10 @@
 // Runs every compiled test with node's built-in runner.
 //   node scripts/test.mjs            unit specs, then integration specs
 //   node scripts/test.mjs --unit     unit specs only (*.test.js)
-// Unit specs sit beside their sources (services/*/src/**/*.test.ts); integration
-// specs (*.integration.test.ts, test/**) need real peers: a Kafka broker, python3-h5py,
-// ZeroMQ sockets, Docker. scripts/test-prereqs.sh installs what they need.
+// Unit specs sit beside their sources (services/*/src/**/*.test.ts), or in a service's
+// test/ folder when they use test-only code kept there (services/*/test/**/*.test.ts);
+// integration specs (*.integration.test.ts, test/**) need real peers: a Kafka broker,
+// python3-h5py, ZeroMQ sockets, Docker. scripts/test-prereqs.sh installs what they need.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -24,9 +25,28 @@ function walk(dir, out) {
   return out;
 }
 
-const files = [];
-for (const svc of fs.readdirSync(path.join(root, "services"))) walk(path.join(root, "services", svc, "dist"), files);
-walk(path.join(root, "dist", "test"), files);
+/** False for a compiled spec whose source (named by its source map) was moved or deleted since it was built. */
+function hasSource(file) {
+  try {
+    const map = JSON.parse(fs.readFileSync(`${file}.map`, "utf8"));
+    return map.sources.every((s) => fs.existsSync(path.resolve(path.dirname(file), map.sourceRoot ?? "", s)));
+  } catch {
+    return true; // no source map: nothing to check
+  }
+}
+
+const compiled = [];
+for (const svc of fs.readdirSync(path.join(root, "services"))) {
+  walk(path.join(root, "services", svc, "dist"), compiled);
+  walk(path.join(root, "services", svc, "test", "dist"), compiled);
+}
+walk(path.join(root, "dist", "test"), compiled);
+const stale = compiled.filter((f) => !hasSource(f));
+for (const f of stale)
+  console.error(
+    `skipping ${path.relative(root, f)}: built from a source that no longer exists (delete the dist folders, then npm run build)`,
+  );
+const files = compiled.filter((f) => !stale.includes(f));
 // Plain-JS specs of the project's scripts (the Kafka broker manager).
 for (const f of fs.readdirSync(path.join(root, "scripts", "kafka"))) {
   if (f.endsWith(".test.mjs")) files.push(path.join(root, "scripts", "kafka", f));

@@ -193,6 +193,9 @@ for s in $APP_SERVICES; do
   [ "$s" = twitter-processor ] && natural='test -e node_modules/natural'
   check "image $s: runs as uid 1000, has its main, right heavy deps" image_has "$s" \
     "test \"\$(id -u)\" = 1000 && test -f services/$s/dist/main.js && $danfo && $natural"
+  # Specs, fixtures, fakes (services/*/test, services/testkit) and bench code stay out of images.
+  check "image $s: no test-only code" image_has "$s" \
+    "test ! -e services/testkit && test ! -e services/$s/test && test -z \"\$(find services -name '*.test.*')\""
 done
 
 # ---- 5. the pipeline, per transport

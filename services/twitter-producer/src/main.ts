@@ -2,10 +2,10 @@
  * twitter-producer: polls Twitter API v2 recent search and publishes every
  * non-empty response, pickled, to the "twitter" stream.
  */
-import { type Logger, producerFromEnv, runService } from "@cryptostream/common";
+import { type Logger, peekEnv, producerFromEnv, runService } from "@cryptostream/common";
 import { realClock } from "./clock.js";
 import { pickleCodec } from "./codec.js";
-import { readTwitterConfig } from "./config.js";
+import { readTwitterConfig, twitterEnvSpec } from "./config.js";
 import { assessHealth } from "./health.js";
 import { Poller } from "./poller.js";
 import { createSearchClient } from "./search-client.js";
@@ -46,8 +46,9 @@ function withoutCredentials(raw: string): string {
   return u.toString().replace(/\/+$/, "");
 }
 
-// The token is read raw here only to scrub it from every log line; readEnv below validates it.
-const token = process.env.TWITTER_BEARER_TOKEN?.trim();
+// The token is needed before the logger exists, to scrub it from every log line;
+// readTwitterConfig below reports it if it is missing.
+const token = peekEnv("TWITTER_BEARER_TOKEN", twitterEnvSpec.TWITTER_BEARER_TOKEN);
 
 await runService(
   {

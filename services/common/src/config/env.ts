@@ -121,7 +121,39 @@ export const url = (fallback?: string, protocols?: string[]): VarSpec<string> =>
     fallback,
   );
 
-/** Reads and validates every variable in `specs`; throws ConfigError listing all problems. */
+/** Log levels, most verbose first. */
+export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
+
+/**
+ * Variables every service reads whatever its own configuration. Every readEnv call
+ * checks them too, so a bad one stops a service at its first configuration read
+ * (runService's own), with exit code 2, like any other variable.
+ */
+export const SERVICE_ENV = {
+  LOG_LEVEL: oneOf(LOG_LEVELS, "info"),
+};
+
+type Read<T> = { ok: true; value: T } | { ok: false; problem: string };
+
+function readVar<T>(name: string, s: VarSpec<T>, env: NodeJS.ProcessEnv): Read<T> {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === "") {
+    if (s.fallback === undefined)
+      return { ok: false, problem: `${name} is not set: expected ${s.expects}${s.hint ? ` (${s.hint})` : ""}` };
+    return { ok: true, value: s.fallback };
+  }
+  try {
+    return { ok: true, value: s.parse(raw.trim()) };
+  } catch {
+    const shown = s.secret ? "<secret>" : JSON.stringify(raw);
+    return { ok: false, problem: `${name}=${shown} is invalid: expected ${s.expects}` };
+  }
+}
+
+/**
+ * Reads and validates every variable in `specs` (and checks SERVICE_ENV's); throws
+ * ConfigError listing all problems.
+ */
 export function readEnv<S extends Record<string, VarSpec<unknown>>>(
   specs: S,
   env: NodeJS.ProcessEnv = process.env,
@@ -129,24 +161,28 @@ export function readEnv<S extends Record<string, VarSpec<unknown>>>(
   const out: Record<string, unknown> = {};
   const problems: string[] = [];
   for (const [name, s] of Object.entries(specs)) {
-    const raw = env[name];
-    if (raw === undefined || raw.trim() === "") {
-      if (s.fallback === undefined) {
-        problems.push(`${name} is not set: expected ${s.expects}${s.hint ? ` (${s.hint})` : ""}`);
-      } else {
-        out[name] = s.fallback;
-      }
-      continue;
-    }
-    try {
-      out[name] = s.parse(raw.trim());
-    } catch {
-      const shown = s.secret ? "<secret>" : JSON.stringify(raw);
-      problems.push(`${name}=${shown} is invalid: expected ${s.expects}`);
-    }
+    const r = readVar(name, s, env);
+    if (r.ok) out[name] = r.value;
+    else problems.push(r.problem);
+  }
+  for (const [name, s] of Object.entries(SERVICE_ENV)) {
+    if (name in specs) continue;
+    const r = readVar(name, s, env);
+    if (!r.ok) problems.push(r.problem);
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return out as Parsed<S>;
+}
+
+/**
+ * One variable as readEnv reads it (its fallback when unset), or undefined when it is
+ * invalid, without throwing: for what a service needs before it can report
+ * configuration errors (its log level, the secrets its logs must hide). readEnv is
+ * what rejects the invalid value.
+ */
+export function peekEnv<T>(name: string, s: VarSpec<T>, env: NodeJS.ProcessEnv = process.env): T | undefined {
+  const r = readVar(name, s, env);
+  return r.ok ? r.value : undefined;
 }
 
 /** Lines for a README-style table: name, expected value, default. */

@@ -2,8 +2,9 @@
  * Structured JSON logs, one object per line on stdout. Nothing else may write to
  * stdout in a service (container log collectors parse it).
  */
+import { type LOG_LEVELS, peekEnv, SERVICE_ENV } from "../config/env.js";
 
-export type Level = "debug" | "info" | "warn" | "error";
+export type Level = (typeof LOG_LEVELS)[number];
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 export type Fields = Record<string, unknown>;
@@ -22,9 +23,14 @@ const stdoutSink: Sink = (line) => {
   process.stdout.write(line + "\n");
 };
 
-function parseLevel(raw: string | undefined): Level {
-  const v = (raw ?? "info").toLowerCase();
-  return v in ORDER ? (v as Level) : "info";
+/**
+ * `level`, or LOG_LEVEL, read as readEnv reads it; info when invalid, so that the
+ * logger still starts and the service can report the bad value (readEnv rejects it:
+ * exit code 2 under runService).
+ */
+function levelOf(level: string | undefined): Level {
+  const env = level === undefined ? process.env : { LOG_LEVEL: level };
+  return peekEnv("LOG_LEVEL", SERVICE_ENV.LOG_LEVEL, env) ?? "info";
 }
 
 function errorFields(value: unknown): unknown {
@@ -38,7 +44,7 @@ export function createLogger(
   base: Fields,
   opts: { level?: Level | string; sink?: Sink; redact?: string[] } = {},
 ): Logger {
-  const min = ORDER[parseLevel(opts.level ?? process.env.LOG_LEVEL)];
+  const min = ORDER[levelOf(opts.level)];
   const sink = opts.sink ?? stdoutSink;
   const redact = (opts.redact ?? []).filter((s) => s.length >= 4);
 

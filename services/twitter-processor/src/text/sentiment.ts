@@ -29,10 +29,10 @@ export interface Sentiment {
  * 5-25 tokens, so a single mild AFINN word (|value| 1-2) in a 20-token tweet gives
  * |score| = 0.05-0.1: ±0.05 lets one clear sentiment word decide the label while a
  * lone ±1 word drowned in 20+ neutral tokens stays neutral. The labeled set in
- * sentiment-labeled-set.ts cannot tell cut-offs apart below ±0.15 (its sentences
+ * test/text/sentiment-labeled-set.ts cannot tell cut-offs apart below ±0.15 (its sentences
  * are short, so its smallest non-zero |score| is 1/6; every cut-off from 0 to
  * ±0.15 labels it identically, and ±0.2 or more loses mild sentences), so it gives
- * no reason to move away from ±0.05. sentiment.test.ts prints this sweep.
+ * no reason to move away from ±0.05. test/text/sentiment.test.ts prints this sweep.
  */
 export const POSITIVE_THRESHOLD = 0.05;
 export const NEGATIVE_THRESHOLD = -0.05;

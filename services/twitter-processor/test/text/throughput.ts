@@ -6,8 +6,8 @@
  */
 
 import { performance } from "node:perf_hooks";
-import { preprocess } from "./preprocess.js";
-import { scoreSentiment } from "./sentiment.js";
+import { preprocess } from "@cryptostream/twitter-processor/text/preprocess";
+import { scoreSentiment } from "@cryptostream/twitter-processor/text/sentiment";
 
 export interface ThroughputResult {
   tweets: number;

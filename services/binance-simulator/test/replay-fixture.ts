@@ -7,9 +7,9 @@
 
 import { writeFile } from "node:fs/promises";
 import { createMarketGenerator } from "./market-generator.js";
-import { DEFAULT_SYMBOLS } from "./options.js";
-import { combinedToJson } from "./serialize.js";
-import type { StreamKind } from "./streams.js";
+import { DEFAULT_SYMBOLS } from "@cryptostream/binance-simulator/options";
+import { combinedToJson } from "@cryptostream/binance-simulator/serialize";
+import type { StreamKind } from "@cryptostream/binance-simulator/streams";
 
 export type MalformedStyle = "truncated" | "not-json" | "no-data";
 /** The styles used in rotation: cut-off JSON, plain text, JSON without "data". */

@@ -1,21 +1,15 @@
-/**
- * Micro-benchmark: encode + decode of a realistic Twitter recent-search response (100 tweets).
- *   node services/common/dist/codecs/pickle/pickle-bench.js [seconds-per-measure]
- * prints one JSON line; scripts can also import benchPickleCodec(). Rates are per second of
- * this process's CPU time (process.cpuUsage), not wall time, so other load on a shared machine
- * skews them less; the best and the median of 200 ms rounds are reported.
- */
+// Micro-benchmark: encode + decode of a realistic Twitter recent-search response (100 tweets).
+//   node bench/pickle-codec.mjs [seconds-per-measure]
+// prints one JSON line; scripts can also import benchPickleCodec(). Rates are per second of
+// this process's CPU time (process.cpuUsage), not wall time, so other load on a shared machine
+// skews them less; the best and the median of 200 ms rounds are reported.
+// Needs `npm run build` first (it imports the compiled codec and the test fixtures).
 import { pathToFileURL } from "node:url";
-import { decodePickle, encodePickle } from "./index.js";
-import { twitterRecentSearchResponse } from "./pickle-fixtures.js";
+import { decodePickle, encodePickle } from "../services/common/dist/codecs/pickle/index.js";
+import { twitterRecentSearchResponse } from "../services/common/test/dist/codecs/pickle/pickle-fixtures.js";
 
-interface Rate {
-  best: number;
-  median: number;
-}
-
-function measure(seconds: number, work: () => void): Rate {
-  const rates: number[] = [];
+function measure(seconds, work) {
+  const rates = [];
   const until = performance.now() + seconds * 1000;
   while (performance.now() < until) {
     let n = 0;
@@ -29,7 +23,7 @@ function measure(seconds: number, work: () => void): Rate {
     rates.push(n / ((used.user + used.system) / 1e6));
   }
   rates.sort((a, b) => a - b);
-  return { best: Math.round(rates[rates.length - 1]!), median: Math.round(rates[Math.floor(rates.length / 2)]!) };
+  return { best: Math.round(rates[rates.length - 1]), median: Math.round(rates[Math.floor(rates.length / 2)]) };
 }
 
 export function benchPickleCodec(seconds = 3) {
@@ -43,7 +37,7 @@ export function benchPickleCodec(seconds = 3) {
     encodePerSec: measure(seconds, () => encodePickle(response)),
     decodePerSec: measure(seconds, () => decodePickle(pickled)),
     encodeDecodePerSec: measure(seconds, () => decodePickle(encodePickle(response))),
-    jsonStringifyParsePerSec: measure(seconds, () => JSON.parse(JSON.stringify(response)) as unknown),
+    jsonStringifyParsePerSec: measure(seconds, () => JSON.parse(JSON.stringify(response))),
   };
 }
 

@@ -1,24 +1,22 @@
-/**
- * Throughput check: `node dist/bench.js [seconds] [rate]`.
- * 1. generator + serialisation on one core (ticker and aggTrade);
- * 2. the server at SIM_RATE-style `rate` (default 200 000/s) to one client in a
- *    worker thread (its own event loop), counting what the client received.
- * Prints one JSON line per measurement on stdout.
- */
-
+// Throughput of the binance-simulator: node bench/binance-simulator.mjs [seconds] [rate]
+// 1. generator + serialisation on one core (ticker and aggTrade);
+// 2. the server at SIM_RATE-style `rate` (default 200 000/s) to one client in a
+//    worker thread (its own event loop), counting what the client received.
+// Prints one JSON line per measurement on stdout. Needs `npm run build` first.
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import { isEntryPoint } from "./entry-point.js";
-import { createMarketGenerator } from "./market-generator.js";
-import { DEFAULT_SYMBOLS } from "./options.js";
-import { combinedToJson } from "./serialize.js";
-import { startBinanceSimulator } from "./simulator.js";
+import { DEFAULT_SYMBOLS } from "../services/binance-simulator/dist/options.js";
+import { combinedToJson } from "../services/binance-simulator/dist/serialize.js";
+import { startBinanceSimulator } from "../services/binance-simulator/dist/simulator.js";
+import { createMarketGenerator } from "../services/binance-simulator/test/dist/market-generator.js";
 
-function out(rec: Record<string, unknown>): void {
+function out(rec) {
   process.stdout.write(JSON.stringify(rec) + "\n");
 }
 
-function benchGenerator(seconds: number): void {
-  for (const stream of ["ticker", "aggTrade"] as const) {
+function benchGenerator(seconds) {
+  for (const stream of ["ticker", "aggTrade"]) {
     const g = createMarketGenerator({ symbols: DEFAULT_SYMBOLS, seed: 1, stream });
     for (let i = 0; i < 50_000; i++) combinedToJson(g.next(i)); // warm up the JIT
     let n = 0;
@@ -41,16 +39,15 @@ ws.on("open", () => parentPort.postMessage({ open: true }));
 parentPort.on("message", () => { parentPort.postMessage({ count: n }); ws.close(); });
 `;
 
-async function benchServer(seconds: number, rate: number): Promise<void> {
+async function benchServer(seconds, rate) {
   const sim = await startBinanceSimulator({ port: 0, rate, seed: 1, pingIntervalMs: 0 });
   const streams = DEFAULT_SYMBOLS.map((s) => `${s}@ticker`).join("/");
-  const { createRequire } = await import("node:module");
   const wsPath = createRequire(import.meta.url).resolve("ws");
   const worker = new Worker(CLIENT, {
     eval: true,
     workerData: { url: `${sim.url}/stream?streams=${streams}`, wsPath },
   });
-  const next = () => new Promise<{ count?: number }>((r) => worker.once("message", r));
+  const next = () => new Promise((r) => worker.once("message", r));
   await next();
   const s0 = sim.stats().messagesSent;
   const t0 = performance.now();
@@ -70,7 +67,7 @@ async function benchServer(seconds: number, rate: number): Promise<void> {
   await sim.stop();
 }
 
-if (isEntryPoint(import.meta.url)) {
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const seconds = Number(process.argv[2] ?? 2);
   const rate = Number(process.argv[3] ?? 200_000);
   benchGenerator(seconds);

@@ -7,9 +7,9 @@
  */
 
 import { parseArgs } from "node:util";
-import { isEntryPoint } from "./entry-point.js";
+import { isEntryPoint } from "@cryptostream/binance-simulator/entry-point";
 import { writeReplayFile } from "./replay-fixture.js";
-import { isProducedKind, type StreamKind } from "./streams.js";
+import { isProducedKind, type StreamKind } from "@cryptostream/binance-simulator/streams";
 
 function intArg(values: Record<string, unknown>, name: string): number | undefined {
   const raw = values[name];

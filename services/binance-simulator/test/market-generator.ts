@@ -3,9 +3,9 @@
  * every symbol x stream kind, each call one combined-stream message.
  */
 
-import { createMarket, type Market } from "./market.js";
-import type { CombinedMessage } from "./payloads.js";
-import type { StreamKind } from "./streams.js";
+import { createMarket, type Market } from "@cryptostream/binance-simulator/market";
+import type { CombinedMessage } from "@cryptostream/binance-simulator/payloads";
+import type { StreamKind } from "@cryptostream/binance-simulator/streams";
 
 export interface MarketGeneratorOptions {
   /** Lowercase or uppercase symbols, e.g. ["btcusdt", "ethusdt"]. */

@@ -1,11 +1,9 @@
-/**
- * Throughput benchmark: node services/twitter-processor/dist/text/bench.js [count]
- * Prints one JSON line for mixed tweets (emoji, non-Latin words: the Unicode path)
- * and one for ASCII-only tweets (the fast path); main thread only (one core).
- */
-
-import { makeSyntheticTweets } from "./synthetic-tweets.js";
-import { measureThroughput } from "./throughput.js";
+// Throughput of the twitter-processor's text stage: node bench/twitter-text.mjs [count]
+// Prints one JSON line for mixed tweets (emoji, non-Latin words: the Unicode path)
+// and one for ASCII-only tweets (the fast path); main thread only (one core).
+// Needs `npm run build` first (it imports the compiled test helpers).
+import { makeSyntheticTweets } from "../services/twitter-processor/test/dist/text/synthetic-tweets.js";
+import { measureThroughput } from "../services/twitter-processor/test/dist/text/throughput.js";
 
 const count = Number(process.argv[2] ?? 100_000);
 for (const asciiOnly of [false, true]) {

@@ -1,12 +1,17 @@
 /**
- * Fakes shared by the unit tests (compiled with the sources, imported only by *.test.ts).
+ * Fakes shared by the twitter-producer's specs (test-only code: kept out of src, so out of the image).
  */
 import { Registry, createLogger, standardMetrics, type Logger, type StandardMetrics } from "@cryptostream/common";
-import type { Clock } from "./clock.js";
-import { Poller, type PollerOptions } from "./poller.js";
-import type { RateLimitInfo } from "./rate-limit.js";
-import { AbortError, type SearchClient, type SearchRequest, type SearchResult } from "./search-client.js";
-import type { SearchResponse } from "./search-response.js";
+import type { Clock } from "@cryptostream/twitter-producer/clock";
+import { Poller, type PollerOptions } from "@cryptostream/twitter-producer/poller";
+import type { RateLimitInfo } from "@cryptostream/twitter-producer/rate-limit";
+import {
+  AbortError,
+  type SearchClient,
+  type SearchRequest,
+  type SearchResult,
+} from "@cryptostream/twitter-producer/search-client";
+import type { SearchResponse } from "@cryptostream/twitter-producer/search-response";
 
 /** Virtual time: sleeping advances `now` at once and records the duration. */
 export class FakeClock implements Clock {

@@ -4,8 +4,8 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { CodecError } from "../codec.js";
-import { decodePickle, encodePickle, type PickleValue } from "./index.js";
+import { CodecError } from "@cryptostream/common/codecs/codec";
+import { decodePickle, encodePickle, type PickleValue } from "@cryptostream/common/codecs/pickle/index";
 import { FROM_PYTHON } from "./python-vectors.js";
 import { tag } from "./pickle-fixtures.js";
 

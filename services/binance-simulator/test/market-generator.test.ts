@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createMarketGenerator } from "./market-generator.js";
-import type { AggTradePayload, Ticker24hrPayload } from "./payloads.js";
-import { combinedToJson, payloadToJson } from "./serialize.js";
+import type { AggTradePayload, Ticker24hrPayload } from "@cryptostream/binance-simulator/payloads";
+import { combinedToJson, payloadToJson } from "@cryptostream/binance-simulator/serialize";
 
 const SYMBOLS = ["btcusdt", "ethusdt", "bnbusdt", "xrpusdt", "adausdt", "solusdt", "dogeusdt"];
 const DEC8 = /^-?\d+\.\d{8}$/;

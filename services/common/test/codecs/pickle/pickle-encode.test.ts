@@ -1,8 +1,8 @@
 /** Encoder choices (documented in encode.ts) and a seeded random round-trip property. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { CodecError } from "../codec.js";
-import { decodePickle, encodePickle, pickleCodec, type PickleValue } from "./index.js";
+import { CodecError } from "@cryptostream/common/codecs/codec";
+import { decodePickle, encodePickle, pickleCodec, type PickleValue } from "@cryptostream/common/codecs/pickle/index";
 import { prng, tag } from "./pickle-fixtures.js";
 
 /** The bytes between PROTO and STOP. */

@@ -1,13 +1,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { preprocess } from "./preprocess.js";
+import { preprocess } from "@cryptostream/twitter-processor/text/preprocess";
 import {
   NEGATIVE_THRESHOLD,
   POSITIVE_THRESHOLD,
   labelForScore,
   scoreSentiment,
   type SentimentLabel,
-} from "./sentiment.js";
+} from "@cryptostream/twitter-processor/text/sentiment";
 import { LABELED_SET } from "./sentiment-labeled-set.js";
 
 const LABELS: readonly SentimentLabel[] = ["positive", "neutral", "negative"];

@@ -4,7 +4,7 @@
  * the lexicon happens to produce — some are expected to be missed).
  */
 
-import type { SentimentLabel } from "./sentiment.js";
+import type { SentimentLabel } from "@cryptostream/twitter-processor/text/sentiment";
 
 export interface LabeledText {
   text: string;

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { AbortError, type SearchResult } from "./search-client.js";
+import { AbortError, type SearchResult } from "@cryptostream/twitter-producer/search-client";
 import { FakeClock, empty, harness, page, parsed } from "./fakes.js";
 
 const serverError = (status = 503): SearchResult => ({

@@ -2,14 +2,14 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { WebSocket } from "ws";
 import { writeReplayFile } from "./replay-fixture.js";
 
-const MAIN = join(dirname(fileURLToPath(import.meta.url)), "main.js");
+const MAIN = fileURLToPath(import.meta.resolve("@cryptostream/binance-simulator/main"));
 
 interface Run {
   kill(signal: NodeJS.Signals): void;
@@ -92,6 +92,6 @@ test("main: a bad variable exits with code 2", async () => {
 
 test("importing main.js does not start a server", async () => {
   const before = process.listenerCount("SIGTERM");
-  await import("./main.js");
+  await import("@cryptostream/binance-simulator/main");
   assert.equal(process.listenerCount("SIGTERM"), before, "runService was not called");
 });

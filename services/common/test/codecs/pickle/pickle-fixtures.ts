@@ -6,7 +6,7 @@
  * ordered key/value pairs. The Python side of the round-trip test builds the same form, so
  * one deepStrictEqual checks types, values and key order at once.
  */
-import { isContainer, type PickleValue } from "./value.js";
+import { isContainer, type PickleValue } from "@cryptostream/common/codecs/pickle/value";
 
 export type Tagged =
   | null

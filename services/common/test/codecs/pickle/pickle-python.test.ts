@@ -7,8 +7,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { CodecError } from "../codec.js";
-import { decodePickle, encodePickle, type PickleValue } from "./index.js";
+import { CodecError } from "@cryptostream/common/codecs/codec";
+import { decodePickle, encodePickle, type PickleValue } from "@cryptostream/common/codecs/pickle/index";
 import { containsBytes, roundTripCorpus, tag, type Tagged } from "./pickle-fixtures.js";
 
 const PYTHON = "/usr/bin/python3";

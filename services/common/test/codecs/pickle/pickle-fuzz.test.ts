@@ -6,9 +6,9 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { CodecError } from "../codec.js";
-import { decodePickle, encodePickle, type PickleValue } from "./index.js";
-import { Op } from "./opcodes.js";
+import { CodecError } from "@cryptostream/common/codecs/codec";
+import { decodePickle, encodePickle, type PickleValue } from "@cryptostream/common/codecs/pickle/index";
+import { Op } from "@cryptostream/common/codecs/pickle/opcodes";
 import { FROM_PYTHON } from "./python-vectors.js";
 import { prng, tag, twitterRecentSearchResponse } from "./pickle-fixtures.js";
 

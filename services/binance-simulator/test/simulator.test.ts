@@ -5,7 +5,11 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { WebSocket, type ClientOptions } from "ws";
 import { writeReplayFile } from "./replay-fixture.js";
-import { startBinanceSimulator, type BinanceSimulator, type SimulatorOptions } from "./simulator.js";
+import {
+  startBinanceSimulator,
+  type BinanceSimulator,
+  type SimulatorOptions,
+} from "@cryptostream/binance-simulator/simulator";
 
 const TIMEOUT = 10_000;
 let dir = "";

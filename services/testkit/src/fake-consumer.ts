@@ -1,0 +1,144 @@
+import type { BatchHandler, CommitPoint, Consumer, Delivery } from "@cryptostream/common";
+
+export interface FakeConsumerOptions {
+  /**
+   * True (the default) for a transport that keeps a log and delivers again what
+   * was not committed when a consumer comes back (Kafka); false for one that
+   * does not (ZeroMQ).
+   */
+  readonly replays?: boolean;
+  /** Offsets an earlier run committed, by partition: where a restarted consumer resumes. */
+  readonly committed?: ReadonlyMap<number, bigint>;
+}
+
+/**
+ * A Consumer that the test drives by hand. `deliver` hands a batch to the handler
+ * and resolves when the handler has finished, as a transport waits for it; commits
+ * are recorded the way a Kafka group keeps them (the last point per partition
+ * wins) and can be made to fail; `revoke` plays a rebalance; `pause`/`resume`
+ * hold deliveries back as a paused transport does.
+ */
+export class FakeConsumer implements Consumer {
+  readonly replays: boolean;
+  /** Set by pause(), cleared by resume(): while set, deliver() waits. */
+  paused = false;
+  /** The topic given to start(), once started. */
+  topic: string | undefined;
+  /** The points of every successful commit() call, in order. */
+  readonly commits: CommitPoint[][] = [];
+  /** Per partition, the offset committed last (the next offset to read after a restart). */
+  readonly committed = new Map<number, bigint>();
+  stopped = false;
+  private handler: BatchHandler | undefined;
+  private stopping = false;
+  private stopCall: Promise<void> | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private inFlight: Promise<void> | undefined;
+  private readonly revokeCallbacks: Array<() => Promise<void>> = [];
+  private readonly commitFailures: Error[] = [];
+  private wakeUp: Array<() => void> = [];
+
+  constructor(options: FakeConsumerOptions = {}) {
+    this.replays = options.replays ?? true;
+    for (const [partition, offset] of options.committed ?? []) this.committed.set(partition, offset);
+  }
+
+  get started(): boolean {
+    return this.handler !== undefined;
+  }
+
+  async start(topic: string, handler: BatchHandler): Promise<void> {
+    if (this.handler) throw new Error("FakeConsumer: started twice");
+    this.topic = topic;
+    this.handler = handler;
+  }
+
+  async commit(points: readonly CommitPoint[]): Promise<void> {
+    if (this.stopped) throw new Error("FakeConsumer: commit after stop");
+    const failure = this.commitFailures.shift();
+    if (failure) throw failure;
+    this.commits.push([...points]);
+    for (const p of points) this.committed.set(p.partition, BigInt(p.offset));
+  }
+
+  /** Makes the next `times` commit() calls reject with `error`, recording nothing (a broker out of reach). */
+  failCommits(times = 1, error: Error = new Error("FakeConsumer: commit failed on purpose")): void {
+    for (let i = 0; i < times; i++) this.commitFailures.push(error);
+  }
+
+  onRevoke(cb: () => Promise<void>): void {
+    this.revokeCallbacks.push(cb);
+  }
+
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.wake();
+  }
+
+  /**
+   * Hands `batch` to the handler and resolves once the handler has. Batches go one
+   * at a time in call order (the next waits for the previous to finish), and not
+   * while paused: then it waits for resume(). A batch still waiting when the
+   * consumer stops is never handed over, and this resolves to false.
+   */
+  async deliver(batch: readonly Delivery[]): Promise<boolean> {
+    const handler = this.handler;
+    if (!handler) throw new Error("FakeConsumer: deliver before start");
+    const turn = this.queue.then(() => this.handOver(handler, batch));
+    this.queue = turn.catch(() => undefined);
+    return turn;
+  }
+
+  /** A rebalance: runs the revoke callbacks while the consumer keeps going. */
+  async revoke(): Promise<void> {
+    for (const cb of this.revokeCallbacks) await cb();
+  }
+
+  /** Stops intake, waits for the batch in progress, runs the revoke callbacks, then closes. */
+  stop(): Promise<void> {
+    this.stopCall ??= this.close();
+    return this.stopCall;
+  }
+
+  private async handOver(handler: BatchHandler, batch: readonly Delivery[]): Promise<boolean> {
+    while (this.paused && !this.stopping) await new Promise<void>((resolve) => this.wakeUp.push(resolve));
+    if (this.stopping) return false;
+    const run = handler(batch);
+    this.inFlight = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    try {
+      await run;
+    } finally {
+      this.inFlight = undefined;
+    }
+    return true;
+  }
+
+  private async close(): Promise<void> {
+    this.stopping = true;
+    this.wake();
+    await this.inFlight;
+    await this.revoke();
+    this.stopped = true;
+  }
+
+  private wake(): void {
+    const waiting = this.wakeUp;
+    this.wakeUp = [];
+    for (const resolve of waiting) resolve();
+  }
+}
+
+/** One partition's log as deliveries: `values` at consecutive offsets from `firstOffset` (default 0). */
+export function deliveriesOf(
+  values: readonly Buffer[],
+  { topic = "test", partition = 0, firstOffset = 0 }: { topic?: string; partition?: number; firstOffset?: number } = {},
+): Delivery[] {
+  return values.map((value, i) => ({ topic, key: undefined, value, partition, offset: String(firstOffset + i) }));
+}
