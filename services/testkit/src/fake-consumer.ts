@@ -1,4 +1,4 @@
-import type { BatchHandler, CommitPoint, Consumer, Delivery } from "@cryptostream/common";
+import type { BatchHandler, CommitPoint, Consumer, Delivery, RevokeReason } from "@cryptostream/common";
 
 export interface FakeConsumerOptions {
   /**
@@ -34,7 +34,7 @@ export class FakeConsumer implements Consumer {
   private stopCall: Promise<void> | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private inFlight: Promise<void> | undefined;
-  private readonly revokeCallbacks: Array<() => Promise<void>> = [];
+  private readonly revokeCallbacks: Array<(reason: RevokeReason) => Promise<void>> = [];
   private readonly commitFailures: Error[] = [];
   private wakeUp: Array<() => void> = [];
 
@@ -66,7 +66,7 @@ export class FakeConsumer implements Consumer {
     for (let i = 0; i < times; i++) this.commitFailures.push(error);
   }
 
-  onRevoke(cb: () => Promise<void>): void {
+  onRevoke(cb: (reason: RevokeReason) => Promise<void>): void {
     this.revokeCallbacks.push(cb);
   }
 
@@ -93,9 +93,18 @@ export class FakeConsumer implements Consumer {
     return turn;
   }
 
-  /** A rebalance: runs the revoke callbacks while the consumer keeps going. */
-  async revoke(): Promise<void> {
-    for (const cb of this.revokeCallbacks) await cb();
+  /**
+   * Hands `batch` to the handler at once, paused or not, as a transport does
+   * with a batch it had fetched before pause() was called.
+   */
+  async handleNow(batch: readonly Delivery[]): Promise<void> {
+    if (!this.handler) throw new Error("FakeConsumer: delivery before start");
+    await this.handler(batch);
+  }
+
+  /** A rebalance (or `reason`): runs the revoke callbacks while the consumer keeps going. */
+  async revoke(reason: RevokeReason = "rebalance"): Promise<void> {
+    for (const cb of this.revokeCallbacks) await cb(reason);
   }
 
   /** Stops intake, waits for the batch in progress, runs the revoke callbacks, then closes. */
@@ -124,7 +133,7 @@ export class FakeConsumer implements Consumer {
     this.stopping = true;
     this.wake();
     await this.inFlight;
-    await this.revoke();
+    await this.revoke("stop");
     this.stopped = true;
   }
 

@@ -4,43 +4,17 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Registry, silentLogger, standardMetrics } from "@cryptostream/common";
-import type { BatchHandler, CommitPoint, Consumer, Delivery, RevokeReason } from "@cryptostream/common";
+import type { Consumer, Delivery } from "@cryptostream/common";
+import { FakeConsumer } from "@cryptostream/testkit";
 import { sinkMetrics } from "@cryptostream/common/sink/sink-metrics";
 import { H5Appender } from "@cryptostream/common/hdf5/appender";
 import { datasetPaths, readColumns, withFile } from "@cryptostream/common/hdf5/reader";
 import { windowRules } from "@cryptostream/common/window/window-book";
-import { MarketAggregator } from "./aggregate/market-aggregator.js";
-import { loadDanfo } from "./aggregate/reduce-danfo.js";
-import { TICKER } from "./aggregate/spec.js";
-import { marketColumns } from "./sink/market-table.js";
-import { marketProcessor } from "./processor.js";
-
-/** A consumer the test drives by hand; it records commits like a Kafka group would. */
-class FakeConsumer implements Consumer {
-  handler: BatchHandler | undefined;
-  revoke: ((reason: RevokeReason) => Promise<void>) | undefined;
-  committed = new Map<number, number>();
-  paused = false;
-  constructor(readonly replays = true) {}
-  async start(_topic: string, handler: BatchHandler) {
-    this.handler = handler;
-  }
-  async commit(points: readonly CommitPoint[]) {
-    for (const p of points) this.committed.set(p.partition, Number(p.offset));
-  }
-  onRevoke(cb: (reason: RevokeReason) => Promise<void>) {
-    this.revoke = cb;
-  }
-  pause() {
-    this.paused = true;
-  }
-  resume() {
-    this.paused = false;
-  }
-  async stop() {
-    await this.revoke?.("stop");
-  }
-}
+import { MarketAggregator } from "@cryptostream/binance-processor/aggregate/market-aggregator";
+import { loadDanfo } from "@cryptostream/binance-processor/aggregate/reduce-danfo";
+import { TICKER } from "@cryptostream/binance-processor/aggregate/spec";
+import { marketColumns } from "@cryptostream/binance-processor/sink/market-table";
+import { marketProcessor } from "@cryptostream/binance-processor/processor";
 
 const SYMBOLS = ["BTCUSDT", "ETHUSDT", "BNBUSDT"];
 const BASE = 1_700_000_000_000;
@@ -86,7 +60,7 @@ async function makeProcessor(file: string, consumer: Consumer, clock = { now: 0 
 }
 
 async function feed(c: FakeConsumer, log: Delivery[], batch = 25) {
-  for (let i = 0; i < log.length; i += batch) await c.handler!(log.slice(i, i + batch));
+  for (let i = 0; i < log.length; i += batch) await c.deliver(log.slice(i, i + batch));
 }
 
 async function dump(file: string) {
@@ -110,7 +84,7 @@ test("Kafka: a crash and a replay from the committed offsets leave the file as a
   b1.p.abandon(); // a crash: no stop, no flush, no commit
   const from = new Map(crashy.committed);
   assert.ok(from.size === 2, "commits were made during the run");
-  const replay = log.filter((d) => Number(d.offset) >= (from.get(d.partition) ?? 0));
+  const replay = log.filter((d) => BigInt(d.offset) >= (from.get(d.partition) ?? 0n));
   assert.ok(replay.length > 600 - 350, "the replay includes events from before the crash point");
   const restarted = new FakeConsumer();
   const b2 = await makeProcessor(fileB, restarted);
@@ -140,7 +114,7 @@ test("Kafka: commits never pass an event of a window that is still open", async 
     const w = Math.floor(e.E / 10_000) * 10_000;
     if (!written.has(`${e.s}|${w}`))
       assert.ok(
-        Number(d.offset) >= c.committed.get(d.partition)!,
+        BigInt(d.offset) >= c.committed.get(d.partition)!,
         `offset ${d.offset} of an open window is not committed`,
       );
   }
@@ -153,18 +127,18 @@ test("Kafka: a rebalance writes open windows as partial rows and commits everyth
   const { p } = await makeProcessor(path.join(dir, "r.h5"), c);
   const log = makeLog(60);
   await feed(c, log);
-  await c.revoke!("rebalance");
+  await c.revoke("rebalance");
   const rows = await dump(path.join(dir, "r.h5"));
   const complete = Object.values(rows ?? {}).flatMap((cols) => cols.get("complete")!);
   assert.ok(complete.includes(0), "partial rows were written");
-  assert.equal(c.committed.get(0), log.filter((d) => d.partition === 0).length);
-  assert.equal(c.committed.get(1), log.filter((d) => d.partition === 1).length);
+  assert.equal(c.committed.get(0), BigInt(log.filter((d) => d.partition === 0).length));
+  assert.equal(c.committed.get(1), BigInt(log.filter((d) => d.partition === 1).length));
   await p.stop();
 });
 
 test("ZeroMQ: a graceful stop writes open windows as partial rows", async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "proc-"));
-  const c = new FakeConsumer(false);
+  const c = new FakeConsumer({ replays: false });
   const { p } = await makeProcessor(path.join(dir, "z.h5"), c);
   await feed(c, makeLog(30));
   await p.stop();
@@ -188,7 +162,7 @@ test("closed windows wait up to flushMs to be written together, and commits wait
   await feed(c, log.slice(60));
   assert.equal(metrics.flushes.total(), 1, "one flush for all windows closed so far");
   for (const [partition, offset] of c.committed)
-    assert.ok(offset > (heldBack.get(partition) ?? -1), "commits moved after the flush");
+    assert.ok(offset > (heldBack.get(partition) ?? -1n), "commits moved after the flush");
   await p.stop();
   assert.ok((await dump(file)) !== undefined);
 });

@@ -3,46 +3,18 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { H5Appender } from "../hdf5/appender.js";
-import { readColumns, withFile } from "../hdf5/reader.js";
-import type { TableSpec } from "../hdf5/table-schema.js";
-import { silentLogger } from "../log/logger.js";
-import { Registry, standardMetrics } from "../metrics/registry.js";
-import type { BatchHandler, CommitPoint, Consumer, Delivery, RevokeReason } from "../transport/transport.js";
-import { ORIGIN_COLUMNS, originColumns } from "./origin.js";
-import { sinkMetrics } from "./sink-metrics.js";
-import type { AcceptContext, Ready, RestoreContext, SinkModel, Written } from "./sink-model.js";
-import { SinkRuntime } from "./sink-runtime.js";
-import { readWrittenRows, WrittenWindows } from "./written-windows.js";
-
-/** A consumer the test drives by hand; commits can be made to fail. */
-class FakeConsumer implements Consumer {
-  handler: BatchHandler | undefined;
-  revoke: ((r: RevokeReason) => Promise<void>) | undefined;
-  committed = new Map<number, number>();
-  failCommits = false;
-  paused = false;
-  constructor(readonly replays: boolean) {}
-  async start(_t: string, h: BatchHandler) {
-    this.handler = h;
-  }
-  async commit(points: readonly CommitPoint[]) {
-    if (this.failCommits) throw new Error("rebalance in progress");
-    for (const p of points) this.committed.set(p.partition, Number(p.offset));
-  }
-  onRevoke(cb: (r: RevokeReason) => Promise<void>) {
-    this.revoke = cb;
-  }
-  pause() {
-    this.paused = true;
-  }
-  resume() {
-    this.paused = false;
-  }
-  async stop() {
-    await this.revoke?.("stop");
-  }
-}
+import { H5Appender } from "@cryptostream/common/hdf5/appender";
+import { readColumns, withFile } from "@cryptostream/common/hdf5/reader";
+import type { TableSpec } from "@cryptostream/common/hdf5/table-schema";
+import { silentLogger } from "@cryptostream/common/log/logger";
+import { Registry, standardMetrics } from "@cryptostream/common/metrics/registry";
+import type { Delivery } from "@cryptostream/common/transport/transport";
+import { FakeConsumer } from "@cryptostream/testkit";
+import { ORIGIN_COLUMNS, originColumns } from "@cryptostream/common/sink/origin";
+import { sinkMetrics } from "@cryptostream/common/sink/sink-metrics";
+import type { AcceptContext, Ready, RestoreContext, SinkModel, Written } from "@cryptostream/common/sink/sink-model";
+import { SinkRuntime } from "@cryptostream/common/sink/sink-runtime";
+import { readWrittenRows, WrittenWindows } from "@cryptostream/common/sink/written-windows";
 
 /** A toy model: each message "w:<window>" adds 1 to that window; "close:<w>" closes every window before w. */
 interface Win {
@@ -127,7 +99,7 @@ function setup(replays: boolean, opts: { maxPendingRows?: number; file?: string 
   const registry = new Registry();
   const metrics = standardMetrics(registry);
   const sink = sinkMetrics(registry);
-  const consumer = new FakeConsumer(replays);
+  const consumer = new FakeConsumer({ replays });
   const appender = new FlakyAppender(file);
   const clock = { now: 1_000 };
   const model = new CountModel();
@@ -151,7 +123,7 @@ function setup(replays: boolean, opts: { maxPendingRows?: number; file?: string 
   });
   let offset = 0;
   const send = (...values: string[]) =>
-    consumer.handler!(
+    consumer.handleNow(
       values.map((v) => ({
         topic: "t",
         key: undefined,
@@ -194,7 +166,7 @@ test("a failed write keeps the rows, reports unhealthy, retries with backoff, an
   assert.match(String(st.reason), /ENOSPC/);
   assert.equal(st.pendingRows, 1);
   assert.equal(s.sink.flushFailures.total(), 1);
-  assert.equal(s.consumer.committed.get(0), 3, "the commit stays at the first unwritten window");
+  assert.equal(s.consumer.committed.get(0), 3n, "the commit stays at the first unwritten window");
   await s.send("w:20", "close:30");
   assert.equal(s.sink.flushFailures.total(), 1, "no new attempt before the backoff ran out");
   s.appender.failing = false;
@@ -211,7 +183,7 @@ test("a failed write keeps the rows, reports unhealthy, retries with backoff, an
       [20, 1, 1],
     ],
   );
-  assert.equal(s.consumer.committed.get(0), 7, "committed up to the open window's event");
+  assert.equal(s.consumer.committed.get(0), 7n, "committed up to the open window's event");
   await s.rt.stop();
 });
 
@@ -260,11 +232,11 @@ test("a replay after a crash skips windows in the file and holds commits at open
   await a.rt.start();
   await a.send("w:0", "w:10", "close:10", "w:10");
   a.rt.abandon(); // kill -9
-  assert.equal(a.consumer.committed.get(0), 1, "window 10 (offset 1) was open");
+  assert.equal(a.consumer.committed.get(0), 1n, "window 10 (offset 1) was open");
   const b = setup(true, { file: a.file });
   await b.rt.start();
   // The log re-delivers from offset 1.
-  await b.consumer.handler!(
+  await b.consumer.handleNow(
     ["w:10", "close:10", "w:10", "close:20"].map((v, i) => ({
       topic: "t",
       key: undefined,
@@ -287,12 +259,11 @@ test("a rebalance writes open windows as partial rows with their log range; a re
   const s = setup(true);
   await s.rt.start();
   await s.send("w:0", "w:0");
-  s.consumer.failCommits = true;
-  await s.consumer.revoke!("rebalance");
+  s.consumer.failCommits();
+  await s.consumer.revoke("rebalance");
   assert.deepEqual(await rows(s.file), [[0, 2, 0, 0]]);
   // The commit failed: the log hands offsets 0 and 1 to us again, then more.
-  s.consumer.failCommits = false;
-  await s.consumer.handler!(
+  await s.consumer.handleNow(
     ["w:0", "w:0", "w:0", "close:10"].map((v, i) => ({
       topic: "t",
       key: undefined,

@@ -9,10 +9,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Delivery } from "@cryptostream/common";
+import { FakeConsumer } from "@cryptostream/testkit";
 import {
   countedRows,
   dumpFile,
-  FakeKafkaConsumer,
   kafkaProcessor,
   logOf,
   mergedWindows,
@@ -30,7 +30,7 @@ const batchesOf = (ds: readonly Delivery[]): Delivery[][] =>
 const tmpFile = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), "twp-kafka-")), "twitter.h5");
 
 async function uninterrupted(file: string) {
-  const c = new FakeKafkaConsumer();
+  const c = new FakeConsumer();
   const { p, metrics } = await kafkaProcessor(file, c);
   for (const b of batchesOf(LOG)) await c.deliver(b);
   await p.stop();
@@ -39,13 +39,13 @@ async function uninterrupted(file: string) {
 
 /** Runs the first `cut` batches, then crashes (drop) or stops, restarts, and replays from the commit. */
 async function interrupted(file: string, cut: number, how: "crash" | "stop") {
-  const c1 = new FakeKafkaConsumer();
+  const c1 = new FakeConsumer();
   const first = await kafkaProcessor(file, c1);
   for (const b of batchesOf(LOG).slice(0, cut)) await c1.deliver(b);
   if (how === "stop") await first.p.stop();
   else c1.stopped = true; // kill -9: no flush, no commit, nothing more from this instance
   const from = Number(c1.committed.get(0) ?? 0n);
-  const c2 = new FakeKafkaConsumer(c1.committed);
+  const c2 = new FakeConsumer({ committed: c1.committed });
   const second = await kafkaProcessor(file, c2);
   for (const b of batchesOf(LOG.slice(from))) await c2.deliver(b);
   await second.p.stop();
@@ -97,7 +97,7 @@ test("over Kafka, a crash or a graceful stop at any batch leaves the file equal 
 
 test("a tweet of an open window delivered twice is counted once; its stored row is not written again", async () => {
   const file = tmpFile();
-  const c = new FakeKafkaConsumer();
+  const c = new FakeConsumer();
   const { p, metrics } = await kafkaProcessor(file, c);
   const log = logOf([
     responseBytes([{ id: ID(1), text: "good", at: T0 + 1_000 }]),
@@ -121,7 +121,7 @@ test("a tweet of an open window delivered twice is counted once; its stored row 
 
 test("rebalance: open windows written as partial rows, everything seen committed, later rows merge exactly", async () => {
   const file = tmpFile();
-  const c = new FakeKafkaConsumer();
+  const c = new FakeConsumer();
   const { p, metrics } = await kafkaProcessor(file, c);
   const log = logOf([
     responseBytes([
@@ -134,7 +134,7 @@ test("rebalance: open windows written as partial rows, everything seen committed
   ]);
   await c.deliver(log.slice(0, 1));
   assert.equal(c.committed.get(0), 0n);
-  await c.rebalance();
+  await c.revoke("rebalance");
   assert.equal(c.committed.get(0), 1n, "everything seen is committed at a rebalance");
   let d = await dumpFile(file);
   assert.deepEqual(
@@ -167,15 +167,15 @@ test("rebalance: open windows written as partial rows, everything seen committed
   // A crash after the rebalance, before the window's complete row: the restart
   // must count ID(3) again (stored after the partial row) but not ID(1), ID(2).
   const file2 = tmpFile();
-  const c1 = new FakeKafkaConsumer();
+  const c1 = new FakeConsumer();
   const a = await kafkaProcessor(file2, c1);
   await c1.deliver(log.slice(0, 1));
-  await c1.rebalance();
+  await c1.revoke("rebalance");
   await c1.deliver(log.slice(1, 3));
   c1.stopped = true; // crash
   const from = Number(c1.committed.get(0));
   assert.equal(from, 2, "offset 2 (ID(3)) holds the still open window");
-  const c2 = new FakeKafkaConsumer(c1.committed);
+  const c2 = new FakeConsumer({ committed: c1.committed });
   const b = await kafkaProcessor(file2, c2);
   await c2.deliver(log.slice(from));
   await b.p.stop();
@@ -186,7 +186,7 @@ test("rebalance: open windows written as partial rows, everything seen committed
 
 test("under ZeroMQ (no replay) a stop still writes open windows as partial rows", async () => {
   const file = tmpFile();
-  const c = new FakeKafkaConsumer(undefined, false);
+  const c = new FakeConsumer({ replays: false });
   const { p } = await kafkaProcessor(file, c);
   await c.deliver(logOf([responseBytes([{ id: ID(1), text: "good", at: T0 + 1_000 }])]));
   await p.stop();

@@ -2,16 +2,7 @@
  * Test support (no test cases here): a fake Kafka consumer over an in-memory
  * log, and a processor wired over it the way main.ts wires it under Kafka.
  */
-import {
-  type BatchHandler,
-  type CommitPoint,
-  type Consumer,
-  type Delivery,
-  Registry,
-  type RevokeReason,
-  silentLogger,
-  standardMetrics,
-} from "@cryptostream/common";
+import { type Consumer, type Delivery, Registry, silentLogger, standardMetrics } from "@cryptostream/common";
 import { pickleCodec } from "@cryptostream/common/codecs/pickle/index";
 import { H5Appender } from "@cryptostream/common/hdf5/appender";
 import { readByteHeap } from "@cryptostream/common/hdf5/byte-heap";
@@ -19,10 +10,10 @@ import type { H5Dataset } from "@cryptostream/common/hdf5/h5";
 import { readColumns, withFile } from "@cryptostream/common/hdf5/reader";
 import { windowRules } from "@cryptostream/common/window/window-book";
 import { sinkMetrics } from "@cryptostream/common/sink/sink-metrics";
-import { RecentIds } from "./dedupe/recent-ids.js";
-import { twitterProcessor } from "./processor.js";
-import { SENTIMENT_PATH, sentimentTableSpec } from "./sink/sentiment-table.js";
-import { TEXT_HEAP_PATH, TWEET_COLUMNS, TWEETS_PATH } from "./sink/tweet-table.js";
+import { RecentIds } from "@cryptostream/twitter-processor/dedupe/recent-ids";
+import { twitterProcessor } from "@cryptostream/twitter-processor/processor";
+import { SENTIMENT_PATH, sentimentTableSpec } from "@cryptostream/twitter-processor/sink/sentiment-table";
+import { TEXT_HEAP_PATH, TWEET_COLUMNS, TWEETS_PATH } from "@cryptostream/twitter-processor/sink/tweet-table";
 
 export const T0 = Date.UTC(2024, 4, 1, 12, 0, 0);
 
@@ -78,52 +69,6 @@ export function samplePages(): Buffer[] {
 /** The deliveries of one partition's log, offsets from 0. */
 export function logOf(values: readonly Buffer[], partition = 0): Delivery[] {
   return values.map((value, i) => ({ topic: "twitter", key: undefined, value, partition, offset: String(i) }));
-}
-
-/** Records commits like Kafka (the last point per partition wins) and runs revoke callbacks before stop. */
-export class FakeKafkaConsumer implements Consumer {
-  readonly commits: CommitPoint[][] = [];
-  paused = false;
-  readonly committed = new Map<number, bigint>();
-  private handler: BatchHandler | undefined;
-  private readonly revoke: Array<(reason: RevokeReason) => Promise<void>> = [];
-  stopped = false;
-
-  constructor(
-    initial?: ReadonlyMap<number, bigint>,
-    readonly replays = true,
-  ) {
-    for (const [p, o] of initial ?? []) this.committed.set(p, o);
-  }
-  async start(_topic: string, handler: BatchHandler): Promise<void> {
-    this.handler = handler;
-  }
-  async commit(points: readonly CommitPoint[]): Promise<void> {
-    if (this.stopped) throw new Error("consumer stopped");
-    this.commits.push([...points]);
-    for (const p of points) this.committed.set(p.partition, BigInt(p.offset));
-  }
-  onRevoke(cb: (reason: RevokeReason) => Promise<void>): void {
-    this.revoke.push(cb);
-  }
-  pause(): void {
-    this.paused = true;
-  }
-  resume(): void {
-    this.paused = false;
-  }
-  async deliver(batch: readonly Delivery[]): Promise<void> {
-    if (!this.handler) throw new Error("not started");
-    await this.handler(batch);
-  }
-  /** A rebalance: the revoke callbacks run while the consumer keeps going. */
-  async rebalance(): Promise<void> {
-    for (const cb of this.revoke) await cb("rebalance");
-  }
-  async stop(): Promise<void> {
-    for (const cb of this.revoke) await cb("stop");
-    this.stopped = true;
-  }
 }
 
 /** A processor as main.ts builds it (replays follow the consumer: Kafka, or ZeroMQ with replays = false). */

@@ -1,12 +1,16 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { windowRules } from "@cryptostream/common/window/window-book";
-import { MarketAggregator, type ClosedWindow, type Reducer } from "./market-aggregator.js";
-import { finish } from "./partial.js";
-import { loadDanfo, reduceWithDanfo } from "./reduce-danfo.js";
+import {
+  MarketAggregator,
+  type ClosedWindow,
+  type Reducer,
+} from "@cryptostream/binance-processor/aggregate/market-aggregator";
+import { finish } from "@cryptostream/binance-processor/aggregate/partial";
+import { loadDanfo, reduceWithDanfo } from "@cryptostream/binance-processor/aggregate/reduce-danfo";
 import { reduceWithLoop } from "./reduce-loop.js";
-import { MicroBatch } from "./micro-batch.js";
-import { AGG_TRADE, TICKER, valueColumns } from "./spec.js";
+import { MicroBatch } from "@cryptostream/binance-processor/aggregate/micro-batch";
+import { AGG_TRADE, TICKER, valueColumns } from "@cryptostream/binance-processor/aggregate/spec";
 
 const WALL = 2_000_000_000_000;
 const rules = windowRules(60, 5);

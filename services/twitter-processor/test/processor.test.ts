@@ -3,43 +3,21 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import {
-  type CommitPoint,
-  type BatchHandler,
-  type Consumer,
-  type Delivery,
-  Registry,
-  silentLogger,
-  standardMetrics,
-} from "@cryptostream/common";
+import { type Delivery, Registry, silentLogger, standardMetrics } from "@cryptostream/common";
+import { FakeConsumer } from "@cryptostream/testkit";
 import { pickleCodec } from "@cryptostream/common/codecs/pickle/index";
 import { H5Appender } from "@cryptostream/common/hdf5/appender";
 import { readByteHeap } from "@cryptostream/common/hdf5/byte-heap";
 import { readColumns, withFile } from "@cryptostream/common/hdf5/reader";
 import { windowRules } from "@cryptostream/common/window/window-book";
-import { RecentIds } from "./dedupe/recent-ids.js";
+import { RecentIds } from "@cryptostream/twitter-processor/dedupe/recent-ids";
 import { sinkMetrics } from "@cryptostream/common/sink/sink-metrics";
-import { twitterProcessor } from "./processor.js";
-import { TEXT_HEAP_PATH, TWEETS_PATH, WIDTHS } from "./sink/tweet-table.js";
-import { SENTIMENT_PATH } from "./sink/sentiment-table.js";
+import { twitterProcessor } from "@cryptostream/twitter-processor/processor";
+import { TEXT_HEAP_PATH, TWEETS_PATH, WIDTHS } from "@cryptostream/twitter-processor/sink/tweet-table";
+import { SENTIMENT_PATH } from "@cryptostream/twitter-processor/sink/sentiment-table";
 
 const T0 = Date.UTC(2024, 4, 1, 12, 0, 0);
 const iso = (ms: number) => new Date(ms).toISOString();
-
-class FakeConsumer implements Consumer {
-  readonly replays = false;
-  commits: CommitPoint[][] = [];
-  handler: BatchHandler | undefined;
-  async start(_topic: string, handler: BatchHandler): Promise<void> {
-    this.handler = handler;
-  }
-  async commit(points: readonly CommitPoint[]): Promise<void> {
-    this.commits.push([...points]);
-  }
-  pause(): void {}
-  resume(): void {}
-  async stop(): Promise<void> {}
-}
 
 let offset = 0;
 const delivery = (value: Buffer): Delivery => ({
@@ -66,7 +44,7 @@ const response = (tweets: Array<{ id: string; text: string; at: number }>) =>
 async function makeProcessor(file: string, capacity = 1000) {
   const registry = new Registry();
   const metrics = standardMetrics(registry);
-  const consumer = new FakeConsumer();
+  const consumer = new FakeConsumer({ replays: false });
   const appender = new H5Appender(file);
   let clock = T0 + 10_000;
   const ids = new RecentIds(capacity);
@@ -89,7 +67,7 @@ async function makeProcessor(file: string, capacity = 1000) {
     onIdsLoaded: (c) => Object.assign(loaded, c),
   });
   await p.start();
-  const deliver = (batch: readonly Delivery[]) => consumer.handler!(batch);
+  const deliver = (batch: readonly Delivery[]) => consumer.deliver(batch);
   return { p, metrics, consumer, loaded, deliver, setClock: (ms: number) => (clock = ms) };
 }
 

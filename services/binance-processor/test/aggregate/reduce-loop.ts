@@ -1,5 +1,5 @@
-import { addEvent, emptyPartial, type Partial } from "./partial.js";
-import { type GroupPartial, groupKey, type MicroBatch } from "./micro-batch.js";
+import { addEvent, emptyPartial, type Partial } from "@cryptostream/binance-processor/aggregate/partial";
+import { type GroupPartial, groupKey, type MicroBatch } from "@cryptostream/binance-processor/aggregate/micro-batch";
 
 /**
  * Reference reduction of a micro-batch with a plain loop: one partial per
