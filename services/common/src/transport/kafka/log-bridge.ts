@@ -1,3 +1,4 @@
+import { peekEnv, SERVICE_ENV } from "../../config/env.js";
 import type { logCreator, logLevel as LogLevel } from "kafkajs";
 import { logLevel } from "./kafkajs.js";
 import type { Fields, Logger } from "../../log/logger.js";
@@ -32,7 +33,7 @@ export function kafkajsLogCreator(log: Logger): logCreator {
 }
 
 /** kafkajs filters by its own level before calling the log creator; map our LOG_LEVEL onto it. */
-export function kafkajsLevel(level: string | undefined = process.env.LOG_LEVEL): LogLevel {
+export function kafkajsLevel(level: string | undefined = peekEnv("LOG_LEVEL", SERVICE_ENV.LOG_LEVEL)): LogLevel {
   switch ((level ?? "info").toLowerCase()) {
     case "debug":
       return logLevel.DEBUG;
