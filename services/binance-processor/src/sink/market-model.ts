@@ -79,7 +79,7 @@ export class MarketModel implements SinkModel<ClosedWindow> {
     if (this.aggregator.add(p.symbol, p.time, p.values, ctx.now) === "late")
       return ctx.reject("late", `${p.symbol} event at ${p.time} falls in a window that already closed`);
     if (ctx.replays) ctx.hold(groupKey(p.symbol, start));
-    else this.frontier.note(p.symbol, start);
+    else this.frontier.note(p.symbol, start, ctx.now);
     if (p.time > this.newest) {
       this.newest = p.time;
       this.o.onEventTime?.(p.time / 1000);

@@ -104,7 +104,7 @@ export class TweetModel implements SinkModel<TweetUnit> {
         );
     } else {
       if (ctx.replays) ctx.hold(windowKey(start));
-      else this.frontier.note(KEY, start);
+      else this.frontier.note(KEY, start, ctx.now);
       // A replayed tweet counted again: its row is stored, its window was not written.
       if (replay) return;
     }
