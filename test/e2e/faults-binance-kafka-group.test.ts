@@ -1,6 +1,6 @@
 /**
  * Replica churn in one Kafka consumer group, checked against the sink
- * contract (/work/shared-notes/sink-contract.md): replicas a and b stay, a
+ * contract (README.md "When things fail", docs/hdf5-layout.md): replicas a and b stay, a
  * third (c) joins and leaves every few seconds, by SIGTERM or by kill -9
  * (seeded). Every rebalance writes open windows as partial rows, a killed c
  * leaves windows written but not committed that a or b count again: the

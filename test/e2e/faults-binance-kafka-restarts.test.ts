@@ -1,6 +1,6 @@
 /**
  * Process and broker failures under the binance-processor over Kafka, checked
- * against the sink contract (/work/shared-notes/sink-contract.md):
+ * against the documented sink behaviour (README.md "When things fail", docs/hdf5-layout.md):
  *
  * - kill -9 of the processor at 10 seeded random moments in one run, each
  *   time a new process on the same file and group: in the end the file, with

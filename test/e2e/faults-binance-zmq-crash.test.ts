@@ -1,7 +1,7 @@
 /**
  * kill -9 of the binance-processor over ZeroMQ, 5 s down, then a new process
  * on the same file. ZeroMQ keeps nothing, so events the dead process held are
- * gone; the sink contract (/work/shared-notes/sink-contract.md) asks that the
+ * gone; the documented sink behaviour (README.md "When things fail", docs/hdf5-layout.md) asks that the
  * restart, seeing the run marker `<h5>.running`, writes every window of a
  * symbol up to the window of its first event after the restart with
  * complete = 0. The reference (reference_binance.py --may-be-partial) then
@@ -10,7 +10,7 @@
  *
  * The fixture has no out-of-order events: with them, a symbol's first event
  * after the restart can be older than events lost just before the crash, and
- * the contract's rule would let a window that lost events pass as complete
+ * the documented rule would let a window that lost events pass as complete
  * (it marks windows up to the window of the first event, not of the newest).
  */
 import { test } from "node:test";

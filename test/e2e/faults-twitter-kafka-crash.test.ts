@@ -3,7 +3,7 @@
  * on loopback): the processor killed with SIGKILL ten times at random moments
  * and restarted each time, beside an uninterrupted control group; and the
  * broker itself stopped for 10 s mid-stream. The sink contract
- * (/work/shared-notes/sink-contract.md) says both leave exact files.
+ * (README.md "When things fail", docs/hdf5-layout.md) says both leave exact files.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -110,7 +110,7 @@ test(
       assert.ok((c.compared?.windows ?? 0) >= 5, "sentiment windows were compared");
       assert.deepEqual(tweets?.problems, [], "/tweets rows equal the control's (kafka_compare_h5.py)");
       assert.deepEqual(exits, [0, 0, 0]);
-      assert.deepEqual(c.log_problems, [], "rows carry the contract's log_* columns");
+      assert.deepEqual(c.log_problems, [], "rows carry the documented log_* columns");
     }),
 );
 
@@ -162,6 +162,6 @@ test(
       assert.deepEqual(c.problems, [], "every tweet once, exact texts, /sentiment as computed");
       assert.equal(c.tweets, c.served);
       assert.deepEqual(exits, [0, 0]);
-      assert.deepEqual(c.log_problems, [], "rows carry the contract's log_* columns");
+      assert.deepEqual(c.log_problems, [], "rows carry the documented log_* columns");
     }),
 );

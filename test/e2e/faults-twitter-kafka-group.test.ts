@@ -4,8 +4,8 @@
  * seconds (SIGTERM, every third time SIGKILL). Two producers with disjoint
  * queries (English / not English) key their messages by query, so the
  * stream spans two partitions and moves between replicas at each rebalance.
- * The union of the replica files, read with the contract's merge rule
- * (/work/shared-notes/sink-contract.md), must be exactly what was served.
+ * The union of the replica files, read with the documented merge rule
+ * (README.md "When things fail", docs/hdf5-layout.md), must be exactly what was served.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -125,7 +125,7 @@ test(
         visits.every((v) => v.signal === "SIGKILL" || v.exit === 0),
         "every SIGTERM of the third replica was a clean stop",
       );
-      assert.deepEqual(c.log_problems, [], "rows carry the contract's log_* columns");
+      assert.deepEqual(c.log_problems, [], "rows carry the documented log_* columns");
     });
   },
 );

@@ -2,7 +2,7 @@
  * Sink faults under the twitter-processor over ZeroMQ: the simulator, the real
  * twitter-producer and twitter-processor as processes, and check_twitter.py
  * as the independent reader. The scenarios (twitter-sink-scenarios.ts) follow
- * the sink contract (/work/shared-notes/sink-contract.md).
+ * the documented sink behaviour (README.md "When things fail", docs/hdf5-layout.md).
  */
 import { test } from "node:test";
 import { specResources, zmqWiring } from "../support/twitter-fault-pipeline.js";

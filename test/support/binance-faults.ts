@@ -35,7 +35,7 @@ import { freePort, ServiceProcess, sleep } from "./service-process.js";
 
 export type Transport = "zmq" | "kafka";
 
-/** Sink settings of every fault spec (names from the sink contract). */
+/** Sink settings of every fault spec (names from the documented sink behaviour). */
 export const FAULT_ENV: Readonly<Record<string, string>> = {
   BINANCE_FLUSH_SECONDS: "1",
   SINK_RETRY_BASE_MS: "200",

@@ -20,7 +20,7 @@ have found them late); the tweet counts once if any copy counts.
 --one-writer: the files are successive files of one processor (a window's
 row may be in the file started after its first tweets): rows of any file
 cover. When the rows carry log_partition, log_offset_first and
-log_offset_last (schema_version 2), the MERGE RULE of the sink contract
+log_offset_last (schema_version 2), the MERGE RULE of the documented sink behaviour
 applies before merging: among the rows of one window with the same
 log_partition >= 0, a row whose offset range lies inside another's is
 skipped (identical ranges: one is kept). Rows with complete = 0 are reported
@@ -28,7 +28,7 @@ apart (incomplete, windows_without_complete_row).
 
 --expected-h5 (repeatable) names an uninterrupted run's file(s): the merged
 /sentiment windows and the /tweets rows must then be the same as there.
---transport kafka|zmq checks the log_* values the contract gives each row;
+--transport kafka|zmq checks the log_* values docs/hdf5-layout.md gives each row;
 those findings go to log_problems, apart from problems. --ids-by-file lists
 the ids each file holds.
 
@@ -276,7 +276,7 @@ def compare_expected(data, exp, problems):
 
 
 def check_log_columns(data, transport):
-    """The log_* values the contract gives each row: Kafka offsets, or -1 everywhere on ZeroMQ."""
+    """The log_* values docs/hdf5-layout.md gives each row: Kafka offsets, or -1 everywhere on ZeroMQ."""
     out = []
     if not data["has_log"]:
         return ["no log_partition/log_offset* columns (schema_version 1)"]

@@ -1,7 +1,7 @@
 /**
  * Samples a service's GET /healthz in the background while a fault runs, so a
  * test can say afterwards what the sink reported, and when (the `sink` object
- * of /work/shared-notes/sink-contract.md: state, reason, failingSince,
+ * of README.md "When things fail": state, reason, failingSince,
  * pendingRows, intakePaused).
  */
 import type { ServiceProcess } from "./service-process.js";

@@ -1,10 +1,11 @@
 /**
- * A processor's GET /healthz as the sink contract describes it, sampled in
- * the background so a test can say afterwards what was seen while a fault
- * lasted: 503 with sink.state "failing" (reason, failingSince, pendingRows,
- * intakePaused) while the last write failed, 200 with sink.state "ok" after.
+ * A processor's GET /healthz as the documented sink behaviour describes it, read from the
+ * background samples of health-watch.ts: 503 with sink.state "failing"
+ * (reason, failingSince, pendingRows, intakePaused) while the last write
+ * failed, 200 with sink.state "ok" after.
  */
-import { type ServiceProcess, sleep } from "./service-process.js";
+import { type HealthSample, HealthWatch, sinkOf } from "./health-watch.js";
+import type { ServiceProcess } from "./service-process.js";
 
 export interface SinkSample {
   readonly at: number;
@@ -16,10 +17,7 @@ export interface SinkSample {
   readonly intakePaused?: boolean;
 }
 
-export function sinkSample(status: number, body: unknown, at = Date.now()): SinkSample {
-  const sink = (body as { sink?: Omit<SinkSample, "at" | "status"> } | undefined)?.sink ?? {};
-  return { at, status, ...sink };
-}
+const toSinkSample = (h: HealthSample): SinkSample => ({ at: h.at, status: h.status, ...(sinkOf(h) ?? {}) });
 
 /** As the contract says a failing sink answers: 503, state "failing", a reason, an ISO failingSince. */
 export function isFailing(s: SinkSample): boolean {
@@ -36,27 +34,15 @@ export function isFailing(s: SinkSample): boolean {
 export const isOk = (s: SinkSample) => s.status === 200 && s.state === "ok";
 
 export class SinkHealthWatch {
-  readonly samples: SinkSample[] = [];
-  private running = true;
-  private readonly loop: Promise<void>;
+  private readonly watch: HealthWatch;
 
-  constructor(
-    private readonly p: ServiceProcess,
-    everyMs = 200,
-  ) {
-    this.loop = this.sample(everyMs);
+  constructor(p: ServiceProcess, everyMs = 200) {
+    this.watch = new HealthWatch(p, everyMs);
   }
 
-  private async sample(everyMs: number): Promise<void> {
-    while (this.running) {
-      try {
-        const h = await this.p.health();
-        this.samples.push(sinkSample(h.status, h.body));
-      } catch {
-        // not listening yet, or gone: nothing to sample
-      }
-      await sleep(everyMs);
-    }
+  /** Answered samples only (not listening yet, or gone: nothing to sample). */
+  get samples(): SinkSample[] {
+    return this.watch.samples.filter((s) => s.status !== 0).map(toSinkSample);
   }
 
   between(from: number, to = Infinity): SinkSample[] {
@@ -70,7 +56,6 @@ export class SinkHealthWatch {
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    await this.loop;
+    await this.watch.stop();
   }
 }

@@ -1,6 +1,6 @@
 /**
  * The Twitter pipeline of the faults-twitter specs over either transport: the
- * twitter-processor with the sink contract's knobs turned down (flush at once,
+ * twitter-processor with the documented sink behaviour's knobs turned down (flush at once,
  * retries within a second), the real twitter-producer polling the simulator
  * (no rate limit to run into in a long run), waits for "everything is
  * written", and check_twitter.py over one or several files.
@@ -190,7 +190,7 @@ export interface FaultCheck extends TwitterCheck {
 
 /**
  * check_twitter.py over `files` read together (tweets one per id, sentiment
- * merged with the contract's rule); `oneWriter` when they are successive files
+ * merged with the documented rule); `oneWriter` when they are successive files
  * of one processor. Does not assert the result: print it first.
  */
 export function checkTwitterFiles(

@@ -3,7 +3,7 @@
  * transports (the spec files pick the wiring): the output folder fills up
  * for 10 s, and the HDF5 file is deleted, then replaced by garbage, while the
  * twitter-processor runs. Each prints one `# ...` summary line, then asserts
- * what the sink contract says (/work/shared-notes/sink-contract.md).
+ * what the documented sink behaviour says (README.md "When things fail", docs/hdf5-layout.md).
  */
 import assert from "node:assert/strict";
 import fs from "node:fs";
@@ -144,7 +144,7 @@ export async function diskFillsUp(w: Wiring, work: string): Promise<void> {
         assert.ok(flushFailures > 0, "pipeline_flush_failures_total counted the failed writes");
         assert.deepEqual(exits, [0, 0]);
         assert.ok(isOk(watch.samples.at(-1)!), "healthy at the end");
-        assert.deepEqual(c.log_problems, [], "rows carry the contract's log_* columns");
+        assert.deepEqual(c.log_problems, [], "rows carry the documented log_* columns");
       },
     );
   } finally {
@@ -233,6 +233,6 @@ export async function fileDeletedThenGarbage(w: Wiring, work: string): Promise<v
     assert.equal(path.resolve(String(moved[0]!.file)), h5);
     assert.equal(path.resolve(String(moved[0]!.movedTo)), damaged[0]);
     assert.deepEqual(exits, [0, 0]);
-    assert.deepEqual(c.log_problems, [], "rows carry the contract's log_* columns");
+    assert.deepEqual(c.log_problems, [], "rows carry the documented log_* columns");
   });
 }

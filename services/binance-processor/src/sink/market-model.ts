@@ -35,8 +35,6 @@ export interface MarketModelOptions {
   readonly windowSeconds: number;
   readonly latenessSeconds: number;
   readonly maxFutureSkewMs: number;
-  /** Called with the newest event time of each batch that admitted one (seconds, for the metric). */
-  readonly onEventTime?: (seconds: number) => void;
 }
 
 export class MarketModel implements SinkModel<ClosedWindow> {
@@ -46,7 +44,6 @@ export class MarketModel implements SinkModel<ClosedWindow> {
   /** Values of the event being parsed (reused: the aggregator copies them). */
   private readonly scratch: Float64Array;
   private readonly sizeMs: number;
-  private newest = -Infinity;
 
   constructor(private readonly o: MarketModelOptions) {
     this.aggregator = o.aggregator();
@@ -80,10 +77,7 @@ export class MarketModel implements SinkModel<ClosedWindow> {
       return ctx.reject("late", `${p.symbol} event at ${p.time} falls in a window that already closed`);
     if (ctx.replays) ctx.hold(groupKey(p.symbol, start));
     else this.frontier.note(p.symbol, start, ctx.now);
-    if (p.time > this.newest) {
-      this.newest = p.time;
-      this.o.onEventTime?.(p.time / 1000);
-    }
+    ctx.eventTime(p.time);
   }
 
   tick(now: number): void {

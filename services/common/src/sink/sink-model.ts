@@ -22,6 +22,8 @@ export interface AcceptContext {
   reject(reason: string, detail: string): void;
   /** Its effect is already in the file (a log replay after a restart). */
   replayed(): void;
+  /** The event time (ms) of an accepted event: the newest goes to pipeline_last_event_time_seconds. */
+  eventTime(ms: number): void;
 }
 
 /** A unit ready to be written: a closed window or a row. `key` is released once it is written. */

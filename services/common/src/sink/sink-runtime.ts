@@ -31,8 +31,43 @@ import type { Consumer, Delivery, RevokeReason } from "../transport/transport.js
 import { CommitBook } from "./commit-book.js";
 import { NO_ORIGIN } from "./origin.js";
 import { RunMarker } from "./run-marker.js";
+import type { SinkConfig } from "./sink-config.js";
 import type { SinkMetrics } from "./sink-metrics.js";
 import type { AcceptContext, RestoreContext, SinkModel, Written } from "./sink-model.js";
+
+/** What a processor's entry point hands its runtime besides the model. */
+export interface SinkDeps {
+  readonly appender: H5Appender;
+  readonly consumer: Consumer;
+  readonly topic: string;
+  readonly sink: SinkConfig;
+  readonly log: Logger;
+  readonly metrics: StandardMetrics;
+  readonly sinkMetrics: SinkMetrics;
+  readonly now?: () => number;
+  /** Wall-clock tick period; 0 turns it off (tests). */
+  readonly tickMs?: number;
+  readonly onCrash?: (err: unknown) => void;
+}
+
+/** The runtime of `model` configured from a processor's SinkDeps. */
+export function sinkRuntime<U>(model: SinkModel<U>, d: SinkDeps): SinkRuntime<U> {
+  return new SinkRuntime({
+    model,
+    appender: d.appender,
+    consumer: d.consumer,
+    topic: d.topic,
+    log: d.log,
+    metrics: d.metrics,
+    sink: d.sinkMetrics,
+    flushMs: d.sink.flushMs,
+    maxPendingRows: d.sink.maxPendingRows,
+    retry: d.sink.retry,
+    ...(d.now ? { now: d.now } : {}),
+    ...(d.tickMs !== undefined ? { tickMs: d.tickMs } : {}),
+    ...(d.onCrash ? { onCrash: d.onCrash } : {}),
+  });
+}
 
 export interface SinkRuntimeOptions<U> {
   readonly model: SinkModel<U>;
@@ -79,6 +114,7 @@ export class SinkRuntime<U> {
   private paused = false;
   private timer: NodeJS.Timeout | undefined;
   private wroteFile = false;
+  private newestEvent = -Infinity;
   private readonly ctx: AcceptContext & { offset: number; now: number; partition: number };
   rowsWritten = 0;
 
@@ -100,6 +136,12 @@ export class SinkRuntime<U> {
       },
       reject: (reason, detail) => this.rejections.reject(reason, detail),
       replayed: () => o.metrics.replayed.inc(),
+      eventTime: (ms) => {
+        if (ms > this.newestEvent) {
+          this.newestEvent = ms;
+          o.metrics.lastEventTime.set(ms / 1000);
+        }
+      },
     };
   }
 

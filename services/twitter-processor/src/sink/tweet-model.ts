@@ -48,7 +48,6 @@ export interface TweetModelOptions {
   readonly windowSeconds: number;
   readonly latenessSeconds: number;
   readonly maxFutureSkewMs: number;
-  readonly onEventTime?: (seconds: number) => void;
   /** Told how many stored ids were read back at start. */
   readonly onIdsLoaded?: (counts: { storedRows: number; readRows: number; ms: number }) => void;
   /** How many of the newest /sentiment rows a restart reads back. */
@@ -61,7 +60,6 @@ export class TweetModel implements SinkModel<TweetUnit> {
   private readonly pendingIds = new Set<string>();
   private written = new WrittenWindows();
   private frontier = new ResumeFrontier(false);
-  private newest = -Infinity;
 
   constructor(private readonly o: TweetModelOptions) {
     this.windows = new SentimentWindows(o.rules);
@@ -117,10 +115,7 @@ export class TweetModel implements SinkModel<TweetUnit> {
     );
     this.pendingIds.add(t.id);
     if (ctx.replays) ctx.hold(ROWS_KEY);
-    if (t.createdAt > this.newest) {
-      this.newest = t.createdAt;
-      this.o.onEventTime?.(t.createdAt / 1000);
-    }
+    ctx.eventTime(t.createdAt);
   }
 
   tick(now: number): void {
