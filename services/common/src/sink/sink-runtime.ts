@@ -433,10 +433,11 @@ export class SinkRuntime<U> {
       const { model } = this.o;
       this.collect(model.takeReady());
       if (!this.replays) this.collect(model.drainOpen());
-      const deadline = this.now() + (this.o.stopRetryMs ?? 5_000);
+      // Real time, not the injected clock: a stop must end however the clock is driven.
+      const deadline = performance.now() + (this.o.stopRetryMs ?? 5_000);
       let ok = await this.flush(true);
-      while (!ok && this.now() < deadline) {
-        await new Promise((r) => setTimeout(r, Math.min(500, Math.max(0, deadline - this.now()))));
+      while (!ok && performance.now() < deadline) {
+        await new Promise((r) => setTimeout(r, Math.min(500, Math.max(0, deadline - performance.now()))));
         ok = await this.flush(true);
       }
       if (ok) {
