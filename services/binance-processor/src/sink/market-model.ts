@@ -76,7 +76,7 @@ export class MarketModel implements SinkModel<ClosedWindow> {
     if (this.aggregator.add(p.symbol, p.time, p.values, ctx.now) === "late")
       return ctx.reject("late", `${p.symbol} event at ${p.time} falls in a window that already closed`);
     if (ctx.replays) ctx.hold(groupKey(p.symbol, start));
-    else this.frontier.note(p.symbol, start, ctx.now);
+    else this.frontier.note(p.symbol, p.time);
     ctx.eventTime(p.time);
   }
 
@@ -119,7 +119,11 @@ export class MarketModel implements SinkModel<ClosedWindow> {
   }
 
   restore(file: H5File | undefined, ctx: RestoreContext): void {
-    this.frontier = new ResumeFrontier(!ctx.replays && ctx.crashed);
+    this.frontier = new ResumeFrontier(
+      !ctx.replays && ctx.crashed,
+      this.sizeMs,
+      Math.round(this.o.latenessSeconds * 1000),
+    );
     this.written = new WrittenWindows();
     if (!ctx.replays || !file) return;
     const prefix = `/${this.o.spec.stream}/`;

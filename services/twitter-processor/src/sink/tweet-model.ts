@@ -102,7 +102,7 @@ export class TweetModel implements SinkModel<TweetUnit> {
         );
     } else {
       if (ctx.replays) ctx.hold(windowKey(start));
-      else this.frontier.note(KEY, start, ctx.now);
+      else this.frontier.note(KEY, t.createdAt);
       // A replayed tweet counted again: its row is stored, its window was not written.
       if (replay) return;
     }
@@ -183,7 +183,8 @@ export class TweetModel implements SinkModel<TweetUnit> {
   }
 
   restore(file: H5File | undefined, ctx: RestoreContext): void {
-    if (ctx.reason === "start") this.frontier = new ResumeFrontier(!ctx.replays && ctx.crashed);
+    if (ctx.reason === "start")
+      this.frontier = new ResumeFrontier(!ctx.replays && ctx.crashed, this.o.rules.sizeMs, this.o.rules.latenessMs);
     this.written = new WrittenWindows();
     if (!file) return;
     if (ctx.reason === "start") {
