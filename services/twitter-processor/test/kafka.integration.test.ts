@@ -30,7 +30,8 @@ interface BrokerHandle {
   stop(): Promise<string>;
 }
 
-const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+// Compiled to services/twitter-processor/test/dist/.
+const REPO_ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
 const log = createLogger({ test: "twitter-kafka" }, { level: "warn", sink: (l) => process.stderr.write(l + "\n") });
 const report = (line: string): void => {
   process.stdout.write(`twitter kafka: ${line}\n`);
