@@ -1,0 +1,240 @@
+/**
+ * A port of vaderSentiment 3.3.2's SentimentIntensityAnalyzer (Hutto &
+ * Gilbert 2014; MIT): valence lexicon, boosters and dampeners, negation
+ * within the three preceding tokens, "least", "but", ALL-CAPS emphasis among
+ * lowercase words, "!" and "?" emphasis, emoji and emoticons, and the
+ * normalised compound score in [-1, 1].
+ *
+ * `reference: true` reproduces the Python package exactly (its figures on
+ * every evaluation set equal the package's, test/support/vader_reference.py).
+ * The default departs from it only where the reference has a plain bug, each
+ * marked "fix:" below; the agreement table in the README is what justifies
+ * each one.
+ */
+import { emojiTable, replaceEmoji, replaceEmojiLikeReference, type EmojiTable } from "./emoji.js";
+import {
+  ALPHA,
+  BOOSTERS,
+  BUT_AFTER,
+  BUT_BEFORE,
+  C_INCR,
+  EXCLAMATION_INCR,
+  MAX_EXCLAMATIONS,
+  MAX_QUESTION_AMPLIFIER,
+  N_SCALAR,
+  NEGATE,
+  QUESTION_INCR,
+  SPECIAL_CASES,
+} from "./rules.js";
+import { allCapDifferential, isUpper, wordsAndEmoticons } from "./tokens.js";
+
+export interface Polarity {
+  /** Normalised sum of valences, in [-1, 1]. */
+  readonly compound: number;
+  /** Shares of positive, neutral and negative weight; they add up to 1 (all 0 for no tokens). */
+  readonly pos: number;
+  readonly neu: number;
+  readonly neg: number;
+}
+
+export interface AnalyzerOptions {
+  /** Reproduce vaderSentiment 3.3.2 bug for bug (the comparison baseline). */
+  readonly reference?: boolean;
+}
+
+const ZERO: Polarity = { compound: 0, pos: 0, neu: 0, neg: 0 };
+
+/** VADER's normalisation: s / sqrt(s² + alpha), clamped to [-1, 1]. */
+export function normalize(score: number, alpha = ALPHA): number {
+  const n = score / Math.sqrt(score * score + alpha);
+  return n < -1 ? -1 : n > 1 ? 1 : n;
+}
+
+function negated(word: string): boolean {
+  return NEGATE.has(word) || word.includes("n't");
+}
+
+function count(text: string, ch: string): number {
+  let n = 0;
+  for (let i = text.indexOf(ch); i >= 0; i = text.indexOf(ch, i + 1)) n++;
+  return n;
+}
+
+/** Emphasis from "!" (up to 4) and "?" (2 or more). */
+export function punctuationEmphasis(text: string): number {
+  const ep = Math.min(count(text, "!"), MAX_EXCLAMATIONS) * EXCLAMATION_INCR;
+  const qm = count(text, "?");
+  const qa = qm > 1 ? (qm <= 3 ? qm * QUESTION_INCR : MAX_QUESTION_AMPLIFIER) : 0;
+  return ep + qa;
+}
+
+export class SentimentIntensityAnalyzer {
+  private readonly emoji: EmojiTable;
+  private readonly reference: boolean;
+
+  constructor(
+    private readonly lexicon: ReadonlyMap<string, number>,
+    emojiDescriptions: ReadonlyMap<string, string>,
+    o: AnalyzerOptions = {},
+  ) {
+    this.emoji = emojiTable(emojiDescriptions);
+    this.reference = o.reference ?? false;
+  }
+
+  polarityScores(input: string): Polarity {
+    const text = (
+      this.reference ? replaceEmojiLikeReference(input, this.emoji) : replaceEmoji(input, this.emoji)
+    ).trim();
+    const words = wordsAndEmoticons(text);
+    if (words.length === 0) return ZERO;
+    const lower = words.map((w) => w.toLowerCase());
+    const capDiff = allCapDifferential(words);
+    const sentiments: number[] = [];
+    for (let i = 0; i < words.length; i++) {
+      const item = lower[i]!;
+      // Boosters and "kind of" modify the next word; they carry no valence of their own.
+      if (BOOSTERS.has(item) || (item === "kind" && lower[i + 1] === "of")) sentiments.push(0);
+      else sentiments.push(this.valence(words, lower, i, capDiff));
+    }
+    this.butCheck(lower, sentiments);
+    return scoreValence(sentiments, text);
+  }
+
+  private valence(words: readonly string[], lower: readonly string[], i: number, capDiff: boolean): number {
+    const lex = this.lexicon;
+    const item = lower[i]!;
+    const base = lex.get(item);
+    if (base === undefined) return 0;
+    let valence = base;
+    // "no" before another lexicon word negates it instead of scoring itself.
+    if (item === "no" && i !== words.length - 1 && lex.has(lower[i + 1]!)) valence = 0;
+    if (
+      (i > 0 && lower[i - 1] === "no") ||
+      (i > 1 && lower[i - 2] === "no") ||
+      (i > 2 && lower[i - 3] === "no" && (lower[i - 1] === "or" || lower[i - 1] === "nor"))
+    )
+      valence = base * N_SCALAR;
+    if (capDiff && isUpper(words[i]!)) valence += valence > 0 ? C_INCR : -C_INCR;
+    for (let d = 0; d < 3; d++) {
+      // Boosters up to three tokens back, weaker with distance; a lexicon word in between ends nothing.
+      if (i > d && !lex.has(lower[i - d - 1]!)) {
+        let s = scalarIncDec(words[i - d - 1]!, lower[i - d - 1]!, valence, capDiff);
+        if (d === 1 && s !== 0) s *= 0.95;
+        if (d === 2 && s !== 0) s *= 0.9;
+        valence += s;
+        valence = negationCheck(valence, lower, d, i);
+        if (d === 2) valence = specialIdiomsCheck(valence, lower, i);
+      }
+    }
+    return leastCheck(valence, lower, i, lex);
+  }
+
+  /** Contrastive "but": what comes before it counts half, what follows 1.5 times. */
+  private butCheck(lower: readonly string[], sentiments: number[]): void {
+    const bi = lower.indexOf("but");
+    if (bi < 0) return;
+    if (!this.reference) {
+      // fix: by position. The reference finds each value's position with list.index(value),
+      // so of two equal valences it scales the first twice and the second not at all.
+      for (let si = 0; si < sentiments.length; si++) {
+        if (si < bi) sentiments[si]! *= BUT_BEFORE;
+        else if (si > bi) sentiments[si]! *= BUT_AFTER;
+      }
+      return;
+    }
+    for (let k = 0; k < sentiments.length; k++) {
+      const v = sentiments[k]!;
+      const si = sentiments.indexOf(v);
+      if (si < bi) sentiments[si] = v * BUT_BEFORE;
+      else if (si > bi) sentiments[si] = v * BUT_AFTER;
+    }
+  }
+}
+
+function scalarIncDec(word: string, wordLower: string, valence: number, capDiff: boolean): number {
+  const b = BOOSTERS.get(wordLower);
+  if (b === undefined) return 0;
+  let scalar = valence < 0 ? -b : b;
+  if (capDiff && isUpper(word)) scalar += valence > 0 ? C_INCR : -C_INCR;
+  return scalar;
+}
+
+function negationCheck(valence: number, lower: readonly string[], d: number, i: number): number {
+  const w1 = lower[i - 1];
+  const w2 = lower[i - 2];
+  const w3 = lower[i - 3];
+  if (d === 0) return negated(w1!) ? valence * N_SCALAR : valence;
+  if (d === 1) {
+    if (w2 === "never" && (w1 === "so" || w1 === "this")) return valence * 1.25;
+    if (w2 === "without" && w1 === "doubt") return valence;
+    return negated(w2!) ? valence * N_SCALAR : valence;
+  }
+  // As in the reference: "so"/"this" right before the word also scale it by 1.25 here.
+  if ((w3 === "never" && (w2 === "so" || w2 === "this")) || w1 === "so" || w1 === "this") return valence * 1.25;
+  if (w3 === "without" && (w2 === "doubt" || w1 === "doubt")) return valence;
+  return negated(w3!) ? valence * N_SCALAR : valence;
+}
+
+function specialIdiomsCheck(valence: number, lower: readonly string[], i: number): number {
+  const [w3, w2, w1, w0] = [lower[i - 3]!, lower[i - 2]!, lower[i - 1]!, lower[i]!];
+  const threetwoone = `${w3} ${w2} ${w1}`;
+  const threetwo = `${w3} ${w2}`;
+  const twoone = `${w2} ${w1}`;
+  for (const seq of [`${w1} ${w0}`, `${w2} ${w1} ${w0}`, twoone, threetwoone, threetwo]) {
+    const v = SPECIAL_CASES.get(seq);
+    if (v !== undefined) {
+      valence = v;
+      break;
+    }
+  }
+  if (lower.length - 1 > i) {
+    const v = SPECIAL_CASES.get(`${w0} ${lower[i + 1]}`);
+    if (v !== undefined) valence = v;
+  }
+  if (lower.length - 1 > i + 1) {
+    const v = SPECIAL_CASES.get(`${w0} ${lower[i + 1]} ${lower[i + 2]}`);
+    if (v !== undefined) valence = v;
+  }
+  // Two-word dampeners ("kind of", "sort of") before the word.
+  for (const g of [threetwoone, threetwo, twoone]) {
+    const b = BOOSTERS.get(g);
+    if (b !== undefined) valence += b;
+  }
+  return valence;
+}
+
+function leastCheck(valence: number, lower: readonly string[], i: number, lex: ReadonlyMap<string, number>): number {
+  if (i > 0 && lower[i - 1] === "least" && !lex.has("least")) {
+    if (i > 1 && (lower[i - 2] === "at" || lower[i - 2] === "very")) return valence;
+    return valence * N_SCALAR;
+  }
+  return valence;
+}
+
+function scoreValence(sentiments: readonly number[], text: string): Polarity {
+  let sum = 0;
+  for (const s of sentiments) sum += s;
+  const punct = punctuationEmphasis(text);
+  if (sum > 0) sum += punct;
+  else if (sum < 0) sum -= punct;
+  const compound = normalize(sum);
+  let posSum = 0;
+  let negSum = 0;
+  let neuCount = 0;
+  // +1 / -1 compensate for neutral tokens counting 1 each.
+  for (const s of sentiments) {
+    if (s > 0) posSum += s + 1;
+    if (s < 0) negSum += s - 1;
+    if (s === 0) neuCount++;
+  }
+  if (posSum > Math.abs(negSum)) posSum += punct;
+  else if (posSum < Math.abs(negSum)) negSum -= punct;
+  const total = posSum + Math.abs(negSum) + neuCount;
+  return {
+    compound,
+    pos: Math.abs(posSum / total),
+    neu: Math.abs(neuCount / total),
+    neg: Math.abs(negSum / total),
+  };
+}
+
