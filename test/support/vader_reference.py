@@ -19,19 +19,15 @@ def main():
     if args.site:
         sys.path.insert(0, args.site)
     try:
-        from importlib.metadata import version, PackageNotFoundError
         from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
     except ImportError as e:
         print(f"vader_reference: vaderSentiment is not installed ({e}); run scripts/test-prereqs.sh", file=sys.stderr)
         return 2
+    from importlib.metadata import PackageNotFoundError, distribution
     try:
-        found = version("vaderSentiment") if not args.site else None
+        found = distribution("vaderSentiment").version  # sys.path holds --site first
     except PackageNotFoundError:
         found = None
-    if args.site:
-        import glob
-        infos = glob.glob(f"{args.site}/vaderSentiment-*.dist-info")
-        found = infos[0].rsplit("vaderSentiment-", 1)[1].removesuffix(".dist-info") if infos else None
     if found != "3.3.2":
         print(f"vader_reference: vaderSentiment {found} found, 3.3.2 expected", file=sys.stderr)
         return 2

@@ -8,7 +8,9 @@
  * ("😁great"). `replaceEmoji` (the default) matches the longest listed
  * sequence first, drops what is left of a sequence (variation selectors, zero
  * width joiners, skin tones) and puts spaces on both sides.
- * `replaceEmojiLikeReference` reproduces the reference exactly.
+ * An emoji that the valence lexicon lists itself (the crypto supplement's 🚀)
+ * stays as a token of its own. `replaceEmojiLikeReference` reproduces the
+ * reference exactly.
  */
 
 const VS16 = "\ufe0f";
@@ -20,12 +22,18 @@ export interface EmojiTable {
   readonly descriptions: ReadonlyMap<string, string>;
   /** Longest key, in code points. */
   readonly longest: number;
+  /** Emoji the valence lexicon scores itself: they stay as a token instead of becoming words. */
+  readonly scored: ReadonlySet<string>;
 }
 
-export function emojiTable(descriptions: ReadonlyMap<string, string>): EmojiTable {
+export function emojiTable(descriptions: ReadonlyMap<string, string>, lexicon?: ReadonlyMap<string, number>): EmojiTable {
   let longest = 1;
-  for (const k of descriptions.keys()) longest = Math.max(longest, [...k].length);
-  return { descriptions, longest };
+  const scored = new Set<string>();
+  for (const k of descriptions.keys()) {
+    longest = Math.max(longest, [...k].length);
+    if (lexicon?.has(k)) scored.add(k);
+  }
+  return { descriptions, longest, scored };
 }
 
 /** vaderSentiment 3.3.2's loop, code point by code point. */
@@ -54,20 +62,21 @@ export function replaceEmoji(text: string, table: EmojiTable): string {
   let out = "";
   for (let i = 0; i < cps.length; ) {
     let matched = 0;
-    let description: string | undefined;
+    let replacement: string | undefined;
     for (let len = Math.min(table.longest, cps.length - i); len >= 1; len--) {
       let key = cps[i]!;
       for (let k = 1; k < len; k++) key += cps[i + k]!;
-      description = table.descriptions.get(key);
       // The lexicon lists some emoji without their VS16 ("❤" for "❤️").
-      if (description === undefined && key.endsWith(VS16)) description = table.descriptions.get(key.slice(0, -1));
+      if (!table.descriptions.has(key) && key.endsWith(VS16)) key = key.slice(0, -1);
+      const description = table.descriptions.get(key);
       if (description !== undefined) {
+        replacement = table.scored.has(key) ? key : description;
         matched = len;
         break;
       }
     }
     if (matched > 0) {
-      out += ` ${description} `;
+      out += ` ${replacement} `;
       i += matched;
     } else {
       const ch = cps[i]!;
