@@ -8,10 +8,10 @@ test("accuracy counts exact label matches", () => {
 });
 
 test("macro-F1 averages per-class F1 over the gold classes", () => {
-  // positive: tp 1, fp 1, fn 0 -> 2/3; negative: tp 1, fp 0, fn 1 -> 2/3; neutral: tp 0 -> 0.
+  // positive: tp 1, fp 1, fn 0 -> 2/3; negative: tp 1, fp 1, fn 1 -> 1/2; neutral: tp 0 -> 0.
   const gold = ["positive", "negative", "negative", "neutral"] as const;
   const pred = ["positive", "negative", "positive", "negative"] as const;
-  assert.ok(Math.abs(macroF1(gold, pred) - (2 / 3 + 2 / 3 + 0) / 3) < 1e-12);
+  assert.ok(Math.abs(macroF1(gold, pred) - (2 / 3 + 1 / 2 + 0) / 3) < 1e-12);
   // Two-class gold: neutral predictions lower recall but neutral is not averaged in.
   // positive: tp 1, fn 1 -> 2/3; negative: tp 2, fp 0, fn 0 -> 1.
   assert.ok(Math.abs(macroF1(["positive", "positive", "negative", "negative"], ["positive", "neutral", "negative", "negative"]) - (2 / 3 + 1) / 2) < 1e-12);
