@@ -7,6 +7,7 @@
 import { labelForScore, scoreSentiment, type SentimentLabel } from "@cryptostream/twitter-processor/text/sentiment";
 import { afinnSentiment } from "../text/afinn-scorer.js";
 import type { EvalSet } from "./eval-sets.js";
+import type { Polarity } from "@cryptostream/twitter-processor/text/vader/analyzer";
 import { accuracy, macroF1, pearson } from "./metrics.js";
 import { referenceScores } from "./reference.js";
 
@@ -37,10 +38,10 @@ function figures(set: EvalSet, scores: readonly number[], labels: readonly Senti
   };
 }
 
-export function agreementRow(set: EvalSet): SetRow {
+/** One line of the table; `ref` is the Python reference's scores of the set's texts (run here when not given). */
+export function agreementRow(set: EvalSet, ref: readonly Polarity[] = referenceScores(set.items.map((i) => i.text))): SetRow {
   const texts = set.items.map((i) => i.text);
   const ours = texts.map(scoreSentiment);
-  const ref = referenceScores(texts);
   const afinn = texts.map(afinnSentiment);
   return {
     set: set.name,

@@ -21,9 +21,10 @@ export function referenceScores(texts: readonly string[]): Polarity[] {
     encoding: "utf8",
     maxBuffer: 256 * 1024 * 1024,
   });
+  // A helper that exits early (package missing) also breaks the pipe: its own message says why.
+  if (r.status !== 0 && r.stderr?.trim()) throw new Error(`the VADER reference failed: ${r.stderr.trim()}`);
   if (r.error) throw new Error(`cannot run python3 for the VADER reference: ${r.error.message}`);
-  if (r.status !== 0)
-    throw new Error(`the VADER reference failed (exit ${r.status}): ${r.stderr.trim() || "no message"}`);
+  if (r.status !== 0) throw new Error(`the VADER reference failed (exit ${r.status})`);
   const rows = JSON.parse(r.stdout) as Array<[number, number, number, number]>;
   if (rows.length !== texts.length) throw new Error(`the VADER reference scored ${rows.length} of ${texts.length} texts`);
   return rows.map(([compound, pos, neu, neg]) => ({ compound, pos, neu, neg }));
