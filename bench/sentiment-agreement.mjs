@@ -10,6 +10,6 @@ const evalDir = "../services/twitter-processor/test/dist/sentiment-eval";
 const { loadEvalSets } = await import(`${evalDir}/eval-sets.js`);
 const { agreementRow, markdownTable } = await import(`${evalDir}/agreement.js`);
 
-const rows = loadEvalSets().map(agreementRow);
+const rows = loadEvalSets().map((set) => agreementRow(set));
 if (process.argv.includes("--json")) console.log(JSON.stringify(rows, null, 2));
 else console.log(markdownTable(rows));

@@ -89,37 +89,38 @@ export class SentimentIntensityAnalyzer {
     const words = wordsAndEmoticons(text);
     if (words.length === 0) return ZERO;
     const lower = words.map((w) => w.toLowerCase());
-    const capDiff = allCapDifferential(words);
+    const caps = words.map(isUpper);
+    const capDiff = allCapDifferential(words, caps);
     const sentiments: number[] = [];
     for (let i = 0; i < words.length; i++) {
       const item = lower[i]!;
       // Boosters and "kind of" modify the next word; they carry no valence of their own.
       if (BOOSTERS.has(item) || (item === "kind" && lower[i + 1] === "of")) sentiments.push(0);
-      else sentiments.push(this.valence(words, lower, i, capDiff));
+      else sentiments.push(this.valence(lower, caps, i, capDiff));
     }
     this.butCheck(lower, sentiments);
     return scoreValence(sentiments, text);
   }
 
-  private valence(words: readonly string[], lower: readonly string[], i: number, capDiff: boolean): number {
+  private valence(lower: readonly string[], caps: readonly boolean[], i: number, capDiff: boolean): number {
     const lex = this.lexicon;
     const item = lower[i]!;
     const base = lex.get(item);
     if (base === undefined) return 0;
     let valence = base;
     // "no" before another lexicon word negates it instead of scoring itself.
-    if (item === "no" && i !== words.length - 1 && lex.has(lower[i + 1]!)) valence = 0;
+    if (item === "no" && i !== lower.length - 1 && lex.has(lower[i + 1]!)) valence = 0;
     if (
       (i > 0 && lower[i - 1] === "no") ||
       (i > 1 && lower[i - 2] === "no") ||
       (i > 2 && lower[i - 3] === "no" && (lower[i - 1] === "or" || lower[i - 1] === "nor"))
     )
       valence = base * N_SCALAR;
-    if (capDiff && isUpper(words[i]!)) valence += valence > 0 ? C_INCR : -C_INCR;
+    if (capDiff && caps[i]) valence += valence > 0 ? C_INCR : -C_INCR;
     for (let d = 0; d < 3; d++) {
       // Boosters up to three tokens back, weaker with distance; a lexicon word in between ends nothing.
       if (i > d && !lex.has(lower[i - d - 1]!)) {
-        let s = scalarIncDec(words[i - d - 1]!, lower[i - d - 1]!, valence, capDiff);
+        let s = scalarIncDec(lower[i - d - 1]!, caps[i - d - 1]!, valence, capDiff);
         if (d === 1 && s !== 0) s *= 0.95;
         if (d === 2 && s !== 0) s *= 0.9;
         valence += s;
@@ -149,11 +150,11 @@ export class SentimentIntensityAnalyzer {
   }
 }
 
-function scalarIncDec(word: string, wordLower: string, valence: number, capDiff: boolean): number {
+function scalarIncDec(wordLower: string, wordCaps: boolean, valence: number, capDiff: boolean): number {
   const b = BOOSTERS.get(wordLower);
   if (b === undefined) return 0;
   let scalar = valence < 0 ? -b : b;
-  if (capDiff && isUpper(word)) scalar += valence > 0 ? C_INCR : -C_INCR;
+  if (capDiff && wordCaps) scalar += valence > 0 ? C_INCR : -C_INCR;
   return scalar;
 }
 
@@ -173,31 +174,33 @@ function negationCheck(valence: number, lower: readonly string[], d: number, i: 
   return negated(w3!) ? valence * N_SCALAR : valence;
 }
 
+// Every word of a special case or a two-word dampener: without one of them near the word, no phrase can match.
+const PHRASE_WORDS: ReadonlySet<string> = new Set(
+  [...SPECIAL_CASES.keys(), ...[...BOOSTERS.keys()].filter((k) => k.includes(" "))].flatMap((k) => k.split(" ")),
+);
+
 function specialIdiomsCheck(valence: number, lower: readonly string[], i: number): number {
+  // A phrase can only match where each of its words is a phrase word; most tokens are not,
+  // so most calls build no string at all.
   const [w3, w2, w1, w0] = [lower[i - 3]!, lower[i - 2]!, lower[i - 1]!, lower[i]!];
-  const threetwoone = `${w3} ${w2} ${w1}`;
-  const threetwo = `${w3} ${w2}`;
-  const twoone = `${w2} ${w1}`;
-  for (const seq of [`${w1} ${w0}`, `${w2} ${w1} ${w0}`, twoone, threetwoone, threetwo]) {
-    const v = SPECIAL_CASES.get(seq);
-    if (v !== undefined) {
-      valence = v;
-      break;
-    }
-  }
-  if (lower.length - 1 > i) {
-    const v = SPECIAL_CASES.get(`${w0} ${lower[i + 1]}`);
-    if (v !== undefined) valence = v;
-  }
-  if (lower.length - 1 > i + 1) {
-    const v = SPECIAL_CASES.get(`${w0} ${lower[i + 1]} ${lower[i + 2]}`);
-    if (v !== undefined) valence = v;
-  }
+  const [p3, p2, p1, p0] = [PHRASE_WORDS.has(w3), PHRASE_WORDS.has(w2), PHRASE_WORDS.has(w1), PHRASE_WORDS.has(w0)];
+  const special = (ok: boolean, seq: () => string): number | undefined => (ok ? SPECIAL_CASES.get(seq()) : undefined);
+  const v =
+    special(p1 && p0, () => `${w1} ${w0}`) ??
+    special(p2 && p1 && p0, () => `${w2} ${w1} ${w0}`) ??
+    special(p2 && p1, () => `${w2} ${w1}`) ??
+    special(p3 && p2 && p1, () => `${w3} ${w2} ${w1}`) ??
+    special(p3 && p2, () => `${w3} ${w2}`);
+  if (v !== undefined) valence = v;
+  const n1 = lower[i + 1];
+  const n2 = lower[i + 2];
+  const p4 = n1 !== undefined && p0 && PHRASE_WORDS.has(n1);
+  if (lower.length - 1 > i) valence = special(p4, () => `${w0} ${n1}`) ?? valence;
+  if (lower.length - 1 > i + 1) valence = special(p4 && PHRASE_WORDS.has(n2!), () => `${w0} ${n1} ${n2}`) ?? valence;
   // Two-word dampeners ("kind of", "sort of") before the word.
-  for (const g of [threetwoone, threetwo, twoone]) {
-    const b = BOOSTERS.get(g);
-    if (b !== undefined) valence += b;
-  }
+  if (p3 && p2 && p1) valence += BOOSTERS.get(`${w3} ${w2} ${w1}`) ?? 0;
+  if (p3 && p2) valence += BOOSTERS.get(`${w3} ${w2}`) ?? 0;
+  if (p2 && p1) valence += BOOSTERS.get(`${w2} ${w1}`) ?? 0;
   return valence;
 }
 

@@ -39,14 +39,17 @@ export function wordsAndEmoticons(text: string): string[] {
   return pySplit(text).map(stripPunctuationIfWord);
 }
 
+const ASCII_UPPER = /^[^a-z]*[A-Z][^a-z]*$/;
+
 /** Python's str.isupper(): at least one cased character and no lowercase one. */
 export function isUpper(s: string): boolean {
+  if (!NON_ASCII.test(s)) return ASCII_UPPER.test(s); // the same answer without two new strings
   return s !== s.toLowerCase() && s === s.toUpperCase();
 }
 
 /** True when some, but not all, tokens are ALL CAPS (only then do caps add emphasis). */
-export function allCapDifferential(words: readonly string[]): boolean {
-  let caps = 0;
-  for (const w of words) if (isUpper(w)) caps++;
-  return caps > 0 && caps < words.length;
+export function allCapDifferential(words: readonly string[], caps: readonly boolean[] = words.map(isUpper)): boolean {
+  let n = 0;
+  for (const c of caps) if (c) n++;
+  return n > 0 && n < words.length;
 }
