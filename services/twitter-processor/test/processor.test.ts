@@ -240,7 +240,11 @@ test("tweets and windows land in the file, exact texts come back, and bad input 
   // VADER's scores of the text itself (emoji included), not of the cleaned tokens.
   for (const r of got.rows) {
     const want = scoreSentiment(r.text);
-    assert.deepEqual([r.compound, ...r.shares, r.label], [want.compound, want.pos, want.neu, want.neg, want.label], r.text);
+    assert.deepEqual(
+      [r.compound, ...r.shares, r.label],
+      [want.compound, want.pos, want.neu, want.neg, want.label],
+      r.text,
+    );
   }
   assert.ok(got.rows[0]!.compound > scoreSentiment("Bitcoin is great, love it").compound, "the rockets count");
   assert.deepEqual(
@@ -340,7 +344,10 @@ test("a file of the previous schema (AFINN scores, no pos/neu/neg) is moved asid
   const v2 = TWEET_COLUMNS.filter((c) => !["sentiment_pos", "sentiment_neu", "sentiment_neg"].includes(c.name));
   assert.equal(v2.length, TWEET_COLUMNS.length - 3);
   const data = new Map(
-    v2.map((c) => [c.name, [c.type.startsWith("S") ? "1" : c.type === "<i8" ? 1n : 0] as Array<number | bigint | string>]),
+    v2.map((c) => [
+      c.name,
+      [c.type.startsWith("S") ? "1" : c.type === "<i8" ? 1n : 0] as Array<number | bigint | string>,
+    ]),
   );
   await new H5Appender(file).append([
     { spec: { path: TWEETS_PATH, columns: v2, chunkRows: 16, gzip: 1, attrs: { schema_version: 2 } }, data },

@@ -79,10 +79,13 @@ test("a failure mid-pagination retries the same page; since_id does not move unt
 });
 
 test("a backlog longer than maxHeldPages goes out in runs of that many pages, each oldest first", async () => {
-  const h = harness([page(["140"], { next: "A" }), page(["130"], { next: "B" }), page(["120"], { next: "C" }), page(["110"])], {
-    initialSinceId: "100",
-    maxHeldPages: 2,
-  });
+  const h = harness(
+    [page(["140"], { next: "A" }), page(["130"], { next: "B" }), page(["120"], { next: "C" }), page(["110"])],
+    {
+      initialSinceId: "100",
+      maxHeldPages: 2,
+    },
+  );
   await h.runToEnd();
   assert.deepEqual(
     h.sent.map((s) => s.key),

@@ -31,10 +31,7 @@ export const MENTION_PLACEHOLDER = "@user";
  * its ALL-CAPS emphasis depends on the share of capitalised tokens).
  */
 export function neutralizeTweetMarkup(text: string): string {
-  return text
-    .replace(URL, linkPlaceholder)
-    .replace(BARE_TCO, linkPlaceholder)
-    .replace(MENTION, MENTION_PLACEHOLDER);
+  return text.replace(URL, linkPlaceholder).replace(BARE_TCO, linkPlaceholder).replace(MENTION, MENTION_PLACEHOLDER);
 }
 
 // Punctuation right after a link is the author's ("see https://t.co/x!"), not the link's.

@@ -34,12 +34,20 @@ function figures(set: EvalSet, scores: readonly number[], labels: readonly Senti
   return {
     accuracy: accuracy(gold, labels),
     macroF1: macroF1(gold, labels),
-    pearson: rated ? pearson(scores, set.items.map((i) => i.human!)) : undefined,
+    pearson: rated
+      ? pearson(
+          scores,
+          set.items.map((i) => i.human!),
+        )
+      : undefined,
   };
 }
 
 /** One line of the table; `ref` is the Python reference's scores of the set's texts (run here when not given). */
-export function agreementRow(set: EvalSet, ref: readonly Polarity[] = referenceScores(set.items.map((i) => i.text))): SetRow {
+export function agreementRow(
+  set: EvalSet,
+  ref: readonly Polarity[] = referenceScores(set.items.map((i) => i.text)),
+): SetRow {
   const texts = set.items.map((i) => i.text);
   const ours = texts.map(scoreSentiment);
   const afinn = texts.map(afinnSentiment);

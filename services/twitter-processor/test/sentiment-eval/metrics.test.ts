@@ -3,7 +3,10 @@ import assert from "node:assert/strict";
 import { accuracy, macroF1, pearson } from "./metrics.js";
 
 test("accuracy counts exact label matches", () => {
-  assert.equal(accuracy(["positive", "neutral", "negative", "negative"], ["positive", "negative", "negative", "neutral"]), 0.5);
+  assert.equal(
+    accuracy(["positive", "neutral", "negative", "negative"], ["positive", "negative", "negative", "neutral"]),
+    0.5,
+  );
   assert.throws(() => accuracy([], []));
 });
 
@@ -14,7 +17,12 @@ test("macro-F1 averages per-class F1 over the gold classes", () => {
   assert.ok(Math.abs(macroF1(gold, pred) - (2 / 3 + 1 / 2 + 0) / 3) < 1e-12);
   // Two-class gold: neutral predictions lower recall but neutral is not averaged in.
   // positive: tp 1, fn 1 -> 2/3; negative: tp 2, fp 0, fn 0 -> 1.
-  assert.ok(Math.abs(macroF1(["positive", "positive", "negative", "negative"], ["positive", "neutral", "negative", "negative"]) - (2 / 3 + 1) / 2) < 1e-12);
+  assert.ok(
+    Math.abs(
+      macroF1(["positive", "positive", "negative", "negative"], ["positive", "neutral", "negative", "negative"]) -
+        (2 / 3 + 1) / 2,
+    ) < 1e-12,
+  );
   assert.equal(macroF1(["positive"], ["positive"]), 1);
 });
 

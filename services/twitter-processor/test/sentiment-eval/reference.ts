@@ -26,6 +26,7 @@ export function referenceScores(texts: readonly string[]): Polarity[] {
   if (r.error) throw new Error(`cannot run python3 for the VADER reference: ${r.error.message}`);
   if (r.status !== 0) throw new Error(`the VADER reference failed (exit ${r.status})`);
   const rows = JSON.parse(r.stdout) as Array<[number, number, number, number]>;
-  if (rows.length !== texts.length) throw new Error(`the VADER reference scored ${rows.length} of ${texts.length} texts`);
+  if (rows.length !== texts.length)
+    throw new Error(`the VADER reference scored ${rows.length} of ${texts.length} texts`);
   return rows.map(([compound, pos, neu, neg]) => ({ compound, pos, neu, neg }));
 }

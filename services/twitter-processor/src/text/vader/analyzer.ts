@@ -27,7 +27,7 @@ import {
   QUESTION_INCR,
   SPECIAL_CASES,
 } from "./rules.js";
-import { allCapDifferential, isUpper, wordsAndEmoticons } from "./tokens.js";
+import { allCapDifferential, tokenize } from "./tokens.js";
 
 export interface Polarity {
   /** Normalised sum of valences, in [-1, 1], to 4 places as the reference reports it. */
@@ -86,10 +86,8 @@ export class SentimentIntensityAnalyzer {
     const text = (
       this.reference ? replaceEmojiLikeReference(input, this.emoji) : replaceEmoji(input, this.emoji)
     ).trim();
-    const words = wordsAndEmoticons(text);
+    const { words, lower, caps } = tokenize(text);
     if (words.length === 0) return ZERO;
-    const lower = words.map((w) => w.toLowerCase());
-    const caps = words.map(isUpper);
     const capDiff = allCapDifferential(words, caps);
     const sentiments: number[] = [];
     for (let i = 0; i < words.length; i++) {
@@ -181,22 +179,29 @@ const PHRASE_WORDS: ReadonlySet<string> = new Set(
 
 function specialIdiomsCheck(valence: number, lower: readonly string[], i: number): number {
   // A phrase can only match where each of its words is a phrase word; most tokens are not,
-  // so most calls build no string at all.
-  const [w3, w2, w1, w0] = [lower[i - 3]!, lower[i - 2]!, lower[i - 1]!, lower[i]!];
-  const [p3, p2, p1, p0] = [PHRASE_WORDS.has(w3), PHRASE_WORDS.has(w2), PHRASE_WORDS.has(w1), PHRASE_WORDS.has(w0)];
-  const special = (ok: boolean, seq: () => string): number | undefined => (ok ? SPECIAL_CASES.get(seq()) : undefined);
-  const v =
-    special(p1 && p0, () => `${w1} ${w0}`) ??
-    special(p2 && p1 && p0, () => `${w2} ${w1} ${w0}`) ??
-    special(p2 && p1, () => `${w2} ${w1}`) ??
-    special(p3 && p2 && p1, () => `${w3} ${w2} ${w1}`) ??
-    special(p3 && p2, () => `${w3} ${w2}`);
-  if (v !== undefined) valence = v;
+  // so most calls return here without building a string.
+  const w3 = lower[i - 3]!;
+  const w2 = lower[i - 2]!;
+  const w1 = lower[i - 1]!;
+  const w0 = lower[i]!;
   const n1 = lower[i + 1];
   const n2 = lower[i + 2];
-  const p4 = n1 !== undefined && p0 && PHRASE_WORDS.has(n1);
-  if (lower.length - 1 > i) valence = special(p4, () => `${w0} ${n1}`) ?? valence;
-  if (lower.length - 1 > i + 1) valence = special(p4 && PHRASE_WORDS.has(n2!), () => `${w0} ${n1} ${n2}`) ?? valence;
+  const p3 = PHRASE_WORDS.has(w3);
+  const p2 = PHRASE_WORDS.has(w2);
+  const p1 = PHRASE_WORDS.has(w1);
+  const p0 = PHRASE_WORDS.has(w0);
+  const pn1 = n1 !== undefined && PHRASE_WORDS.has(n1);
+  if (!(p1 && (p0 || p2)) && !(p3 && p2) && !(p0 && pn1)) return valence;
+  let v: number | undefined;
+  if (p1 && p0) v = SPECIAL_CASES.get(`${w1} ${w0}`);
+  if (v === undefined && p2 && p1 && p0) v = SPECIAL_CASES.get(`${w2} ${w1} ${w0}`);
+  if (v === undefined && p2 && p1) v = SPECIAL_CASES.get(`${w2} ${w1}`);
+  if (v === undefined && p3 && p2 && p1) v = SPECIAL_CASES.get(`${w3} ${w2} ${w1}`);
+  if (v === undefined && p3 && p2) v = SPECIAL_CASES.get(`${w3} ${w2}`);
+  if (v !== undefined) valence = v;
+  if (p0 && pn1) valence = SPECIAL_CASES.get(`${w0} ${n1}`) ?? valence;
+  if (p0 && pn1 && n2 !== undefined && PHRASE_WORDS.has(n2))
+    valence = SPECIAL_CASES.get(`${w0} ${n1} ${n2}`) ?? valence;
   // Two-word dampeners ("kind of", "sort of") before the word.
   if (p3 && p2 && p1) valence += BOOSTERS.get(`${w3} ${w2} ${w1}`) ?? 0;
   if (p3 && p2) valence += BOOSTERS.get(`${w3} ${w2}`) ?? 0;
@@ -246,13 +251,16 @@ function scoreValence(sentiments: readonly number[], text: string): Polarity {
  * are often k/16 (0.0625 rounds to 0.062, where toFixed gives 0.063).
  */
 export function pyRound(x: number, places: number): number {
-  const scaled = Math.abs(x) * 10 ** places;
-  const frac = scaled - Math.floor(scaled);
-  if (Math.abs(frac - 0.5) < 1e-6) {
-    // Near a tie: look at the exact decimal expansion (toFixed is exact up to 100 digits).
-    const [int, digits] = Math.abs(x).toFixed(100).split(".") as [string, string];
-    if (/^50*$/.test(digits.slice(places)) && Number(digits[places - 1] ?? int.at(-1)) % 2 === 0)
-      return Math.sign(x) * Number(`${int}.${digits.slice(0, places)}`) + 0;
-  }
+  const unit = 10 ** places;
+  const scaled = Math.abs(x) * unit;
+  const floor = Math.floor(scaled);
+  const frac = scaled - floor;
+  // Away from a tie the nearest integer is plain; k / 10^p is then the double nearest to the
+  // decimal, as toFixed's string parsed back would be (division is correctly rounded).
+  if (Math.abs(frac - 0.5) > 1e-6) return (Math.sign(x) * (frac > 0.5 ? floor + 1 : floor)) / unit + 0;
+  // Near a tie: look at the exact decimal expansion (toFixed is exact up to 100 digits).
+  const [int, digits] = Math.abs(x).toFixed(100).split(".") as [string, string];
+  if (/^50*$/.test(digits.slice(places)) && Number(digits[places - 1] ?? int.at(-1)) % 2 === 0)
+    return Math.sign(x) * Number(`${int}.${digits.slice(0, places)}`) + 0;
   return Number(x.toFixed(places)) + 0; // + 0 turns -0 into 0
 }

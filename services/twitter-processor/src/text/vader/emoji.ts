@@ -17,7 +17,8 @@ const VS16 = "\ufe0f";
 // Regional indicator letters: two make a flag.
 const isRegional = (cp: number): boolean => cp >= 0x1f1e6 && cp <= 0x1f1ff;
 // Variation selectors, zero width joiner, skin tones: parts of a sequence, nothing alone.
-const isLeftover = (cp: number): boolean => cp === 0xfe0e || cp === 0xfe0f || cp === 0x200d || (cp >= 0x1f3fb && cp <= 0x1f3ff);
+const isLeftover = (cp: number): boolean =>
+  cp === 0xfe0e || cp === 0xfe0f || cp === 0x200d || (cp >= 0x1f3fb && cp <= 0x1f3ff);
 // Code points that can start an emoji: anything outside ASCII. Pure ASCII text skips the scan.
 const NON_ASCII = /[^\x00-\x7f]/;
 
@@ -31,7 +32,10 @@ export interface EmojiTable {
   readonly scored: ReadonlySet<string>;
 }
 
-export function emojiTable(descriptions: ReadonlyMap<string, string>, lexicon?: ReadonlyMap<string, number>): EmojiTable {
+export function emojiTable(
+  descriptions: ReadonlyMap<string, string>,
+  lexicon?: ReadonlyMap<string, number>,
+): EmojiTable {
   let longest = 1;
   const starts = new Set<number>();
   const scored = new Set<string>();

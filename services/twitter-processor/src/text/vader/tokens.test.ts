@@ -1,6 +1,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { allCapDifferential, codePoints, isUpper, pySplit, stripPunctuationIfWord, wordsAndEmoticons } from "./tokens.js";
+import {
+  allCapDifferential,
+  codePoints,
+  isUpper,
+  pySplit,
+  stripPunctuationIfWord,
+  wordsAndEmoticons,
+} from "./tokens.js";
 
 test("splits on Python's whitespace: ASCII separators yes, a zero-width no-break space no", () => {
   assert.deepEqual(pySplit(" a\tb\nc\u00a0d\u3000e\x1cf "), ["a", "b", "c", "d", "e", "f"]);
