@@ -1,5 +1,7 @@
 /**
- * Tweet text -> lowercase word tokens for lexicon sentiment scoring.
+ * Tweet text -> lowercase word tokens: /tweets' cleaned_text and token_count,
+ * for search and reading. Sentiment is not scored from them: VADER needs the
+ * casing, punctuation and emoji that this removes (see sentiment.ts).
  *
  * Steps, in order (each one's reason is beside its pattern below):
  *   decode HTML entities -> NFKC (non-ASCII only) -> lowercase -> drop the
@@ -9,7 +11,7 @@
  * What a token is: a run of letters of any script (Unicode \p{L}) with their
  * combining marks (\p{M}), optionally joined by apostrophes. Consequently:
  *   - digits, punctuation, symbols and emoji never appear in tokens ("web3" -> "web",
- *     "🚀" -> nothing); emoji carry sentiment but AFINN has no entries for them;
+ *     "🚀" -> nothing);
  *   - "#bitcoin" and "$BTC" keep their word ("bitcoin", "btc");
  *   - Russian, Greek, Arabic, ... words survive whole; scripts written without
  *     spaces (Japanese, Chinese, Thai) come out as one token per run of letters
@@ -18,7 +20,7 @@
  * only (or Latin + Cyrillic for WordTokenizer) and silently delete Japanese and
  * accented letters ("café" -> "caf"). TreebankWordTokenizer and WordPunctTokenizer
  * split non-Latin words into single characters. natural's RegexpTokenizer with a
- * Unicode pattern keeps them. No stemming: stemmed tokens miss AFINN entries.
+ * Unicode pattern keeps them. No stemming: the stored words stay as written.
  */
 
 import { decodeHtmlEntities } from "./html-entities.js";
