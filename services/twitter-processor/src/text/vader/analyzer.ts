@@ -116,7 +116,8 @@ export class SentimentIntensityAnalyzer {
       valence = base * N_SCALAR;
     if (capDiff && caps[i]) valence += valence > 0 ? C_INCR : -C_INCR;
     for (let d = 0; d < 3; d++) {
-      // Boosters up to three tokens back, weaker with distance; a lexicon word in between ends nothing.
+      // Boosters and negations up to three tokens back, boosters weaker with distance; a position
+      // holding a lexicon word is skipped (as in the reference).
       if (i > d && !lex.has(lower[i - d - 1]!)) {
         let s = scalarIncDec(lower[i - d - 1]!, caps[i - d - 1]!, valence, capDiff);
         if (d === 1 && s !== 0) s *= 0.95;
