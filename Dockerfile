@@ -35,7 +35,8 @@ COPY services/${SERVICE} ./services/${SERVICE}
 RUN { test -n "${SERVICE}" && test -f "services/${SERVICE}/tsconfig.json"; } \
       || { echo "build arg SERVICE must name a folder of services/ (got '${SERVICE}')" >&2; exit 1; } \
  && npx tsc -b "services/${SERVICE}" \
- && find services -path '*/dist/*' \( -name '*.test.*' -o -name '*.tsbuildinfo' \) -delete
+ && find services -path '*/dist/*' \( -name '*.test.*' -o -name '*.tsbuildinfo' \) -delete \
+ && mkdir -p "services/${SERVICE}/assets"
 
 # ---- deps: production dependencies of SERVICE only (danfojs stays in binance-processor,
 #      natural in twitter-processor) ----
@@ -64,6 +65,8 @@ COPY --from=build /app/services/common/package.json services/common/
 COPY --from=build /app/services/common/dist services/common/dist
 COPY --from=build /app/services/${SERVICE}/package.json services/${SERVICE}/
 COPY --from=build /app/services/${SERVICE}/dist services/${SERVICE}/dist
+# Data files a service reads at run time (the twitter-processor's lexicons); empty for the others.
+COPY --from=build /app/services/${SERVICE}/assets services/${SERVICE}/assets
 COPY docker/healthcheck.mjs /usr/local/lib/cryptostream/healthcheck.mjs
 # data/ holds the HDF5 files and the producer state; mount a host folder writable by
 # uid 1000 (the "node" user) there, or run with `user:` set to the folder's owner.

@@ -1,6 +1,6 @@
 // Benchmark: the twitter-processor's pipeline in one process, fed pickled search
 // responses of 100 tweets (as the API pages them) in transport batches of 10
-// responses: pickle decode -> validation + dedupe -> preprocessing + sentiment ->
+// responses: pickle decode -> validation + dedupe -> preprocessing + VADER sentiment ->
 // windows -> HDF5 (one crash-safe copy+rename flush per batch). Wall time and CPU
 // time are both reported because the machine is shared. Also times the start-up
 // read of stored ids (dedupe) from the file the run wrote.
@@ -26,6 +26,7 @@ export async function benchTwitterProcessor({ tweets = 100_000, perResponse = 10
   const { TWEETS_PATH } = await import(dist("twitter-processor/dist/sink/tweet-table.js"));
   const { scoreTweet } = await import(dist("twitter-processor/dist/tweets/tweet-row.js"));
   const { makeSyntheticTweets } = await import(dist("twitter-processor/test/dist/text/synthetic-tweets.js"));
+  const { TEXT_STAGES } = await import(dist("twitter-processor/test/dist/text/throughput.js"));
 
   // Texts of mixed length (60-280 chars), emoji and non-Latin words included.
   const lengths = [60, 120, 200, 280];
@@ -55,12 +56,16 @@ export async function benchTwitterProcessor({ tweets = 100_000, perResponse = 10
     );
   }
 
-  // Text stage alone (preprocess + sentiment), for the breakdown.
+  // Text stage alone (preprocess + sentiment), for the breakdown; and the former AFINN
+  // scorer on the same texts right after, for the before/after ratio of this stage.
   let cpu = process.cpuUsage();
   let wall = performance.now();
   for (const t of texts) scoreTweet(t);
   const textWall = (performance.now() - wall) / 1000;
   const textCpu = cpuSeconds(process.cpuUsage(cpu));
+  cpu = process.cpuUsage();
+  for (const t of texts) TEXT_STAGES.afinn(t);
+  const afinnCpu = cpuSeconds(process.cpuUsage(cpu));
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-twitter-"));
   const file = path.join(dir, "twitter.h5");
@@ -123,6 +128,8 @@ export async function benchTwitterProcessor({ tweets = 100_000, perResponse = 10
       cpuSeconds: r2(textCpu),
       tweetsPerSecond: Math.round(tweets / textWall),
       tweetsPerCpuSecond: Math.round(tweets / textCpu),
+      afinnBeforeTweetsPerCpuSecond: Math.round(tweets / afinnCpu),
+      nowToBeforeCpuRatio: r2(afinnCpu / textCpu),
     },
     fileMb: r2(fileMb),
     startupIdLoad: { ids: loaded.readRows, seconds: r2(loadSeconds) },

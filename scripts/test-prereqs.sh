@@ -1,9 +1,22 @@
 #!/usr/bin/env bash
 # Installs what the tests need beyond npm packages: Debian's Python readers (the
 # independent checks read HDF5 with h5py and pickles with Python's own pickle),
-# h5dump, and Java 17 + Maven for the local Kafka broker. Idempotent; quiet when
-# everything is already there. Needs root (or sudo) only when something is missing.
+# h5dump, Java 17 + Maven for the local Kafka broker, and the sentiment reference
+# (Python vaderSentiment 3.3.2 from PyPI, into VADER_REFERENCE_DIR). Idempotent; quiet
+# when everything is already there. Needs root (or sudo) only when something is missing.
 set -euo pipefail
+
+# The reference the sentiment agreement spec compares our analyser with: pure Python, so a
+# `pip install --target` folder serves any python3 (test/support/vader_reference.py --site).
+install_vader_reference() {
+  local dir="${VADER_REFERENCE_DIR:-$HOME/.cache/cryptostream/vadersentiment-3.3.2}"
+  [ -f "$dir/vaderSentiment-3.3.2.dist-info/METADATA" ] && return 0
+  echo "test-prereqs: installing vadersentiment==3.3.2 into $dir" >&2
+  python3 -m pip install --quiet --disable-pip-version-check --no-deps --no-warn-script-location \
+    --target "$dir" vadersentiment==3.3.2 2>&1 | grep -v "Running pip as the 'root' user" >&2 || true
+  [ -f "$dir/vaderSentiment-3.3.2.dist-info/METADATA" ] ||
+    { echo "test-prereqs: could not install vadersentiment==3.3.2 with python3 -m pip" >&2; exit 1; }
+}
 
 need=()
 [ -x /usr/bin/python3 ] || need+=(python3)
@@ -16,6 +29,7 @@ command -v java >/dev/null 2>&1 || need+=(openjdk-17-jre-headless)
 command -v mvn >/dev/null 2>&1 || need+=(maven)
 
 if [ ${#need[@]} -eq 0 ]; then
+  install_vader_reference
   exit 0
 fi
 echo "test-prereqs: installing ${need[*]}" >&2
@@ -27,3 +41,4 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+install_vader_reference

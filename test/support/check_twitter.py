@@ -32,6 +32,12 @@ apart (incomplete, windows_without_complete_row).
 those findings go to log_problems, apart from problems. --ids-by-file lists
 the ids each file holds.
 
+Scores (schema_version 3): each /tweets row's sentiment_label must be the one its
+sentiment_score (VADER's compound) gives under the file's positive_threshold and
+negative_threshold attributes, the score must lie in [-1, 1], and sentiment_pos,
+sentiment_neu and sentiment_neg must add up to 1 (to their 3-decimal rounding; all 0
+for a text without tokens).
+
 Prints a JSON summary; exits 1 on any problem (log_problems included).
 """
 import argparse
@@ -65,6 +71,32 @@ def iso(ms):
     return datetime.fromtimestamp(ms / 1000, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def label_of(score, positive, negative):
+    """The documented label rule: strictly beyond a threshold, else neutral."""
+    return "positive" if score > positive else "negative" if score < negative else "neutral"
+
+
+def check_scores(path, tweets, attrs, problems):
+    """Each row's label follows from its score and the file's thresholds; pos + neu + neg is 1."""
+    names = tweets.dtype.names if len(tweets) else ()
+    if "sentiment_pos" not in names:
+        return
+    positive, negative = float(attrs["positive_threshold"]), float(attrs["negative_threshold"])
+    bad = []
+    for row in tweets:
+        tid = bytes(row["id"]).decode("ascii")
+        score = float(row["sentiment_score"])
+        shares = [float(row[c]) for c in ("sentiment_pos", "sentiment_neu", "sentiment_neg")]
+        label = bytes(row["sentiment_label"]).decode()
+        if not -1.0 <= score <= 1.0:
+            bad.append(f"tweet {tid}: sentiment_score {score} outside [-1, 1]")
+        if label != label_of(score, positive, negative):
+            bad.append(f"tweet {tid}: label {label!r} but score {score} gives {label_of(score, positive, negative)!r}")
+        if any(x < 0 for x in shares) or not (sum(shares) == 0 or abs(sum(shares) - 1) <= 0.0015 + 1e-9):
+            bad.append(f"tweet {tid}: pos, neu, neg {shares} do not add up to 1")
+    problems.extend(f"{path}: {b}" for b in bad[:20])
+
+
 def read_file(path, window_ms, problems):
     """One file's /tweets rows (decoded) and /sentiment rows, as plain dicts."""
     with h5py.File(path, "r") as f:
@@ -81,6 +113,8 @@ def read_file(path, window_ms, problems):
                     problems.append(f"{path}: /{name} lacks attribute {key}")
             if "window_seconds" in attrs and int(round(float(attrs["window_seconds"]) * 1000)) != window_ms:
                 problems.append(f"{path}: /{name} window_seconds is {attrs['window_seconds']}")
+        if "tweets" in f and "positive_threshold" in f["tweets"].attrs:
+            check_scores(path, tweets, f["tweets"].attrs, problems)
     t_names = tweets.dtype.names if len(tweets) else ()
     s_names = sentiment.dtype.names if len(sentiment) else ()
     rows = []

@@ -13,7 +13,14 @@ import { windowRules } from "@cryptostream/common/window/window-book";
 import { RecentIds } from "@cryptostream/twitter-processor/dedupe/recent-ids";
 import { sinkMetrics } from "@cryptostream/common/sink/sink-metrics";
 import { twitterProcessor } from "@cryptostream/twitter-processor/processor";
-import { TEXT_HEAP_PATH, TWEETS_PATH, WIDTHS } from "@cryptostream/twitter-processor/sink/tweet-table";
+import {
+  TEXT_HEAP_PATH,
+  TWEET_COLUMNS,
+  TWEETS_PATH,
+  TWITTER_SCHEMA_VERSION,
+  WIDTHS,
+} from "@cryptostream/twitter-processor/sink/tweet-table";
+import { scoreSentiment } from "@cryptostream/twitter-processor/text/sentiment";
 import { SENTIMENT_PATH } from "@cryptostream/twitter-processor/sink/sentiment-table";
 
 const T0 = Date.UTC(2024, 4, 1, 12, 0, 0);
@@ -85,6 +92,10 @@ async function readTweets(file: string) {
       "cleaned_text",
       "cleaned_bytes",
       "cleaned_heap_offset",
+      "sentiment_score",
+      "sentiment_pos",
+      "sentiment_neu",
+      "sentiment_neg",
       "sentiment_label",
       "in_sentiment",
       "window_start",
@@ -108,6 +119,8 @@ async function readTweets(file: string) {
       text: full("text", "text_bytes", "text_heap_offset", i),
       cleaned: full("cleaned_text", "cleaned_bytes", "cleaned_heap_offset", i),
       label: c.get("sentiment_label")![i] as string,
+      compound: c.get("sentiment_score")![i] as number,
+      shares: ["sentiment_pos", "sentiment_neu", "sentiment_neg"].map((k) => c.get(k)![i] as number),
       inSentiment: c.get("in_sentiment")![i] as number,
       windowStart: Number(c.get("window_start")![i]),
       heapOffset: Number(c.get("text_heap_offset")![i]),
@@ -120,10 +133,13 @@ async function readTweets(file: string) {
       "negative",
       "complete",
       "score_sum",
+      "score_mean",
     ]);
     const windows = s.get("window_start")!.map((ws, i) => ({
       windowStart: Number(ws),
       count: Number(s.get("count")![i]),
+      scoreSum: s.get("score_sum")![i] as number,
+      scoreMean: s.get("score_mean")![i] as number,
       labels: [s.get("positive")![i], s.get("neutral")![i], s.get("negative")![i]].map(Number),
       complete: s.get("complete")![i] as number,
     }));
@@ -132,6 +148,7 @@ async function readTweets(file: string) {
       rows,
       windows,
       textWidth: attrs.get_attribute("text_width", true),
+      schemaVersion: attrs.get_attribute("schema_version", true),
       hasHeap: f.get(TEXT_HEAP_PATH) !== null,
     };
   });
@@ -216,9 +233,20 @@ test("tweets and windows land in the file, exact texts come back, and bad input 
     got.rows.slice(0, TEXTS.length).map((r) => r.heapOffset >= 0),
     [false, false, false, true, true, true, false, false],
   );
+  assert.equal(got.schemaVersion, TWITTER_SCHEMA_VERSION);
   assert.equal(got.rows[0]!.label, "positive");
   assert.equal(got.rows[1]!.label, "negative");
   assert.equal(got.rows[0]!.cleaned, "bitcoin great love");
+  // VADER's scores of the text itself (emoji included), not of the cleaned tokens.
+  for (const r of got.rows) {
+    const want = scoreSentiment(r.text);
+    assert.deepEqual(
+      [r.compound, ...r.shares, r.label],
+      [want.compound, want.pos, want.neu, want.neg, want.label],
+      r.text,
+    );
+  }
+  assert.ok(got.rows[0]!.compound > scoreSentiment("Bitcoin is great, love it").compound, "the rockets count");
   assert.deepEqual(
     got.rows.map((r) => r.inSentiment),
     [1, 1, 1, 1, 1, 1, 1, 1, 1, 0],
@@ -246,6 +274,9 @@ test("tweets and windows land in the file, exact texts come back, and bad input 
       w.labels,
       ["positive", "neutral", "negative"].map((l) => mine.filter((r) => r.label === l).length),
     );
+    // score_mean is the windows' mean compound score.
+    const sum = mine.reduce((a, r) => a + r.compound, 0);
+    assert.ok(Math.abs(w.scoreSum - sum) < 1e-12 && Math.abs(w.scoreMean - sum / mine.length) < 1e-12);
   }
   assert.deepEqual(fs.readdirSync(dir), ["twitter.h5"]);
 });
@@ -303,5 +334,35 @@ test("a failed write marks the processor unhealthy and the rows go with the next
       [ID(1), "kept in memory"],
       [ID(2), "next"],
     ],
+  );
+});
+
+test("a file of the previous schema (AFINN scores, no pos/neu/neg) is moved aside and a new one started", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "twp-"));
+  const file = path.join(dir, "twitter.h5");
+  // /tweets as schema_version 2 wrote it: the same columns without sentiment_pos, _neu, _neg.
+  const v2 = TWEET_COLUMNS.filter((c) => !["sentiment_pos", "sentiment_neu", "sentiment_neg"].includes(c.name));
+  assert.equal(v2.length, TWEET_COLUMNS.length - 3);
+  const data = new Map(
+    v2.map((c) => [
+      c.name,
+      [c.type.startsWith("S") ? "1" : c.type === "<i8" ? 1n : 0] as Array<number | bigint | string>,
+    ]),
+  );
+  await new H5Appender(file).append([
+    { spec: { path: TWEETS_PATH, columns: v2, chunkRows: 16, gzip: 1, attrs: { schema_version: 2 } }, data },
+  ]);
+  const { p, metrics, deliver } = await makeProcessor(file);
+  await deliver([delivery(response([{ id: ID(1), text: "great day", at: T0 }]))]);
+  await p.stop();
+  const aside = fs.readdirSync(dir).filter((f) => f.startsWith("twitter.h5.old-schema-"));
+  assert.equal(aside.length, 1, fs.readdirSync(dir).join(", "));
+  assert.equal(metrics.rejects.total(), 0);
+  const got = await readTweets(file);
+  assert.ok(got);
+  assert.equal(got.schemaVersion, TWITTER_SCHEMA_VERSION);
+  assert.deepEqual(
+    got.rows.map((r) => [r.id, r.label]),
+    [[ID(1), "positive"]],
   );
 });

@@ -14,6 +14,17 @@
  * at-least-once, duplicates are possible, gaps are not. Tweets posted while
  * paging are newer than that newest_id and come with the next poll.
  *
+ * Why a poll's pages are published oldest first: the processor counts tweets
+ * in event-time windows that close once a tweet past their end + lateness has
+ * arrived. Published in the order the API serves them (newest page first), the
+ * newest page would close the windows the older pages still belong to, and
+ * their tweets, on time when posted, would count as late. So the poll holds its
+ * pages until the last one is fetched, then publishes them in reverse (each
+ * response is itself sorted by the processor). At most `maxHeldPages` are held:
+ * a backlog longer than that (a restart after hours of downtime) is published
+ * in runs of that many pages, each run oldest first; only there can a page
+ * reach the processor after a newer one.
+ *
  * Without a since_id (first start, or a since_id the API no longer accepts),
  * only the newest page is taken: following next_token there would walk back
  * through the whole 7-day search window.
@@ -29,6 +40,9 @@ import {
 } from "./rate-limit.js";
 import { AbortError, type SearchClient, type SearchResult } from "./search-client.js";
 import { type SearchResponse, newestCreatedAtMs, tweetCount } from "./search-response.js";
+
+/** 50 pages of up to 100 tweets: every poll at the default 10 s fits many times over. */
+export const DEFAULT_MAX_HELD_PAGES = 50;
 
 export interface PollerDeps {
   readonly client: SearchClient;
@@ -49,6 +63,8 @@ export interface PollerOptions {
   readonly authRetryMs: number;
   /** On stop, how long an in-flight publish may still finish (so its since_id gets saved). */
   readonly publishGraceMs: number;
+  /** Pages of one poll held to be published oldest first (see above); default 50 (5,000 tweets). */
+  readonly maxHeldPages?: number;
   readonly initialSinceId?: string;
 }
 
@@ -155,6 +171,17 @@ export class Poller {
     let tweets = 0;
     let published = 0;
     let tokenRestarts = 0;
+    // Pages fetched and not yet published, newest first (the order of the API).
+    const held: SearchResponse[] = [];
+    const publishHeld = async (): Promise<void> => {
+      for (const body of held.reverse()) {
+        if (await this.publish(body, body.meta.newest_id!, signal)) published += 1;
+        const newest = newestCreatedAtMs(body);
+        if (newest !== undefined && newest / 1000 > metrics.lastEventTime.get())
+          metrics.lastEventTime.set(newest / 1000);
+      }
+      held.length = 0;
+    };
 
     for (;;) {
       const hold = this.holdUntilMs - clock.now();
@@ -171,7 +198,7 @@ export class Poller {
         // A since_id or next_token the API refuses cannot succeed by retrying.
         if (res.kind === "clientError" && res.invalidParams.includes("next_token") && nextToken !== undefined) {
           log.warn(
-            "Twitter API refused the pagination token; restarting this poll from its first page (pages already published will repeat)",
+            "Twitter API refused the pagination token; restarting this poll from its first page (pages fetched so far are dropped)",
             {
               status: res.status,
             },
@@ -179,6 +206,7 @@ export class Poller {
           nextToken = undefined;
           firstNewestId = undefined;
           pages = 0;
+          held.length = 0;
           // Should the API keep refusing its own tokens, do not spin through the rate limit.
           if (tokenRestarts++ > 0) await clock.sleep(this.opts.authRetryMs, signal);
           continue;
@@ -197,6 +225,7 @@ export class Poller {
           nextToken = undefined;
           firstNewestId = undefined;
           pages = 0;
+          held.length = 0;
           continue;
         }
         const plan = this.planFailure(res);
@@ -227,10 +256,8 @@ export class Poller {
       if (pages === 1) firstNewestId = body.meta.newest_id;
 
       if (body.meta.result_count > 0 && body.meta.newest_id !== undefined) {
-        if (await this.publish(body, body.meta.newest_id, signal)) published += 1;
-        const newest = newestCreatedAtMs(body);
-        if (newest !== undefined && newest / 1000 > metrics.lastEventTime.get())
-          metrics.lastEventTime.set(newest / 1000);
+        held.push(body);
+        if (held.length >= (this.opts.maxHeldPages ?? DEFAULT_MAX_HELD_PAGES)) await publishHeld();
       } else {
         log.debug("no new tweets; empty response not published", {
           sinceId: this.sinceId,
@@ -249,6 +276,7 @@ export class Poller {
       break;
     }
 
+    await publishHeld();
     if (firstNewestId !== undefined) await this.advance(firstNewestId);
     this.lastSuccessAtMs = clock.now();
     if (tweets > 0)

@@ -138,6 +138,7 @@ export function harness(
       authRetryMs: opts.authRetryMs ?? 60_000,
       publishGraceMs: opts.publishGraceMs ?? 3000,
       initialSinceId: opts.initialSinceId,
+      maxHeldPages: opts.maxHeldPages,
     },
   );
   return {

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { AbortError, type SearchResult } from "@cryptostream/twitter-producer/search-client";
+import { AbortError, type SearchClient, type SearchResult } from "@cryptostream/twitter-producer/search-client";
 import { FakeClock, empty, harness, page, parsed } from "./fakes.js";
 
 const serverError = (status = 503): SearchResult => ({
@@ -40,7 +40,7 @@ test("first poll (no since_id) publishes the newest page only, then polls with s
   assert.equal(h.clock.sleeps[0], 10_000, "next poll one interval later");
 });
 
-test("pagination: every page published with the same since_id; since_id becomes the FIRST page's newest_id after the last page", async () => {
+test("pagination: every page fetched with the same since_id, published oldest first; since_id becomes the FIRST page's newest_id after the last page", async () => {
   const h = harness(
     [page(["130", "129"], { next: "A" }), page(["120", "119"], { next: "B" }), page(["110"]), empty()],
     {
@@ -54,9 +54,10 @@ test("pagination: every page published with the same since_id; since_id becomes 
     { sinceId: "100", nextToken: "B" },
     { sinceId: "130", nextToken: undefined },
   ]);
+  // Oldest page first, so the processor's windows never see a newer page before an older one.
   assert.deepEqual(
     h.sent.map((s) => s.key),
-    ["130", "120", "110"],
+    ["110", "120", "130"],
   );
   assert.deepEqual(h.saves, [{ sinceId: "130", sentBefore: 3 }]);
   assert.equal(h.metrics.messagesIn.total(), 5);
@@ -72,27 +73,46 @@ test("a failure mid-pagination retries the same page; since_id does not move unt
   ]);
   assert.deepEqual(
     h.sent.map((s) => s.key),
-    ["130", "120"],
+    ["120", "130"],
   );
   assert.deepEqual(h.saves, [{ sinceId: "130", sentBefore: 2 }]);
 });
 
-test("stop between pages leaves since_id unsaved (the next start re-fetches, nothing is skipped)", async () => {
-  const clock = new FakeClock();
+test("a backlog longer than maxHeldPages goes out in runs of that many pages, each oldest first", async () => {
+  const h = harness(
+    [page(["140"], { next: "A" }), page(["130"], { next: "B" }), page(["120"], { next: "C" }), page(["110"])],
+    {
+      initialSinceId: "100",
+      maxHeldPages: 2,
+    },
+  );
+  await h.runToEnd();
+  assert.deepEqual(
+    h.sent.map((s) => s.key),
+    ["130", "140", "110", "120"],
+  );
+  assert.deepEqual(h.saves, [{ sinceId: "140", sentBefore: 4 }]);
+});
+
+test("stop between pages publishes nothing of the poll and leaves since_id unsaved (the next start re-fetches it)", async () => {
   let stop: () => Promise<void> = async () => undefined;
   let stopped: Promise<void> | undefined;
-  const h = harness([page(["130"], { next: "A" }), page(["120"])], {
-    initialSinceId: "100",
-    clock,
-    send: async (key) => {
-      h.sent.push({ key, body: { meta: { result_count: 1 } } });
-      stopped = stop(); // stop requested while the first page is being published
+  const pages = [page(["130"], { next: "A" }), page(["120"])];
+  let calls = 0;
+  const client: SearchClient = {
+    search: async (_req, signal) => {
+      if (++calls === 2) {
+        stopped = stop(); // stop requested while the second page is fetched: the request is cancelled
+        if (signal.aborted) throw new AbortError();
+      }
+      return pages[calls - 1]!;
     },
-  });
+  };
+  const h = harness([], { initialSinceId: "100", client });
   stop = () => h.poller.stop();
   await h.poller.start();
   await stopped;
-  assert.deepEqual(h.client.requests.length, 1, "the second page was not fetched");
+  assert.deepEqual(h.sent, [], "the pages are held until the poll has them all");
   assert.deepEqual(h.saves, []);
 });
 
@@ -378,5 +398,10 @@ test("400 naming next_token: restart the poll from its first page (once at once,
     h.saves.map((s) => s.sinceId),
     ["131"],
     "the newest_id of the restarted first page",
+  );
+  assert.deepEqual(
+    h.sent.map((s) => s.key),
+    ["120", "131"],
+    "pages of an abandoned pass are dropped, not published twice",
   );
 });

@@ -27,6 +27,8 @@ export function sentimentTableSpec(a: TableAttrsInput): TableSpec {
     attrs: {
       ...commonAttrs(a),
       window_bounds: "[window_start, window_end), by tweet created_at",
+      score_columns:
+        "score_sum, score_mean: sum and mean of the counted tweets' sentiment_score (VADER compound); positive, neutral, negative: their label counts",
       complete_flag:
         "1 = window closed normally; 0 = written early (ZeroMQ stop or Kafka rebalance), merge rows with equal window_start (sum counts and score_sum)",
       late_tweets: "tweets whose window had closed are in /tweets with in_sentiment = 0 and are not counted here",

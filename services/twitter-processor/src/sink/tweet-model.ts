@@ -93,7 +93,10 @@ export class TweetModel implements SinkModel<TweetUnit> {
     if (inFile !== "open") this.windows.observe(t.createdAt, ctx.now);
     if (inFile === "counted") {
       // Counted in the file already.
-    } else if (inFile === "closed" || this.windows.add(t.createdAt, s.score, s.label, ctx.now).late) {
+    } else if (
+      inFile === "closed" ||
+      this.windows.add(t.createdAt, s.sentiment.compound, s.sentiment.label, ctx.now).late
+    ) {
       inSentiment = false;
       if (!replay)
         ctx.reject(

@@ -9,7 +9,8 @@ import type { ColumnSpec, TableSpec } from "@cryptostream/common/hdf5/table-sche
 import { NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD } from "../text/index.js";
 import type { FieldWidths, TweetRow } from "../tweets/tweet-row.js";
 
-export const TWITTER_SCHEMA_VERSION = 2;
+/** 3: VADER scores (sentiment_score is the compound score; sentiment_pos/neu/neg added). */
+export const TWITTER_SCHEMA_VERSION = 3;
 export const TWEETS_PATH = "/tweets";
 export const TEXT_HEAP_PATH = "/text_heap";
 
@@ -35,6 +36,9 @@ export const TWEET_COLUMNS: readonly ColumnSpec[] = [
   { name: "cleaned_heap_offset", type: "<i8" },
   { name: "token_count", type: "<i4" },
   { name: "sentiment_score", type: "<f8" },
+  { name: "sentiment_pos", type: "<f8" },
+  { name: "sentiment_neu", type: "<f8" },
+  { name: "sentiment_neg", type: "<f8" },
   { name: "sentiment_label", type: "S8" },
   { name: "window_start", type: "<i8" },
   { name: "in_sentiment", type: "|u1" },
@@ -56,6 +60,8 @@ export function commonAttrs(a: TableAttrsInput): Record<string, string | number>
     allowed_lateness_seconds: a.latenessSeconds,
     positive_threshold: POSITIVE_THRESHOLD,
     negative_threshold: NEGATIVE_THRESHOLD,
+    sentiment_model:
+      "VADER (port of vaderSentiment 3.3.2, Hutto & Gilbert 2014) with VADER's lexicon plus a crypto supplement; sentiment_score is VADER's compound score in [-1, 1]",
     label_rule: `positive if sentiment_score > ${POSITIVE_THRESHOLD}, negative if < ${NEGATIVE_THRESHOLD}, else neutral`,
     text_width: WIDTHS.text,
     cleaned_text_width: WIDTHS.cleaned,
@@ -133,8 +139,11 @@ export function tweetBatch(rows: readonly TweetRow[], attrs: TableAttrsInput): T
     ["cleaned_bytes", col((r) => r.cleaned.byteLength)],
     ["cleaned_heap_offset", cleanedOffsets],
     ["token_count", col((r) => r.tokenCount)],
-    ["sentiment_score", col((r) => r.score)],
-    ["sentiment_label", col((r) => r.label)],
+    ["sentiment_score", col((r) => r.sentiment.compound)],
+    ["sentiment_pos", col((r) => r.sentiment.pos)],
+    ["sentiment_neu", col((r) => r.sentiment.neu)],
+    ["sentiment_neg", col((r) => r.sentiment.neg)],
+    ["sentiment_label", col((r) => r.sentiment.label)],
     ["window_start", col((r) => BigInt(r.windowStart))],
     ["in_sentiment", col((r) => (r.inSentiment ? 1 : 0))],
     ["log_partition", col((r) => r.logPartition)],

@@ -1,4 +1,4 @@
-/** Pure text pipeline of the twitter-processor: preprocessing and sentiment. */
+/** Text pipeline of the twitter-processor: preprocessing (for storage) and sentiment (VADER). */
 
 export { natural } from "./natural-quiet.js";
 export { decodeHtmlEntities } from "./html-entities.js";
@@ -9,6 +9,7 @@ export {
   POSITIVE_THRESHOLD,
   labelForScore,
   scoreSentiment,
+  scoringText,
   type Sentiment,
   type SentimentLabel,
 } from "./sentiment.js";

@@ -1,5 +1,7 @@
 /**
- * Tweet text -> lowercase word tokens for lexicon sentiment scoring.
+ * Tweet text -> lowercase word tokens: /tweets' cleaned_text and token_count,
+ * for search and reading. Sentiment is not scored from them: VADER needs the
+ * casing, punctuation and emoji that this removes (see sentiment.ts).
  *
  * Steps, in order (each one's reason is beside its pattern below):
  *   decode HTML entities -> NFKC (non-ASCII only) -> lowercase -> drop the
@@ -9,7 +11,7 @@
  * What a token is: a run of letters of any script (Unicode \p{L}) with their
  * combining marks (\p{M}), optionally joined by apostrophes. Consequently:
  *   - digits, punctuation, symbols and emoji never appear in tokens ("web3" -> "web",
- *     "🚀" -> nothing); emoji carry sentiment but AFINN has no entries for them;
+ *     "🚀" -> nothing);
  *   - "#bitcoin" and "$BTC" keep their word ("bitcoin", "btc");
  *   - Russian, Greek, Arabic, ... words survive whole; scripts written without
  *     spaces (Japanese, Chinese, Thai) come out as one token per run of letters
@@ -18,11 +20,12 @@
  * only (or Latin + Cyrillic for WordTokenizer) and silently delete Japanese and
  * accented letters ("café" -> "caf"). TreebankWordTokenizer and WordPunctTokenizer
  * split non-Latin words into single characters. natural's RegexpTokenizer with a
- * Unicode pattern keeps them. No stemming: stemmed tokens miss AFINN entries.
+ * Unicode pattern keeps them. No stemming: the stored words stay as written.
  */
 
 import { decodeHtmlEntities } from "./html-entities.js";
 import { natural } from "./natural-quiet.js";
+import { stripTweetMarkup } from "./tweet-markup.js";
 import { NEGATION_TOKEN, NEGATION_WORDS, NEGATIVE_CONTRACTIONS_WITHOUT_APOSTROPHE, STOPWORDS } from "./stopwords.js";
 
 export interface Preprocessed {
@@ -31,15 +34,6 @@ export interface Preprocessed {
   tokens: string[];
 }
 
-// Only at the very start: that is where the retweet prefix sits ("RT @user: ...").
-const RETWEET_MARKER = /^\s*rt\s+@\w+\s*:?/;
-// URLs in tweet text are t.co links and other ASCII URLs; stop at whitespace or at
-// the first non-ASCII character so text glued to a link ("見てhttps://...") survives.
-// "www." must not be inside a word ("awww.").
-const URL = /https?:\/\/[!-~]*|(?<![\p{L}\p{N}])www\.[!-~]*/gu;
-const BARE_TCO = /(?<![\p{L}\p{N}./])t\.co\/[!-~]*/gu;
-// Twitter handles are ASCII [A-Za-z0-9_]; not after a word character (e-mail addresses).
-const MENTION = /(?<![\p{L}\p{N}_])@\w+/gu;
 // Letters of any script with their combining marks, apostrophes allowed inside.
 const WORD = /\p{L}[\p{L}\p{M}]*(?:['’`´]\p{L}[\p{L}\p{M}]*)*/gu;
 // The same pattern restricted to ASCII, where it matches identically (after
@@ -88,8 +82,7 @@ export function preprocess(text: string): Preprocessed {
   // skipped for pure ASCII text, where it is a costly no-op.
   if (NON_ASCII.test(s)) s = s.normalize("NFKC");
   s = s.toLowerCase();
-  s = s.replace(RETWEET_MARKER, " ");
-  s = s.replace(URL, " ").replace(BARE_TCO, " ").replace(MENTION, " ");
+  s = stripTweetMarkup(s);
   const tokenizer = NON_ASCII.test(s) ? wordTokenizer : asciiWordTokenizer;
   const tokens = filterWords(tokenizer.tokenize(s) ?? []);
   return { cleaned: tokens.join(" "), tokens };

@@ -1,10 +1,9 @@
 /**
  * Stopword and negation vocabularies for tweet preprocessing.
  *
- * Negations must survive stopword removal: natural's AFINN analyzer flips the
- * sign of the words that follow "not" / "no" / "never" / "neither", so dropping
- * them would turn "not good" into "good". natural's English stopword list
- * contains "never" (and "cannot"), so those are taken out of it here.
+ * Negations must survive stopword removal: without them the cleaned text of
+ * "not good" would read "good". natural's English stopword list contains
+ * "never" (and "cannot"), so those are taken out of it here.
  */
 
 import { natural } from "./natural-quiet.js";

@@ -2,7 +2,7 @@
  * One tweet -> one /tweets row: text preprocessing, sentiment, and the
  * fixed-width fields with their overflow decision. Pure; no IO.
  */
-import { preprocess, scoreSentiment, type SentimentLabel } from "../text/index.js";
+import { preprocess, scoreSentiment, type Sentiment } from "../text/index.js";
 import type { InputTweet } from "./tweet-input.js";
 import { clipUtf8, fitUtf8, type FittedField } from "./utf8-field.js";
 
@@ -21,8 +21,7 @@ export interface TweetRow {
   readonly text: FittedField;
   readonly cleaned: FittedField;
   readonly tokenCount: number;
-  readonly score: number;
-  readonly label: SentimentLabel;
+  readonly sentiment: Sentiment;
   readonly windowStart: number;
   /** False when the tweet's window had already closed (counted as late, not in /sentiment). */
   readonly inSentiment: boolean;
@@ -34,14 +33,13 @@ export interface TweetRow {
 export interface Scored {
   readonly cleaned: string;
   readonly tokenCount: number;
-  readonly score: number;
-  readonly label: SentimentLabel;
+  readonly sentiment: Sentiment;
 }
 
+/** Cleaned tokens for storage; sentiment from the text itself (see text/sentiment.ts for why). */
 export function scoreTweet(text: string): Scored {
   const { cleaned, tokens } = preprocess(text);
-  const { score, label } = scoreSentiment(tokens);
-  return { cleaned, tokenCount: tokens.length, score, label };
+  return { cleaned, tokenCount: tokens.length, sentiment: scoreSentiment(text) };
 }
 
 export function buildTweetRow(
@@ -60,8 +58,7 @@ export function buildTweetRow(
     text: fitUtf8(t.text, w.text),
     cleaned: fitUtf8(s.cleaned, w.cleaned),
     tokenCount: s.tokenCount,
-    score: s.score,
-    label: s.label,
+    sentiment: s.sentiment,
     windowStart,
     inSentiment,
     logPartition: log.partition,

@@ -15,7 +15,7 @@ test("synthetic tweets are 280 characters and deterministic", () => {
   assert.deepEqual(makeSyntheticTweets(50), a);
 });
 
-test(`preprocess + scoreSentiment sustains >= ${FLOOR_TWEETS_PER_SECOND} tweets/s (280 chars, one thread)`, () => {
+test(`preprocess + VADER sentiment sustains >= ${FLOOR_TWEETS_PER_SECOND} tweets/s (280 chars, one thread)`, () => {
   const r = measureThroughput(makeSyntheticTweets(20_000), 1);
   console.log(
     `throughput: ${Math.round(r.tweetsPerCpuSecond)} tweets per CPU second, ` +
