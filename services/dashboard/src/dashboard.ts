@@ -87,6 +87,7 @@ export class Dashboard {
   async connect(client: SseClient): Promise<void> {
     if (client.dataset === undefined || !this.tables.some((t) => t.dataset === client.dataset))
       client.dataset = this.tables[0]?.dataset;
+    this.hub.send(client, "hello", { dataset: client.dataset });
     this.hub.send(client, "files", this.fileView());
     this.hub.send(client, "tables", this.tables);
     if (client.dataset !== undefined) {

@@ -70,6 +70,10 @@ export class PageServer {
       if (client) await this.onPage(client);
       return;
     }
+    if (url.pathname === "/favicon.ico") {
+      res.writeHead(204).end();
+      return;
+    }
     const asset = this.assets.get(url.pathname);
     if (!asset) {
       res.writeHead(404, { "content-type": "text/plain" }).end("not found\n");
