@@ -55,12 +55,15 @@ try {
     try {
       if (format === "csv") fs.writeSync(fd, csvLine(header) + "\n");
       // Window tables are small (one row per window); merging needs all rows of a window together.
-      if (isWindowTable(columns) && !args.flags["--raw"]) write(mergeWindowRows(readTableRows(f, ds, 0, rowCountOf(ds))));
+      if (isWindowTable(columns) && !args.flags["--raw"])
+        write(mergeWindowRows(readTableRows(f, ds, 0, rowCountOf(ds))));
       else forEachRowBlock(f, ds, write);
     } finally {
       fs.closeSync(fd);
     }
-    console.log(`${ds.path} -> ${path.join(args.values[`--${format}`], path.relative(outDir, target))} (${written} rows)`);
+    console.log(
+      `${ds.path} -> ${path.join(args.values[`--${format}`], path.relative(outDir, target))} (${written} rows)`,
+    );
   }
 } finally {
   f.close();

@@ -103,18 +103,19 @@ function onMarket(msg) {
     state.fitted = true;
   }
   showEmpty();
-  if (!performance.getEntriesByName("first-candles").length && msg.points.length > 0)
-    performance.mark("first-candles");
+  if (!performance.getEntriesByName("first-candles").length && msg.points.length > 0) performance.mark("first-candles");
 }
 
 function onSentiment(msg) {
   if (msg.mode === "reset") {
     const lines = new Map();
     for (const p of msg.points)
-      for (const [k, v] of Object.entries(p.means)) (lines.get(k) ?? lines.set(k, []).get(k)).push({ time: p.time, value: v });
+      for (const [k, v] of Object.entries(p.means))
+        (lines.get(k) ?? lines.set(k, []).get(k)).push({ time: p.time, value: v });
     for (const [k, s] of means) if (!lines.has(k)) s.setData([]);
     for (const [k, data] of lines) meanLine(k).setData(data);
-    for (const [l, s] of Object.entries(labels)) s.setData(msg.points.map((p) => ({ time: p.time, value: p.labels[l] })));
+    for (const [l, s] of Object.entries(labels))
+      s.setData(msg.points.map((p) => ({ time: p.time, value: p.labels[l] })));
     return;
   }
   for (const p of msg.points) {

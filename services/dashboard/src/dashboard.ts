@@ -92,7 +92,13 @@ export class Dashboard {
     this.hub.send(client, "tables", this.tables);
     if (client.dataset !== undefined) {
       const s = this.series.get(client.dataset) ?? (await this.loadSeries(client.dataset));
-      if (s) this.hub.send(client, "market", { dataset: client.dataset, volumeOf: s.volumeOf, mode: "reset", points: s.points });
+      if (s)
+        this.hub.send(client, "market", {
+          dataset: client.dataset,
+          volumeOf: s.volumeOf,
+          mode: "reset",
+          points: s.points,
+        });
     }
     this.hub.send(client, "sentiment", { mode: "reset", points: this.sentiment });
     this.hub.send(client, "posts", { mode: "reset", posts: this.posts });
@@ -115,14 +121,21 @@ export class Dashboard {
 
   /** Reads a market table the cache lacks (a page asked for it). */
   private async loadSeries(dataset: string): Promise<CachedSeries | undefined> {
-    const r = await readH5(this.cfg.binanceFile, (f) => ({ rows: tableRows(f, dataset), tail: windowTail(f, dataset, this.cfg.maxWindows) }));
+    const r = await readH5(this.cfg.binanceFile, (f) => ({
+      rows: tableRows(f, dataset),
+      tail: windowTail(f, dataset, this.cfg.maxWindows),
+    }));
     if (!r.value) return undefined;
     const s = this.cache(dataset, r.value.rows, r.value.tail);
     return s;
   }
 
   private cache(dataset: string, rows: number, tail: ReturnType<typeof windowTail>): CachedSeries {
-    const s = { rows, points: marketPoints(tail, this.cfg.maxWindows), volumeOf: volumeColumn(Object.keys(tail[0] ?? {})) };
+    const s = {
+      rows,
+      points: marketPoints(tail, this.cfg.maxWindows),
+      volumeOf: volumeColumn(Object.keys(tail[0] ?? {})),
+    };
     this.series.delete(dataset);
     this.series.set(dataset, s);
     // Least recently read first: drop the oldest that no page shows.

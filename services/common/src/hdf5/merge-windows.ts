@@ -77,7 +77,8 @@ export function mergeWindow(rows: readonly WindowRow[]): WindowRow {
     else if (col === "log_partition") out[col] = samePartition ? value : -1;
     else if (col === "log_offset_first") out[col] = samePartition ? Math.min(...all) : -1;
     else if (col === "log_offset_last") out[col] = samePartition ? Math.max(...all) : -1;
-    else if (col.endsWith("_mean")) out[col] = NaN; // from its sum, below
+    else if (col.endsWith("_mean"))
+      out[col] = NaN; // from its sum, below
     else out[col] = all.reduce((a, b) => a + b, 0); // count, *_sum, label counts
   }
   const count = num(out, "count");

@@ -57,7 +57,9 @@ export function readTableRows(file: H5File, ds: H5Dataset, from: number, to: num
   const names = columnsOf(ds);
   const end = Math.min(to, rowCountOf(ds));
   if (from >= end) return [];
-  const texts = Object.entries(HEAP_TEXTS).filter(([c, [b, o]]) => names.includes(c) && names.includes(b) && names.includes(o));
+  const texts = Object.entries(HEAP_TEXTS).filter(
+    ([c, [b, o]]) => names.includes(c) && names.includes(b) && names.includes(o),
+  );
   const raw = ds.slice([[from, end]]) as unknown[][];
   return raw.map((values) => {
     const row: TableRow = {};

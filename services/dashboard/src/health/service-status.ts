@@ -53,13 +53,17 @@ export function serviceStatus(name: string, cur: Scrape, prev?: Scrape, lastSeen
     name,
     state,
     detail: state === "up" ? undefined : (cur.healthDetail ?? `healthz answered ${cur.healthStatus}`),
-    inPerSecond: prev?.samples ? rate(messagesIn, total(prev.samples, "pipeline_messages_in_total"), seconds) : undefined,
+    inPerSecond: prev?.samples
+      ? rate(messagesIn, total(prev.samples, "pipeline_messages_in_total"), seconds)
+      : undefined,
     outPerSecond: prev?.samples
       ? rate(messagesOut, total(prev.samples, "pipeline_messages_out_total"), seconds)
       : undefined,
     messagesIn,
     messagesOut,
-    rejects: Object.fromEntries(Object.entries(byLabel(s, "pipeline_rejects_total", "reason")).filter(([, v]) => v > 0)),
+    rejects: Object.fromEntries(
+      Object.entries(byLabel(s, "pipeline_rejects_total", "reason")).filter(([, v]) => v > 0),
+    ),
     lastEventTime: lastEvent.length > 0 ? Math.max(...lastEvent.map((x) => x.value)) * 1000 : undefined,
     pendingRows: has("pipeline_pending_rows") ? total(s, "pipeline_pending_rows") : undefined,
     intakePaused: has("pipeline_intake_paused") ? total(s, "pipeline_intake_paused") > 0 : undefined,

@@ -4,9 +4,14 @@
  * updates in place), or the whole series otherwise ("reset").
  */
 
-export type Delta<P> = { readonly mode: "append"; readonly points: P[] } | { readonly mode: "reset"; readonly points: P[] };
+export type Delta<P> =
+  | { readonly mode: "append"; readonly points: P[] }
+  | { readonly mode: "reset"; readonly points: P[] };
 
-export function seriesDelta<P extends { readonly time: number }>(prev: readonly P[] | undefined, next: readonly P[]): Delta<P> {
+export function seriesDelta<P extends { readonly time: number }>(
+  prev: readonly P[] | undefined,
+  next: readonly P[],
+): Delta<P> {
   if (prev === undefined || prev.length === 0) return { mode: "reset", points: [...next] };
   const before = new Map(prev.map((p) => [p.time, JSON.stringify(p)]));
   const changed = next.filter((p) => before.get(p.time) !== JSON.stringify(p));
