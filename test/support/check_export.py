@@ -167,6 +167,7 @@ def main():
     ap.add_argument("--raw", action="store_true")
     ap.add_argument("--inspect", type=int, help="compare inspect --json's last N rows (stdin) instead")
     ap.add_argument("--dataset")
+    ap.add_argument("--dump", action="store_true", help="print the dataset's rows (merged unless --raw) as JSON")
     args = ap.parse_args()
     problems, report, merged_windows = [], {}, 0
     with h5py.File(args.h5, "r") as f:
@@ -174,6 +175,9 @@ def main():
         for path in paths:
             rows = plain_rows(f, path)
             names = list(f[path].dtype.names)
+            if args.dump:
+                print(json.dumps(rows if args.raw or not is_window_table(names) else merged(rows)[0]))
+                return
             if args.inspect is not None:
                 got = json.load(sys.stdin)
                 want = [with_iso(r, names) for r in rows[-args.inspect:]] if args.inspect else []

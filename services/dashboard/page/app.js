@@ -42,8 +42,16 @@ const labels = Object.fromEntries(
 );
 chart.panes()[0].setStretchFactor(3);
 
-// Tests read the chart's own data through these (series.data()), not the server's messages.
-window.dashboard = { chart, candles, volume, means, labels, state };
+// Tests read the chart's own data through these (series.data()), not the server's messages;
+// latencies: ms from the processor's write of a file version to its update on this page.
+const latencies = [];
+window.dashboard = { chart, candles, volume, means, labels, state, latencies };
+
+function heard(msg) {
+  if (msg.mode !== "append" || msg.fileTime === undefined) return;
+  latencies.push(Date.now() - msg.fileTime);
+  if (latencies.length > 200) latencies.shift();
+}
 
 function meanLine(key) {
   let s = means.get(key);
@@ -102,6 +110,7 @@ function onMarket(msg) {
     chart.timeScale().fitContent();
     state.fitted = true;
   }
+  heard(msg);
   showEmpty();
   if (!performance.getEntriesByName("first-candles").length && msg.points.length > 0) performance.mark("first-candles");
 }
@@ -118,6 +127,7 @@ function onSentiment(msg) {
       s.setData(msg.points.map((p) => ({ time: p.time, value: p.labels[l] })));
     return;
   }
+  heard(msg);
   for (const p of msg.points) {
     for (const [k, v] of Object.entries(p.means)) meanLine(k).update({ time: p.time, value: v });
     for (const [l, s] of Object.entries(labels)) s.update({ time: p.time, value: p.labels[l] });

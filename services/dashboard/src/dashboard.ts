@@ -175,7 +175,13 @@ export class Dashboard {
       const next = this.cache(dataset, rows, tail);
       const delta = seriesDelta(prev?.points, next.points);
       if (delta.mode === "append" && delta.points.length === 0) continue;
-      this.hub.broadcast("market", { dataset, volumeOf: next.volumeOf, ...delta }, (c) => c.dataset === dataset);
+      // fileTime: when the processor wrote this version, so a page can tell how late it heard of it.
+      const fileTime = r.status.mtimeMs;
+      this.hub.broadcast(
+        "market",
+        { dataset, volumeOf: next.volumeOf, fileTime, ...delta },
+        (c) => c.dataset === dataset,
+      );
     }
   }
 
@@ -209,7 +215,8 @@ export class Dashboard {
       const delta = seriesDelta(this.sentiment, next);
       this.sentiment = next;
       this.sentimentRows = v.sentimentRows;
-      if (delta.mode === "reset" || delta.points.length > 0) this.hub.broadcast("sentiment", delta);
+      if (delta.mode === "reset" || delta.points.length > 0)
+        this.hub.broadcast("sentiment", { ...delta, fileTime: r.status.mtimeMs });
     }
     if (v.posts) {
       const reset = v.fresh;
