@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need beyond npm packages: Debian's Python readers (the
 # independent checks read HDF5 with h5py and pickles with Python's own pickle),
-# h5dump, and Java 17 + Maven for the local Kafka broker. Idempotent; quiet when
+# h5dump, Java 17 + Maven for the local Kafka broker, and Debian's Chromium for the
+# dashboard's browser specs (driven by playwright-core, which downloads no browser). Idempotent; quiet when
 # everything is already there. Needs root (or sudo) only when something is missing.
 set -euo pipefail
 
@@ -14,6 +15,7 @@ need=()
 command -v h5dump >/dev/null 2>&1 || need+=(hdf5-tools)
 command -v java >/dev/null 2>&1 || need+=(openjdk-17-jre-headless)
 command -v mvn >/dev/null 2>&1 || need+=(maven)
+[ -x /usr/bin/chromium ] || need+=(chromium)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
