@@ -58,7 +58,8 @@ function meanLine(key) {
   if (!s) {
     const color = LINE_COLORS[means.size % LINE_COLORS.length];
     s = chart.addSeries(LC.LineSeries, { color, lineWidth: 2, title: key.replace(/_mean/, "") }, 2);
-    if (means.size === 0) s.createPriceLine({ price: 0, color: "#475569", lineWidth: 1, lineStyle: 2 });
+    if (means.size === 0)
+      s.createPriceLine({ price: 0, color: "#475569", lineWidth: 1, lineStyle: 2, axisLabelVisible: false });
     means.set(key, s);
     renderLegend();
   }

@@ -114,7 +114,13 @@ export class Dashboard {
     this.files[which] = status;
     if (before.state !== status.state || before.message !== status.message) {
       if (status.state === "ok") this.log.info("file readable", { file: status.file });
-      else this.log.warn("file not shown", { file: status.file, state: status.state, reason: status.message });
+      // A file not written yet is normal at start; one that cannot be read is not.
+      else
+        this.log[status.state === "missing" ? "info" : "warn"]("file not shown", {
+          file: status.file,
+          state: status.state,
+          reason: status.message,
+        });
     }
     this.hub.broadcast("files", this.fileView());
   }
