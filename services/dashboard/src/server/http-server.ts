@@ -5,8 +5,8 @@
  */
 import fs from "node:fs";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 import path from "node:path";
+import { closeServer, listenOn } from "@cryptostream/common/service/http-listen";
 import type { SseClient, SseHub } from "./sse-hub.js";
 
 export interface StaticAsset {
@@ -52,11 +52,7 @@ export class PageServer {
   async listen(port: number, host: string): Promise<number> {
     const server = http.createServer((req, res) => void this.handle(req, res));
     this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(port, host, () => resolve());
-    });
-    return (server.address() as AddressInfo).port;
+    return listenOn(server, port, host);
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -91,9 +87,7 @@ export class PageServer {
 
   async close(): Promise<void> {
     const server = this.server;
-    if (!server) return;
     this.server = undefined;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeServer(server);
   }
 }
