@@ -85,6 +85,7 @@ test(
     );
     await page.screenshot({ path: path.join(testOutputDir(), "dashboard-200-symbols.png") });
 
+    const serverRss = await dashboard.process.metric("process_resident_memory_bytes");
     const report = {
       file: { symbols: SYMBOLS, windows: WINDOWS, bytes, writtenMs: fileMs },
       firstCandlesMs: Math.round(loadMs),
@@ -92,6 +93,7 @@ test(
       jsHeapTotalMB: +(heap.totalSize / 1e6).toFixed(1),
       switchSymbolMs: switchMs,
       queuedTaskMs: +idleMs.toFixed(1),
+      dashboardRssMB: Math.round(serverRss / 1e6),
     };
     console.log(`# dashboard scale: ${JSON.stringify(report)}`);
     assert.ok(loadMs < 5_000, `first candles within 5 s (${loadMs} ms)`);

@@ -3,7 +3,8 @@
 Reads an HDF5 file the pipeline wrote with h5py, rebuilds what each table should export
 (texts by the read-back recipe of docs/hdf5-layout.md, window rows merged by its merge
 rule unless --raw, an ISO-8601 UTC twin after each time column) and compares it with the
-exported files (--dir, --format csv|jsonl) or with inspect's JSON on stdin (--inspect N).
+exported files (--dir, --format csv|jsonl) or with inspect's JSON on stdin (--inspect N);
+--dump prints one dataset's rows as this reference reads them (for the dashboard's specs).
 Prints a JSON report: {"tables": {path: rows}, "merged_windows": n, "problems": [...]}.
 """
 import argparse

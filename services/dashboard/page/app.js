@@ -37,6 +37,8 @@ const candles = chart.addSeries(LC.CandlestickSeries, {
 });
 const volume = chart.addSeries(LC.HistogramSeries, { priceFormat: { type: "volume" } }, 1);
 const means = new Map(); // "score_mean" or "score_mean/<source>" -> line series (pane 2)
+// Panes are numbered in order of creation: the mean pane (2) must exist before the labels' (3).
+meanLine("score_mean");
 const labels = Object.fromEntries(
   Object.entries(LABEL_COLORS).map(([l, color]) => [l, chart.addSeries(LC.LineSeries, { color, lineWidth: 1 }, 3)]),
 );
