@@ -255,11 +255,8 @@ function renderHealth() {
 }
 
 function onHealth(msg) {
-  if (Array.isArray(msg)) state.statuses = msg;
-  else {
-    state.services = msg.services;
-    state.statuses = msg.statuses;
-  }
+  state.services = msg.services;
+  state.statuses = msg.statuses;
   renderHealth();
 }
 

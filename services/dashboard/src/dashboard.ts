@@ -63,7 +63,7 @@ export class Dashboard {
     ];
     this.poller = new HealthPoller(cfg.services, cfg.metricsPollMs, (s) => {
       this.health = s;
-      this.hub.broadcast("health", s);
+      this.hub.broadcast("health", this.healthView());
     });
     this.reloads = registry.counter("dashboard_file_reads_total", "Reads of an HDF5 file after it changed, by file.");
     const clients = registry.gauge("dashboard_pages", "Pages connected for live updates.");
@@ -102,7 +102,12 @@ export class Dashboard {
     }
     this.hub.send(client, "sentiment", { mode: "reset", points: this.sentiment });
     this.hub.send(client, "posts", { mode: "reset", posts: this.posts });
-    this.hub.send(client, "health", { services: this.cfg.services.map((s) => s.name), statuses: this.health });
+    this.hub.send(client, "health", this.healthView());
+  }
+
+  /** Every watched service by name (in the configured order), and the latest line of each. */
+  private healthView() {
+    return { services: this.cfg.services.map((s) => s.name), statuses: this.health };
   }
 
   private fileView() {
@@ -131,9 +136,7 @@ export class Dashboard {
       rows: tableRows(f, dataset),
       tail: windowTail(f, dataset, this.cfg.maxWindows),
     }));
-    if (!r.value) return undefined;
-    const s = this.cache(dataset, r.value.rows, r.value.tail);
-    return s;
+    return r.value ? this.cache(dataset, r.value.rows, r.value.tail) : undefined;
   }
 
   private cache(dataset: string, rows: number, tail: ReturnType<typeof windowTail>): CachedSeries {

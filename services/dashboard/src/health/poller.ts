@@ -66,7 +66,7 @@ export class HealthPoller {
         if (cur.samples) this.prev.set(t.name, cur);
         return s;
       });
-      if (this.timer !== undefined || this.targets.length > 0) this.onUpdate(statuses);
+      this.onUpdate(statuses);
     } finally {
       this.busy = false;
     }
