@@ -5,12 +5,12 @@
 // window rows merged by the rule of docs/hdf5-layout.md unless --raw.
 import fs from "node:fs";
 import path from "node:path";
-import { loadH5 } from "@cryptostream/common/hdf5/h5";
 import { datasetPaths } from "@cryptostream/common/hdf5/reader";
 import { isWindowTable, mergeWindowRows } from "@cryptostream/common/hdf5/merge-windows";
 import { csvLine, exportColumns, exportRow, jsonLine } from "@cryptostream/common/hdf5/row-format";
 import { columnsOf, forEachRowBlock, readTableRows, rowCountOf, tableAt } from "@cryptostream/common/hdf5/table-rows";
 import { parseArgs } from "./lib/args.mjs";
+import { openOrExit } from "./lib/open-h5.mjs";
 
 const USAGE = "usage: npm run export -- FILE.h5 [DATASET ...] (--csv DIR | --jsonl DIR) [--raw]";
 const args = parseArgs(process.argv.slice(2), { values: ["--csv", "--jsonl"], flags: ["--raw"] });
@@ -21,13 +21,7 @@ if (!file || !format || args.error || (args.values["--csv"] !== undefined && arg
   process.exit(2);
 }
 const outDir = path.resolve(args.values[`--${format}`]);
-if (!fs.existsSync(file)) {
-  console.error(`${file}: no such file`);
-  process.exit(1);
-}
-
-const h5 = await loadH5();
-const f = new h5.File(path.resolve(file), "r");
+const f = await openOrExit(file);
 let failed = false;
 try {
   const tables = named.length > 0 ? named : datasetPaths(f).filter((p) => columnsOf(f.get(p)).length > 0);

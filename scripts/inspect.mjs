@@ -4,11 +4,10 @@
 // DATASET: every dataset with its rows and time range; with one (leading slash optional):
 // its attributes and last N rows (default 5), texts whole.
 import fs from "node:fs";
-import path from "node:path";
-import { loadH5 } from "@cryptostream/common/hdf5/h5";
 import { exportColumns, exportRow } from "@cryptostream/common/hdf5/row-format";
 import { columnsOf, readTableRows, rowCountOf, tableAt } from "@cryptostream/common/hdf5/table-rows";
 import { parseArgs } from "./lib/args.mjs";
+import { openOrExit, requireHdf5 } from "./lib/open-h5.mjs";
 import { printSummary, summarise } from "./lib/summary.mjs";
 
 const USAGE = "usage: npm run inspect -- FILE.h5 [DATASET] [--rows N] [--json]";
@@ -21,18 +20,13 @@ if (!file || args.error || extra.length > 0 || !Number.isInteger(nRows) || nRows
   process.exit(2);
 }
 if (!dataset) {
+  if (fs.existsSync(file)) requireHdf5(file);
   const s = await summarise(file);
   if (json) console.log(JSON.stringify(s, null, 2));
   else printSummary(s);
   process.exit(s.exists ? 0 : 1);
 }
-if (!fs.existsSync(file)) {
-  console.error(`${file}: no such file`);
-  process.exit(1);
-}
-
-const h5 = await loadH5();
-const f = new h5.File(path.resolve(file), "r");
+const f = await openOrExit(file);
 let out;
 try {
   const ds = tableAt(f, dataset);

@@ -104,7 +104,7 @@ test("inspect FILE DATASET works with and without the leading slash, and its row
   assert.match(plain.stdout, /window_start_iso\s+"\d{4}-\d\d-\d\dT/);
 });
 
-test("inspect names a missing dataset and a missing file instead of printing the usage", () => {
+test("inspect and export name a missing dataset, a missing file and a file that is not HDF5", () => {
   const r = npm("inspect", "--", binanceH5, "ticker/NOPEUSDT");
   assert.equal(r.status, 1);
   assert.match(r.stderr, /no such dataset ticker\/NOPEUSDT/);
@@ -112,6 +112,16 @@ test("inspect names a missing dataset and a missing file instead of printing the
   assert.equal(f.status, 1);
   assert.match(f.stderr, /no such file/);
   assert.match(npm("inspect").stderr, /^usage: npm run inspect -- FILE/);
+  const bad = path.join(dir, "not-hdf5.h5");
+  fs.writeFileSync(bad, "this is not HDF5\n");
+  for (const r of [
+    npm("inspect", "--", bad),
+    npm("inspect", "--", bad, "/tweets"),
+    npm("export", "--", bad, "--csv", dir),
+  ]) {
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /not-hdf5\.h5: not an HDF5 file/);
+  }
 });
 
 test("export --csv merges the windows the restart split, exactly as the documented rule does", () => {
