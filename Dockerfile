@@ -1,7 +1,7 @@
 # One image per service of the cryptostream pipeline, chosen with the SERVICE build arg:
 #   docker build --build-arg SERVICE=binance-producer -t cryptostream/binance-producer .
 # SERVICE: binance-producer | binance-processor | twitter-producer | twitter-processor |
-#          binance-simulator | twitter-simulator
+#          binance-simulator | twitter-simulator | dashboard
 # NODE_IMAGE: the Node.js 20 base (any Debian-based image with node + npm and a uid-1000
 #             user "node", like the official one); the container test points it at a local
 #             stand-in because no registry can be reached there.
@@ -19,6 +19,7 @@ COPY services/binance-processor/package.json services/binance-processor/
 COPY services/twitter-simulator/package.json services/twitter-simulator/
 COPY services/twitter-producer/package.json services/twitter-producer/
 COPY services/twitter-processor/package.json services/twitter-processor/
+COPY services/dashboard/package.json services/dashboard/
 COPY services/testkit/package.json services/testkit/
 # Same for every SERVICE, so this layer is built once and shared by all service images.
 # --ignore-scripts: no dependency needs an install script (zeromq ships its prebuilt
@@ -36,10 +37,10 @@ RUN { test -n "${SERVICE}" && test -f "services/${SERVICE}/tsconfig.json"; } \
       || { echo "build arg SERVICE must name a folder of services/ (got '${SERVICE}')" >&2; exit 1; } \
  && npx tsc -b "services/${SERVICE}" \
  && find services -path '*/dist/*' \( -name '*.test.*' -o -name '*.tsbuildinfo' \) -delete \
- && mkdir -p "services/${SERVICE}/assets"
+ && mkdir -p "services/${SERVICE}/assets" "services/${SERVICE}/page"
 
 # ---- deps: production dependencies of SERVICE only (danfojs stays in binance-processor,
-#      natural in twitter-processor) ----
+#      natural in twitter-processor, lightweight-charts in dashboard) ----
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY --from=build /app/package.json /app/package-lock.json ./
@@ -50,6 +51,7 @@ COPY --from=build /app/services/binance-processor/package.json services/binance-
 COPY --from=build /app/services/twitter-simulator/package.json services/twitter-simulator/
 COPY --from=build /app/services/twitter-producer/package.json services/twitter-producer/
 COPY --from=build /app/services/twitter-processor/package.json services/twitter-processor/
+COPY --from=build /app/services/dashboard/package.json services/dashboard/
 COPY --from=build /app/services/testkit/package.json services/testkit/
 ARG SERVICE
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
@@ -65,8 +67,10 @@ COPY --from=build /app/services/common/package.json services/common/
 COPY --from=build /app/services/common/dist services/common/dist
 COPY --from=build /app/services/${SERVICE}/package.json services/${SERVICE}/
 COPY --from=build /app/services/${SERVICE}/dist services/${SERVICE}/dist
-# Data files a service reads at run time (the twitter-processor's lexicons); empty for the others.
+# Data files a service reads at run time (the twitter-processor's lexicons) and static files it
+# serves (the dashboard's web page); empty for the others.
 COPY --from=build /app/services/${SERVICE}/assets services/${SERVICE}/assets
+COPY --from=build /app/services/${SERVICE}/page services/${SERVICE}/page
 COPY docker/healthcheck.mjs /usr/local/lib/cryptostream/healthcheck.mjs
 # data/ holds the HDF5 files and the producer state; mount a host folder writable by
 # uid 1000 (the "node" user) there, or run with `user:` set to the folder's owner.

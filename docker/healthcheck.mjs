@@ -8,6 +8,7 @@ const defaultPorts = {
   "twitter-processor": 9104,
   "binance-simulator": 9105,
   "twitter-simulator": 9106,
+  dashboard: 9107,
 };
 const port = process.env.HEALTH_PORT || defaultPorts[process.env.SERVICE ?? ""];
 if (!port || port === "0") process.exit(1);

@@ -6,6 +6,7 @@
 //   DEMO_SECONDS          stop after this many seconds (default 0: until Ctrl-C)
 //   DEMO_DATA_DIR         where the .h5 files go (default data/demo)
 //   DEMO_WINDOW_SECONDS   window length, short so rows appear quickly (default 10)
+//   DEMO_DASHBOARD_PORT   the dashboard's port on 127.0.0.1 (default 8088; 0 = any free port)
 //   LOG_LEVEL             services' log level (default warn)
 import fs from "node:fs";
 import path from "node:path";
@@ -68,6 +69,17 @@ try {
   } else {
     console.log("demo: the Twitter half is not built yet; running the Binance half only");
   }
+  // The dashboard last: it watches the files and every service above.
+  const watched = stack.services.map((s) => `${s.name}=http://127.0.0.1:${s.port}`);
+  const dashboard = await stack.start("dashboard", {
+    HEALTH_PORT: "0",
+    DASHBOARD_HOST: "127.0.0.1",
+    DASHBOARD_PORT: process.env.DEMO_DASHBOARD_PORT ?? "8088",
+    DASHBOARD_DATA_DIR: dataDir,
+    DASHBOARD_METRICS_URLS: watched.join(","),
+  });
+  const ready = await dashboard.waitForLog((l) => l.msg === "dashboard ready");
+  console.log(`demo: dashboard at ${ready.url}`);
 } catch (err) {
   console.error(`demo: ${err.message}`);
   await stack.stopAll();

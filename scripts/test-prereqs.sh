@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what the tests need beyond npm packages: Debian's Python readers (the
 # independent checks read HDF5 with h5py and pickles with Python's own pickle),
-# h5dump, Java 17 + Maven for the local Kafka broker, and the sentiment reference
-# (Python vaderSentiment 3.3.2 from PyPI, into VADER_REFERENCE_DIR). Idempotent; quiet
-# when everything is already there. Needs root (or sudo) only when something is missing.
+# h5dump, Java 17 + Maven for the local Kafka broker, Debian's Chromium for the dashboard's
+# browser specs (driven by playwright-core, which downloads no browser), and the sentiment
+# reference (Python vaderSentiment 3.3.2 from PyPI, into VADER_REFERENCE_DIR). Idempotent;
+# quiet when everything is already there. Needs root (or sudo) only when something is missing.
 set -euo pipefail
 
 # The reference the sentiment agreement spec compares our analyser with: pure Python, so a
@@ -27,6 +28,7 @@ need=()
 command -v h5dump >/dev/null 2>&1 || need+=(hdf5-tools)
 command -v java >/dev/null 2>&1 || need+=(openjdk-17-jre-headless)
 command -v mvn >/dev/null 2>&1 || need+=(maven)
+[ -x /usr/bin/chromium ] || need+=(chromium)
 
 if [ ${#need[@]} -eq 0 ]; then
   install_vader_reference

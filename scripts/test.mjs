@@ -47,9 +47,11 @@ for (const f of stale)
     `skipping ${path.relative(root, f)}: built from a source that no longer exists (delete the dist folders, then npm run build)`,
   );
 const files = compiled.filter((f) => !stale.includes(f));
-// Plain-JS specs of the project's scripts (the Kafka broker manager).
-for (const f of fs.readdirSync(path.join(root, "scripts", "kafka"))) {
-  if (f.endsWith(".test.mjs")) files.push(path.join(root, "scripts", "kafka", f));
+// Plain-JS specs of the project's scripts (the Kafka broker manager, the scripts' helpers).
+for (const dir of ["kafka", "lib"]) {
+  for (const f of fs.readdirSync(path.join(root, "scripts", dir))) {
+    if (f.endsWith(".test.mjs")) files.push(path.join(root, "scripts", dir, f));
+  }
 }
 const isIntegration = (f) =>
   f.endsWith(".integration.test.js") || f.includes(`${path.sep}dist${path.sep}test${path.sep}`);

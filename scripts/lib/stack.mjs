@@ -30,7 +30,8 @@ export class Stack {
     const svc = new ServiceProcess(name, env, { inheritEnv: true, stderr: "inherit", detached: true, onLine: relay });
     this.services.push(svc);
     try {
-      await svc.healthPort(60_000);
+      // Kept so that others (the dashboard) can be pointed at its /metrics.
+      svc.port = await svc.healthPort(60_000);
     } catch {
       if (svc.exitCode !== undefined) throw new Error(`${name} exited with code ${svc.exitCode} while starting`);
       throw new Error(`${name} did not start within 60 s`);

@@ -24,9 +24,9 @@ TRANSPORTS="${TRANSPORTS:-zmq kafka}"
 IMAGE_TAG=containers-test
 STANDIN_NODE=cryptostream/standin-node:20
 STANDIN_KAFKA=cryptostream/standin-kafka:3.9.2
-APP_SERVICES="binance-simulator twitter-simulator binance-producer binance-processor twitter-producer twitter-processor"
+APP_SERVICES="binance-simulator twitter-simulator binance-producer binance-processor twitter-producer twitter-processor dashboard"
 # Stop order for the graceful-stop check: intake first, then consumers, then sources.
-STOP_ORDER="binance-producer twitter-producer binance-processor twitter-processor binance-simulator twitter-simulator"
+STOP_ORDER="dashboard binance-producer twitter-producer binance-processor twitter-processor binance-simulator twitter-simulator"
 
 PASSED=0
 FAILED=0
@@ -72,6 +72,7 @@ wait_until() {
 
 free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
+DASHBOARD_PORT=$(free_port)
 # ---- the environment the compose files see (a private env file: a developer's .env is ignored)
 ENV_FILE="$WORK/test.env"
 write_env() { # write_env TRANSPORT
@@ -87,6 +88,7 @@ APP_GID=1000
 RESTART_POLICY=no
 LOG_LEVEL=info
 KAFKA_HOST_PORT=$(free_port)
+DASHBOARD_HOST_PORT=$DASHBOARD_PORT
 WINDOW_SECONDS=2
 ALLOWED_LATENESS_SECONDS=1
 TWITTER_POLL_SECONDS=1
@@ -179,7 +181,7 @@ else
   fail "service images built through compose ($((SECONDS - t0))s)"
   grep -vE '^ ---> |^Removing intermediate|^Step ' "$WORK/build.log" | tail -n 40 | sed 's/^/    # /'
 fi
-timing "service image builds (6)" $((SECONDS - t0))
+timing "service image builds (7)" $((SECONDS - t0))
 image_has() { # image_has SERVICE SHELL-TEST
   docker run --rm --pull never --entrypoint sh "cryptostream/$1:$IMAGE_TAG" -c "$2"
 }
@@ -211,7 +213,7 @@ all_healthy() { # all_healthy TRANSPORT: every container running and (if it has 
       *) return 1 ;;
     esac
   done
-  [ "$n" -ge 6 ]
+  [ "$n" -ge 7 ]
 }
 h5_rows() { # h5_rows FILE GLOB
   [ -s "$1" ] && "$PY" "$HERE/check_h5.py" "$1" --match "$2" --quiet >/dev/null 2>&1
@@ -259,6 +261,11 @@ run_transport() {
     fail "$t: twitter.h5 has rows (none after $((SECONDS - t0))s)"
   fi
   "$PY" "$HERE/check_h5.py" "$data/twitter.h5" --match '/tweets' 2>&1 | sed 's/^/    # /'
+  # The dashboard reads both files (its event stream says so) and serves its page and chart library.
+  check "$t: dashboard page and chart library served" bash -c \
+    "curl -fsS http://127.0.0.1:$DASHBOARD_PORT/ | grep -q 'cryptostream dashboard' && curl -fsS -o /dev/null http://127.0.0.1:$DASHBOARD_PORT/vendor/lightweight-charts.js"
+  check "$t: dashboard reads both files" bash -c \
+    "curl -sN --max-time 3 http://127.0.0.1:$DASHBOARD_PORT/events | grep -m1 '^data: {\"dataDir' | grep -q '\"binance\":{[^}]*\"state\":\"ok\"}.*\"twitter\":{[^}]*\"state\":\"ok\"}'"
   timing "$t: up to rows in both HDF5 files" $((SECONDS - t0))
 
   # Graceful shutdown: SIGTERM must end each service with exit code 0, well before the

@@ -1,0 +1,31 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { postViews } from "./tweets.js";
+
+test("posts come newest first with their label, score and whether they were counted", () => {
+  const rows = [
+    {
+      id: "1",
+      created_at: 1000,
+      lang: "en",
+      text: "old",
+      sentiment_label: "neutral",
+      sentiment_score: 0,
+      in_sentiment: 1,
+    },
+    {
+      id: "2",
+      created_at: 2000,
+      lang: "ja",
+      text: "new  ",
+      sentiment_label: "negative",
+      sentiment_score: -0.5,
+      in_sentiment: 0,
+    },
+  ];
+  assert.deepEqual(postViews(rows), [
+    { id: "2", createdAt: 2000, lang: "ja", text: "new  ", label: "negative", score: -0.5, counted: false },
+    { id: "1", createdAt: 1000, lang: "en", text: "old", label: "neutral", score: 0, counted: true },
+  ]);
+  assert.equal(postViews([{ ...rows[0]!, source: "bluesky" }])[0]!.source, "bluesky");
+});

@@ -1,0 +1,31 @@
+/** Rows of /tweets as the page's table shows them, newest first (pure). */
+import type { TableRow } from "@cryptostream/common/hdf5/table-rows";
+
+export interface PostView {
+  readonly id: string;
+  /** created_at, ms. */
+  readonly createdAt: number;
+  readonly lang: string;
+  readonly text: string;
+  readonly label: string;
+  readonly score: number;
+  /** Where it came from, when the table has a `source` column. */
+  readonly source?: string;
+  /** Counted in /sentiment (0 = arrived after its window closed). */
+  readonly counted: boolean;
+}
+
+export function postViews(rows: readonly TableRow[]): PostView[] {
+  return rows
+    .map((r) => ({
+      id: String(r.id),
+      createdAt: Number(r.created_at),
+      lang: String(r.lang ?? ""),
+      text: String(r.text ?? ""),
+      label: String(r.sentiment_label ?? ""),
+      score: Number(r.sentiment_score),
+      ...(typeof r.source === "string" ? { source: r.source } : {}),
+      counted: Number(r.in_sentiment ?? 1) === 1,
+    }))
+    .reverse();
+}
