@@ -272,8 +272,9 @@ test("publishes whole responses, pickled, over ZeroMQ; follows pagination; survi
   t.diagnostic(`3 responses received in ${elapsedMs} ms (includes one 429 wait)`);
   assert.deepEqual(
     received,
-    [JSON.parse(bodies[0]!), JSON.parse(bodies[1]!), JSON.parse(bodies[2]!)],
-    "whole bodies, meta included, in order",
+    // A poll's pages go out oldest page first, so that no on-time tweet reaches the processor after a newer one.
+    [JSON.parse(bodies[0]!), JSON.parse(bodies[2]!), JSON.parse(bodies[1]!)],
+    "whole bodies, meta included, oldest page first",
   );
 
   // since_id = first page's newest_id, saved only once both pages were published.
