@@ -51,6 +51,11 @@ await runService({ name: "bluesky-producer", defaultHealthPort: 9108 }, async ({
 
   const startedAtMs = Date.now();
   const feedRef: { current?: JetstreamFeed } = {};
+  const batches = registry.counter(
+    "bluesky_messages_published_total",
+    "Transport messages published, by what they hold (posts, deletes).",
+  );
+  const deletesPublished = registry.counter("bluesky_deletes_published_total", "Post deletes published.");
   const pipeline: PostPipeline = new PostPipeline(
     {
       encode: (body) => pickleCodec.encode(body),
@@ -66,7 +71,8 @@ await runService({ name: "bluesky-producer", defaultHealthPort: 9108 }, async ({
           "Posts seen, by outcome (matched, no_match, lang_filtered, duplicate).",
         ),
         frames: registry.counter("bluesky_frames_skipped_total", "Frames that are not new posts, by kind."),
-        deletesPublished: registry.counter("bluesky_deletes_published_total", "Post deletes published."),
+        deletesPublished,
+        batches,
         cursorLag: registry.gauge("bluesky_cursor_lag_seconds", "Wall clock minus the stored cursor, in seconds."),
         pending: registry.gauge("bluesky_pending", "Posts and deletes waiting to be published."),
       },
@@ -117,6 +123,13 @@ await runService({ name: "bluesky-producer", defaultHealthPort: 9108 }, async ({
       await feed.stop();
       await pipeline.stop(PUBLISH_GRACE_MS);
       await producer.stop();
+      log.info("published in this run", {
+        messages: batches.total(),
+        posts: metrics.messagesOut.total(),
+        deletes: deletesPublished.total(),
+        deleteMessages: batches.get({ what: "deletes" }),
+        cursor: pipeline.cursorUs ?? null,
+      });
     },
     health: () =>
       assessHealth(

@@ -41,6 +41,8 @@ export interface PipelineMetrics {
   /** Frames skipped before the posts stage: before_cursor, post_update, commit:<collection>, identity, account. */
   readonly frames: Counter;
   readonly deletesPublished: Counter;
+  /** Transport messages published (batches of posts, batches of deletes). */
+  readonly batches: Counter;
   readonly cursorLag: Gauge;
   readonly pending: Gauge;
 }
@@ -213,6 +215,7 @@ export class PostPipeline {
     for (let attempt = 0; ; attempt++) {
       try {
         await this.deps.send(value);
+        this.deps.metrics.batches.inc({ what });
         if (attempt > 0) this.deps.log.info("publish succeeded again", { what, attempts: attempt + 1 });
         return true;
       } catch (err) {

@@ -31,6 +31,7 @@ export class FakeDeps {
       posts: this.registry.counter("posts", "h"),
       frames: this.registry.counter("frames", "h"),
       deletesPublished: this.registry.counter("deletes", "h"),
+      batches: this.registry.counter("batches", "h"),
       cursorLag: this.registry.gauge("lag", "h"),
       pending: this.registry.gauge("pending", "h"),
     };

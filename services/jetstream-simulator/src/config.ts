@@ -10,6 +10,7 @@ export const SIMULATOR_ENV = {
   SIM_INITIAL_EVENTS: int(500, 0, 10_000_000),
   SIM_HISTORY_SIZE: int(100_000, 1, 10_000_000),
   SIM_DROP_AFTER_EVENTS: int(0, 0, 1_000_000_000),
+  SIM_CURSOR_SLACK_SECONDS: num(0, 0, 86_400),
 };
 
 export function simulatorOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): JetstreamSimulatorOptions {
@@ -22,5 +23,6 @@ export function simulatorOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): J
     initialEvents: e.SIM_INITIAL_EVENTS,
     historySize: e.SIM_HISTORY_SIZE,
     dropAfterEvents: e.SIM_DROP_AFTER_EVENTS,
+    cursorSlackSeconds: e.SIM_CURSOR_SLACK_SECONDS,
   };
 }

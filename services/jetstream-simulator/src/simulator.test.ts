@@ -140,3 +140,23 @@ test("the live generator streams at its rate", async () => {
     await sim.stop();
   }
 });
+
+test("cursorSlackSeconds replays more than asked, like the rewritten servers", async () => {
+  const sim = await startJetstreamSimulator({
+    eventsPerSecond: 10,
+    initialEvents: 100,
+    cursorSlackSeconds: 2,
+    seed: 6,
+  });
+  try {
+    const kept = sim.events();
+    const asked = kept[80]!.timeUs;
+    const c = await subscribe(sim, `cursor=${asked}`);
+    await c.waitFor(30);
+    assert.equal(c.frames[0]!.time_us, kept.find((e) => e.timeUs >= asked - 2_000_000)!.timeUs);
+    assert.ok(c.frames[0]!.time_us < asked);
+    c.ws.close();
+  } finally {
+    await sim.stop();
+  }
+});

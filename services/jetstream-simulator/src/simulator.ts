@@ -30,6 +30,11 @@ export interface JetstreamSimulatorOptions {
   initialEvents?: number;
   /** Events kept for cursor replay; older ones are gone. Default 100,000. */
   historySize?: number;
+  /**
+   * A cursor replays from this many seconds before what it asks, as the rewritten servers
+   * were seen to (bluesky-social/jetstream issue 343). Default 0.
+   */
+  cursorSlackSeconds?: number;
   /** Cut each connection (no close frame) after it was sent this many frames; 0 = never. Default 0. */
   dropAfterEvents?: number;
   log?: Logger;
@@ -110,6 +115,7 @@ export async function startJetstreamSimulator(options: JetstreamSimulatorOptions
   const log = options.log ?? silentLogger;
   const rate = options.eventsPerSecond ?? 20;
   const dropAfter = options.dropAfterEvents ?? 0;
+  const slackUs = Math.round((options.cursorSlackSeconds ?? 0) * 1e6);
   const gen = new EventGenerator(options.seed ?? "42");
   const history = new History(options.historySize ?? 100_000);
   const subscribers = new Set<Subscriber>();
@@ -194,7 +200,7 @@ export async function startJetstreamSimulator(options: JetstreamSimulatorOptions
       ws,
       socket,
       params,
-      next: history.startFor(params.cursorUs),
+      next: history.startFor(params.cursorUs === undefined ? undefined : Math.max(1, params.cursorUs - slackUs)),
       sent: 0,
       waiting: undefined,
     };
