@@ -11,11 +11,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { postId } from "@cryptostream/bluesky-producer/posts/post-id";
 import { type JetstreamSimulator, startJetstreamSimulator } from "@cryptostream/jetstream-simulator/simulator";
-import { runPython } from "./python.js";
-import { ROOT, ServiceProcess, sleep, waitFor } from "./service-process.js";
+import { ServiceProcess, sleep, waitFor } from "./service-process.js";
 import { AWKWARD_TEXTS, startTwitterProcessor } from "./twitter-e2e.js";
-
-export const WINDOW_MS = 10_000;
+import { checkServedFile, type TwitterCheck } from "./twitter-kafka.js";
 
 export function startBlueskyProducer(
   jetstreamUrl: string,
@@ -70,36 +68,6 @@ export function expectedPosts(sim: JetstreamSimulator): { matching: Expected[]; 
   return { matching, other };
 }
 
-export interface Check {
-  tweets: number;
-  served: number;
-  on_time: number;
-  late: number;
-  sentiment_total: number;
-  heap_rows: number;
-  multibyte_texts: number;
-  problems: string[];
-}
-
-export function checkFile(h5: string, expected: Expected[], dir: string, name: string): Check {
-  const servedPath = path.join(dir, `${name}-expected.json`);
-  fs.writeFileSync(servedPath, JSON.stringify(expected));
-  const r = runPython([
-    path.join(ROOT, "test/support/check_twitter.py"),
-    "--h5",
-    h5,
-    "--served",
-    servedPath,
-    "--window-ms",
-    String(WINDOW_MS),
-  ]);
-  assert.equal(r.stderr.trim(), "", "the check ran cleanly");
-  const out = JSON.parse(r.stdout) as Check;
-  assert.deepEqual(out.problems, []);
-  assert.equal(r.status, 0);
-  return out;
-}
-
 /** Posts a running producer published so far. */
 const published = (p: ServiceProcess): Promise<number> => p.metric("pipeline_messages_out_total");
 
@@ -129,7 +97,7 @@ export interface ScenarioOptions {
 }
 
 export interface ScenarioResult {
-  check: Check;
+  check: TwitterCheck;
   matching: number;
   other: number;
   duplicatesDroppedByProducers: number;
@@ -231,7 +199,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
     assert.equal((await processor.health()).status, 200);
     assert.equal(await processor.stop("SIGTERM"), 0);
     for (const p of procs) assert.deepEqual(p.stdoutNoise, [], `${p.name}: nothing but JSON logs on stdout`);
-    const check = checkFile(h5, matching, o.dir, o.name);
+    const check = checkServedFile(o.dir, h5, matching, o.name);
     assert.equal(check.tweets, matching.length);
     assert.equal(check.sentiment_total, check.on_time, "/sentiment counts sum to the on-time posts");
     assert.ok(other > 20, `posts without the terms were sent too (${other})`);

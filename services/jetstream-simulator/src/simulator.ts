@@ -10,6 +10,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { type Logger, silentLogger } from "@cryptostream/common";
+import { closeServer, listenOn } from "@cryptostream/common/service/http-listen";
 import { WebSocketServer, WebSocket } from "ws";
 import { type CustomPost, EventGenerator, type HeldEvent, type PostRef } from "./generator.js";
 import { History } from "./history.js";
@@ -308,13 +309,7 @@ export async function startJetstreamSimulator(options: JetstreamSimulatorOptions
     wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, socket, params));
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
+  await listenOn(server, options.port ?? 0, options.host ?? "127.0.0.1");
   const address = server.address() as AddressInfo;
   const host = address.address === "0.0.0.0" || address.address === "::" ? "127.0.0.1" : address.address;
   const urlHost = host.includes(":") ? `[${host}]` : host;
@@ -335,9 +330,7 @@ export async function startJetstreamSimulator(options: JetstreamSimulatorOptions
         }
         subscribers.clear();
         await new Promise<void>((resolve) => wss.close(() => resolve()));
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeAllConnections();
-        await closed;
+        await closeServer(server);
       })()),
   };
 }
