@@ -33,6 +33,12 @@ import type { CursorState } from "./state/cursor-store.js";
 /** Keys of posts published this long before the cursor are saved with it (a restart rewinds into them). */
 const SAVED_KEYS_MAX = 20_000;
 
+/** A bounded set of metric labels for frames that only move time (servers may invent kinds). */
+function frameLabel(what: string): string {
+  if (what.startsWith("commit:")) return "other_collection";
+  return what === "identity" || what === "account" || what === "post_update" ? what : "unknown_kind";
+}
+
 export interface PipelineMetrics {
   readonly std: StandardMetrics;
   readonly rejections: Rejections;
@@ -128,8 +134,7 @@ export class PostPipeline {
     if (f.timeUs < this.floorUs) return metrics.frames.inc({ kind: "before_cursor" });
     if (this.seenUs === undefined || f.timeUs > this.seenUs) this.seenUs = f.timeUs;
     metrics.std.lastEventTime.set(f.timeUs / 1e6);
-    if (f.kind === "other")
-      return metrics.frames.inc({ kind: f.what.startsWith("commit:") ? "other_collection" : f.what });
+    if (f.kind === "other") return metrics.frames.inc({ kind: frameLabel(f.what) });
     const key = postKey(f.did, f.rkey);
     if (f.kind === "post_delete") {
       const wanted = this.o.deletes === "all" || (this.o.deletes === "published" && this.recent.has(key));

@@ -22,3 +22,8 @@ test("with nothing waiting the cursor still follows the frames; it never goes ba
   assert.deepEqual(takeBatch([], 10, 500, 100), { items: [], coveredUs: 500 });
   assert.equal(takeBatch(p(50), 10, 40, 100).coveredUs, 100);
 });
+
+test("out of order arrivals: the cursor stops before the oldest post still waiting, wherever it sits", () => {
+  const pending = p(10, 40, 30);
+  assert.equal(takeBatch(pending, 1, 50, 0).coveredUs, 29);
+});

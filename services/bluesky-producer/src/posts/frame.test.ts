@@ -49,7 +49,7 @@ test("malformed frames say why", () => {
   const cases: Array<[string, RegExp]> = [
     ["{nope", /not JSON/],
     ["[1]", /not an object/],
-    [JSON.stringify({ time_us: 1, kind: "commit" }), /no did/],
+    [JSON.stringify({ time_us: 1, kind: "commit", commit: {} }), /no did/],
     [JSON.stringify({ did: "did:plc:a", time_us: "1", kind: "commit" }), /no time_us/],
     [JSON.stringify({ did: "did:plc:a", time_us: 1, kind: "commit" }), /commit object/],
     [commit({ operation: "create", collection: "app.bsky.feed.post", rkey: "k", record: {} }), /without text/],
@@ -60,4 +60,12 @@ test("malformed frames say why", () => {
     assert.equal(f.kind, "malformed", text);
     assert.match((f as { reason: string }).reason, why);
   }
+});
+
+test("an unknown kind with a time (a server notice) only moves time", () => {
+  assert.deepEqual(classifyFrame(JSON.stringify({ time_us: 7, kind: "cursor" })), {
+    kind: "other",
+    what: "cursor",
+    timeUs: 7,
+  });
 });

@@ -35,10 +35,11 @@ export function classifyFrame(text: string): Frame {
   }
   if (!isObject(f)) return { kind: "malformed", reason: "not an object" };
   const { did, time_us: timeUs, kind } = f;
-  if (typeof did !== "string" || !did.startsWith("did:")) return { kind: "malformed", reason: "no did" };
   if (typeof timeUs !== "number" || !Number.isSafeInteger(timeUs) || timeUs <= 0)
     return { kind: "malformed", reason: "no time_us" };
+  // identity, account, and kinds this producer does not know (a server's notices): time only.
   if (kind !== "commit") return { kind: "other", what: typeof kind === "string" ? kind : "unknown", timeUs };
+  if (typeof did !== "string" || !did.startsWith("did:")) return { kind: "malformed", reason: "no did" };
   const c = f.commit;
   if (!isObject(c)) return { kind: "malformed", reason: "commit without a commit object" };
   const { collection, operation, rkey } = c;
