@@ -20,19 +20,25 @@ export function startBlueskyProducer(
   bind: string,
   statePath: string,
   extra: Record<string, string> = {},
+  /** Its own process group, so kill9 takes it down at once. */
+  detached = false,
 ): ServiceProcess {
-  return new ServiceProcess("bluesky-producer", {
-    BLUESKY_JETSTREAM_URLS: jetstreamUrl,
-    BLUESKY_STATE_PATH: statePath,
-    BLUESKY_BATCH_MS: "200",
-    BLUESKY_STALE_SECONDS: "3",
-    BLUESKY_RECONNECT_BASE_MS: "50",
-    BLUESKY_RECONNECT_MAX_MS: "500",
-    // Short, so that the simulator's cursor slack (20 s) replays frames from before the rewind too.
-    BLUESKY_REWIND_SECONDS: "1",
-    ZMQ_BIND: bind,
-    ...extra,
-  });
+  return new ServiceProcess(
+    "bluesky-producer",
+    {
+      BLUESKY_JETSTREAM_URLS: jetstreamUrl,
+      BLUESKY_STATE_PATH: statePath,
+      BLUESKY_BATCH_MS: "200",
+      BLUESKY_STALE_SECONDS: "3",
+      BLUESKY_RECONNECT_BASE_MS: "50",
+      BLUESKY_RECONNECT_MAX_MS: "500",
+      // Short, so that the simulator's cursor slack (20 s) replays frames from before the rewind too.
+      BLUESKY_REWIND_SECONDS: "1",
+      ZMQ_BIND: bind,
+      ...extra,
+    },
+    { detached },
+  );
 }
 
 /** A tweet as check_twitter.py expects the served list: what /tweets must hold for each matching post. */
