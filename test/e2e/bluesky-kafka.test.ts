@@ -12,6 +12,7 @@ import { requirePythonModule } from "../support/python.js";
 import { startTestBroker, type TestBroker } from "../support/kafka-broker.js";
 import { uniqueName } from "../support/kafka-admin.js";
 import { runScenario } from "../support/bluesky-e2e.js";
+import { settled } from "../support/twitter-kafka.js";
 
 let dir: string;
 let broker: TestBroker;
@@ -32,17 +33,21 @@ test(
   { timeout: 180_000 },
   async () => {
     const topic = uniqueName("bluesky");
+    const group = uniqueName("bluesky-group");
     const r = await runScenario({
       dir,
       name: "kafka",
       seed: 23,
       transportEnv: { TRANSPORT: "kafka", KAFKA_BROKERS: broker.brokers, TWITTER_TOPIC: topic },
-      processorEnv: { KAFKA_GROUP_ID: uniqueName("bluesky-group"), KAFKA_SESSION_TIMEOUT_MS: "6000" },
+      processorEnv: { KAFKA_GROUP_ID: group, KAFKA_SESSION_TIMEOUT_MS: "6000" },
       // ZMQ_BIND / ZMQ_CONNECT are not read with TRANSPORT=kafka.
       endpoint: "tcp://127.0.0.1:9",
       processorReady: (p) => p.waitForLog((l) => l.msg === "joined Kafka consumer group", 30_000),
+      beforeProcessorStop: (p) => settled(p, broker.brokers, group, topic),
     });
     assert.ok(r.check.tweets > 50);
+    assert.equal(r.check.sentiment_total, r.check.on_time);
+    assert.ok(r.check.on_time > 0, "windows closed and written before the stop");
     console.log(`# bluesky kafka run: ${JSON.stringify({ ...r, check: { ...r.check, problems: undefined } })}`);
   },
 );

@@ -100,6 +100,8 @@ export interface ScenarioOptions {
   readonly endpoint: string;
   /** Resolves once the processor takes input (ZeroMQ: started; Kafka: joined its group). */
   readonly processorReady: (p: ServiceProcess) => Promise<unknown>;
+  /** Waits before the processor stops (Kafka: every window closed and committed; a graceful stop writes no partial ones). */
+  readonly beforeProcessorStop?: (p: ServiceProcess) => Promise<unknown>;
 }
 
 export interface ScenarioResult {
@@ -203,6 +205,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
       bad_tweet: await processor.metric("pipeline_rejects_total", 'reason="bad_tweet"'),
     };
     assert.equal((await processor.health()).status, 200);
+    await o.beforeProcessorStop?.(processor);
     assert.equal(await processor.stop("SIGTERM"), 0);
     for (const p of procs) assert.deepEqual(p.stdoutNoise, [], `${p.name}: nothing but JSON logs on stdout`);
     const check = checkServedFile(o.dir, h5, matching, o.name);
