@@ -1,7 +1,7 @@
 # One image per service of the cryptostream pipeline, chosen with the SERVICE build arg:
 #   docker build --build-arg SERVICE=binance-producer -t cryptostream/binance-producer .
 # SERVICE: binance-producer | binance-processor | twitter-producer | twitter-processor |
-#          binance-simulator | twitter-simulator | dashboard
+#          bluesky-producer | binance-simulator | twitter-simulator | jetstream-simulator | dashboard
 # NODE_IMAGE: the Node.js 20 base (any Debian-based image with node + npm and a uid-1000
 #             user "node", like the official one); the container test points it at a local
 #             stand-in because no registry can be reached there.
@@ -19,6 +19,8 @@ COPY services/binance-processor/package.json services/binance-processor/
 COPY services/twitter-simulator/package.json services/twitter-simulator/
 COPY services/twitter-producer/package.json services/twitter-producer/
 COPY services/twitter-processor/package.json services/twitter-processor/
+COPY services/jetstream-simulator/package.json services/jetstream-simulator/
+COPY services/bluesky-producer/package.json services/bluesky-producer/
 COPY services/dashboard/package.json services/dashboard/
 COPY services/testkit/package.json services/testkit/
 # Same for every SERVICE, so this layer is built once and shared by all service images.
@@ -51,6 +53,8 @@ COPY --from=build /app/services/binance-processor/package.json services/binance-
 COPY --from=build /app/services/twitter-simulator/package.json services/twitter-simulator/
 COPY --from=build /app/services/twitter-producer/package.json services/twitter-producer/
 COPY --from=build /app/services/twitter-processor/package.json services/twitter-processor/
+COPY --from=build /app/services/jetstream-simulator/package.json services/jetstream-simulator/
+COPY --from=build /app/services/bluesky-producer/package.json services/bluesky-producer/
 COPY --from=build /app/services/dashboard/package.json services/dashboard/
 COPY --from=build /app/services/testkit/package.json services/testkit/
 ARG SERVICE

@@ -19,7 +19,14 @@ const windowSeconds = process.env.DEMO_WINDOW_SECONDS ?? "10";
 const twitterToken = "demo-token";
 fs.mkdirSync(dataDir, { recursive: true });
 
-const ports = { binanceSim: 19443, twitterSim: 18080, binanceZmq: 15555, twitterZmq: 15556 };
+const ports = {
+  binanceSim: 19443,
+  twitterSim: 18080,
+  jetstreamSim: 16008,
+  binanceZmq: 15555,
+  twitterZmq: 15556,
+  blueskyZmq: 15557,
+};
 const common = { TRANSPORT: "zmq", WINDOW_SECONDS: windowSeconds, ALLOWED_LATENESS_SECONDS: "2", HEALTH_PORT: "0" };
 const files = { binance: path.join(dataDir, "binance.h5"), twitter: path.join(dataDir, "twitter.h5") };
 const hasTwitter = fs.existsSync(path.join(ROOT, "services/twitter-processor/dist/processor.js"));
@@ -40,6 +47,11 @@ try {
       SIM_BEARER_TOKEN: twitterToken,
       HEALTH_PORT: "0",
     });
+    await stack.start("jetstream-simulator", {
+      SIM_HOST: "127.0.0.1",
+      SIM_PORT: String(ports.jetstreamSim),
+      HEALTH_PORT: "0",
+    });
   }
   await stack.start("binance-processor", {
     ...common,
@@ -49,7 +61,11 @@ try {
   if (hasTwitter) {
     await stack.start("twitter-processor", {
       ...common,
-      ZMQ_CONNECT: `tcp://127.0.0.1:${ports.twitterZmq}`,
+      // Bluesky posts arrive within a second and move the windows on; tweets come in 10 s polls.
+      // Until /sentiment has windows per source, the lateness must cover a poll.
+      ALLOWED_LATENESS_SECONDS: "12",
+      // Both producers of the twitter stream: tweets and Bluesky posts.
+      ZMQ_CONNECT: `tcp://127.0.0.1:${ports.twitterZmq},tcp://127.0.0.1:${ports.blueskyZmq}`,
       TWITTER_H5_PATH: files.twitter,
     });
   }
@@ -65,6 +81,12 @@ try {
       TWITTER_API_URL: `http://127.0.0.1:${ports.twitterSim}`,
       TWITTER_BEARER_TOKEN: twitterToken,
       TWITTER_STATE_PATH: path.join(dataDir, "twitter-producer.state.json"),
+    });
+    await stack.start("bluesky-producer", {
+      ...common,
+      ZMQ_BIND: `tcp://127.0.0.1:${ports.blueskyZmq}`,
+      BLUESKY_JETSTREAM_URLS: `ws://127.0.0.1:${ports.jetstreamSim}`,
+      BLUESKY_STATE_PATH: path.join(dataDir, "bluesky-producer.state.json"),
     });
   } else {
     console.log("demo: the Twitter half is not built yet; running the Binance half only");
@@ -90,10 +112,12 @@ console.log(`demo: running${seconds > 0 ? ` for ${seconds} s` : ""}; press Ctrl-
 const progress = setInterval(async () => {
   const b = await stack.metrics("binance-processor");
   const t = hasTwitter ? await stack.metrics("twitter-processor") : {};
+  const bs = hasTwitter ? await stack.metrics("bluesky-producer") : {};
   console.log(
     `demo: binance events ${b.pipeline_messages_in_total ?? 0}, windows written ${b.pipeline_messages_out_total ?? 0}` +
       (hasTwitter
-        ? `; twitter responses ${t.pipeline_messages_in_total ?? 0}, tweets written ${t.pipeline_messages_out_total ?? 0}`
+        ? `; bluesky posts published ${bs.pipeline_messages_out_total ?? 0}` +
+          `; twitter responses ${t.pipeline_messages_in_total ?? 0}, tweets and posts written ${t.pipeline_messages_out_total ?? 0}`
         : ""),
   );
 }, 10_000);

@@ -14,6 +14,8 @@ const SERVICES = [
   "twitter-producer",
   "twitter-processor",
   "twitter-simulator",
+  "bluesky-producer",
+  "jetstream-simulator",
 ];
 
 for (const name of SERVICES) {

@@ -24,9 +24,9 @@ TRANSPORTS="${TRANSPORTS:-zmq kafka}"
 IMAGE_TAG=containers-test
 STANDIN_NODE=cryptostream/standin-node:20
 STANDIN_KAFKA=cryptostream/standin-kafka:3.9.2
-APP_SERVICES="binance-simulator twitter-simulator binance-producer binance-processor twitter-producer twitter-processor dashboard"
+APP_SERVICES="binance-simulator twitter-simulator jetstream-simulator binance-producer binance-processor twitter-producer bluesky-producer twitter-processor dashboard"
 # Stop order for the graceful-stop check: intake first, then consumers, then sources.
-STOP_ORDER="dashboard binance-producer twitter-producer binance-processor twitter-processor binance-simulator twitter-simulator"
+STOP_ORDER="dashboard binance-producer twitter-producer bluesky-producer binance-processor twitter-processor binance-simulator twitter-simulator jetstream-simulator"
 
 PASSED=0
 FAILED=0

@@ -123,8 +123,13 @@ export interface TwitterCheck {
 
 /** check_twitter.py: each served tweet stored exactly once with its exact text; /sentiment matches /tweets. */
 export function checkTwitterFile(dir: string, h5: string, sim: RunningTwitterSimulator, name: string): TwitterCheck {
+  return checkServedFile(dir, h5, sim.served(), name);
+}
+
+/** check_twitter.py against any list of {id, text, created_at, author_id, lang} that must be stored, and nothing else. */
+export function checkServedFile(dir: string, h5: string, served: readonly object[], name: string): TwitterCheck {
   const servedPath = path.join(dir, `${name}-served.json`);
-  fs.writeFileSync(servedPath, JSON.stringify(sim.served()));
+  fs.writeFileSync(servedPath, JSON.stringify(served));
   const r = runPython([
     path.join(ROOT, "test/support/check_twitter.py"),
     "--h5",

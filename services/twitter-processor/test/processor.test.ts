@@ -366,3 +366,54 @@ test("a file of the previous schema (AFINN scores, no pos/neu/neg) is moved asid
     [[ID(1), "positive"]],
   );
 });
+
+test("bluesky-producer batches are accepted as tweets; its delete envelope is a counted no_data rejection", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "twp-"));
+  const file = path.join(dir, "twitter.h5");
+  const { p, metrics, deliver } = await makeProcessor(file);
+  const did = "did:plc:eygmaihciaxprqvxpfvl6flk"; // 32 bytes: /tweets keeps the first 24 (author_id is S24)
+  // What services/bluesky-producer publishes: hash ids (up to 19 digits), a DID as author, plus source and uri.
+  const item = (id: string, text: string, at: number) => ({
+    id,
+    text,
+    created_at: iso(at),
+    author_id: did,
+    lang: "ja",
+    source: "bluesky",
+    uri: `at://${did}/app.bsky.feed.post/3l3qo2vuowo2b`,
+  });
+  const posts = [item("100678237755847854", "gm $BTC", T0), item("9223372036854775807", "ビットコイン #btc", T0 + 1)];
+  await deliver([
+    delivery(
+      pickleCodec.encode({
+        data: posts,
+        meta: { result_count: 2, newest_id: posts[1]!.id, oldest_id: posts[0]!.id },
+        source: "bluesky",
+      }),
+    ),
+    delivery(
+      pickleCodec.encode({
+        source: "bluesky",
+        deletes: [{ id: posts[0]!.id, uri: posts[0]!.uri, deleted_at: iso(T0 + 2) }],
+      }),
+    ),
+    delivery(
+      pickleCodec.encode({ data: [item("77", "after the delete envelope", T0 + 3)], meta: { result_count: 1 } }),
+    ),
+  ]);
+  assert.equal(metrics.rejects.get({ reason: "no_data" }), 1, "the delete envelope is rejected, counted");
+  assert.equal(metrics.rejects.total(), 1);
+  await p.stop();
+  const got = await readTweets(file);
+  assert.deepEqual(
+    got!.rows.map((r) => [r.id, r.text]),
+    [
+      ["100678237755847854", "gm $BTC"],
+      ["9223372036854775807", "ビットコイン #btc"],
+      ["77", "after the delete envelope"],
+    ],
+  );
+  const authors = await withFile(file, (f) => readColumns(f, TWEETS_PATH, ["author_id"]).get("author_id"));
+  assert.deepEqual(authors, [did.slice(0, 24), did.slice(0, 24), did.slice(0, 24)]);
+  fs.rmSync(dir, { recursive: true, force: true });
+});

@@ -10,8 +10,15 @@ export const TOKEN_HINT =
   "set it to the Bearer Token of your Twitter/X developer app, e.g. `export TWITTER_BEARER_TOKEN=...` " +
   "or a TWITTER_BEARER_TOKEN=... line in the compose .env file";
 
+/** Logged once when the token is missing: the producer then stays idle (and healthy) instead of exiting. */
+export const IDLE_MESSAGE =
+  "TWITTER_BEARER_TOKEN is not set: the twitter-producer stays idle and publishes nothing; to enable it, " +
+  TOKEN_HINT +
+  ", then restart it";
+
 export const twitterEnvSpec = {
-  TWITTER_BEARER_TOKEN: secret(str(), TOKEN_HINT),
+  // Optional: without a token the service idles (compose would restart a service that exits, in a loop).
+  TWITTER_BEARER_TOKEN: secret(str(""), TOKEN_HINT),
   TWITTER_API_URL: url("https://api.twitter.com", ["http", "https"]),
   TWITTER_QUERY: str(DEFAULT_QUERY),
   // A number (not only integers) so tests can poll every fraction of a second.
@@ -24,6 +31,7 @@ export const twitterEnvSpec = {
 };
 
 export interface TwitterConfig {
+  /** "" when unset: the producer idles. */
   readonly bearerToken: string;
   readonly apiUrl: string;
   readonly query: string;
@@ -35,7 +43,7 @@ export interface TwitterConfig {
   readonly authRetryMs: number;
 }
 
-/** Throws ConfigError (exit code 2 under runService) listing every bad or missing variable. */
+/** Throws ConfigError (exit code 2 under runService) listing every bad variable. */
 export function readTwitterConfig(env: NodeJS.ProcessEnv = process.env): TwitterConfig {
   const e = readEnv(twitterEnvSpec, env);
   return {

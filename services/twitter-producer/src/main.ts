@@ -5,7 +5,7 @@
 import { type Logger, peekEnv, producerFromEnv, runService } from "@cryptostream/common";
 import { realClock } from "./clock.js";
 import { pickleCodec } from "./codec.js";
-import { readTwitterConfig, twitterEnvSpec } from "./config.js";
+import { IDLE_MESSAGE, readTwitterConfig, twitterEnvSpec } from "./config.js";
 import { assessHealth } from "./health.js";
 import { Poller } from "./poller.js";
 import { createSearchClient } from "./search-client.js";
@@ -46,8 +46,7 @@ function withoutCredentials(raw: string): string {
   return u.toString().replace(/\/+$/, "");
 }
 
-// The token is needed before the logger exists, to scrub it from every log line;
-// readTwitterConfig below reports it if it is missing.
+// The token is needed before the logger exists, to scrub it from every log line.
 const token = peekEnv("TWITTER_BEARER_TOKEN", twitterEnvSpec.TWITTER_BEARER_TOKEN);
 
 await runService(
@@ -58,6 +57,14 @@ await runService(
   },
   async ({ log, metrics, registry, fatal }) => {
     const cfg = readTwitterConfig();
+    if (cfg.bearerToken === "") {
+      // Idle, not exited: a container that exits is restarted, in a loop, for a source the user did not ask for.
+      log.warn(IDLE_MESSAGE);
+      return {
+        stop: async () => undefined,
+        health: () => ({ ok: true, detail: { phase: "idle", reason: "no token" } }),
+      };
+    }
     const store = new SinceIdStore(cfg.statePath);
     const initialSinceId = await loadSinceId(store, log);
 
