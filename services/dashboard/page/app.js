@@ -190,7 +190,11 @@ function onTables(tables) {
   }
   if (state.dataset !== undefined) select.value = state.dataset;
   const t = tables.find((x) => x.dataset === state.dataset);
-  $("symbol-info").textContent = t ? `${t.dataset} · ${t.rows} rows · ${tables.length} tables` : "";
+  $("symbol-info").textContent = t
+    ? `${t.dataset} · ${t.rows} rows · ${tables.length} tables`
+    : state.dataset
+      ? `${state.dataset}: no window written yet`
+      : "";
   showEmpty();
 }
 
@@ -266,7 +270,7 @@ function connect() {
   const es = new EventSource(url);
   state.events = es;
   const on = (name, fn) => es.addEventListener(name, (e) => fn(JSON.parse(e.data)));
-  // The table the server will stream (its first one when the page named none or an unknown one).
+  // The table the server will stream (its first one when the page named none).
   on("hello", (m) => {
     state.dataset = m.dataset;
     if (m.dataset) history.replaceState(null, "", `#${encodeURIComponent(m.dataset)}`);

@@ -85,8 +85,9 @@ export class Dashboard {
 
   /** A new page: everything it shows, then live changes. */
   async connect(client: SseClient): Promise<void> {
-    if (client.dataset === undefined || !this.tables.some((t) => t.dataset === client.dataset))
-      client.dataset = this.tables[0]?.dataset;
+    // A table the page names stays its choice even before its first window is written (a
+    // bookmark opened while the pipeline starts); with none named, the first table is shown.
+    if (client.dataset === undefined) client.dataset = this.tables[0]?.dataset;
     this.hub.send(client, "hello", { dataset: client.dataset });
     this.hub.send(client, "files", this.fileView());
     this.hub.send(client, "tables", this.tables);
