@@ -28,12 +28,11 @@ COPY services/testkit/package.json services/testkit/
 # binaries), and npm 11 would not run unapproved ones anyway; same result on any npm.
 RUN npm ci --ignore-scripts --no-audit --no-fund
 ARG SERVICE
-# Only common, testkit and SERVICE's own sources: a change elsewhere does not rebuild this
-# image. (Every service's tsconfig references ../common; the processors' also ../testkit, the
-# test doubles their specs import: compiled here with the specs, never copied to the runtime.
-# Each service's test/ folder, test-only code, is not even in the build context.)
+# Only common and SERVICE's own sources: a change elsewhere does not rebuild this image.
+# (Every service's tsconfig references ../common only. services/testkit, the test doubles,
+# and each service's test/ folder never enter an image; testkit's package.json above is
+# only there because npm ci checks every workspace of the lock file.)
 COPY services/common ./services/common
-COPY services/testkit ./services/testkit
 COPY services/${SERVICE} ./services/${SERVICE}
 RUN { test -n "${SERVICE}" && test -f "services/${SERVICE}/tsconfig.json"; } \
       || { echo "build arg SERVICE must name a folder of services/ (got '${SERVICE}')" >&2; exit 1; } \
