@@ -8,7 +8,12 @@ const ticker = JSON.stringify({
 });
 
 test("market events are published keyed by their upper-case symbol", () => {
-  assert.deepEqual(classifyFrame(ticker, "ticker"), { kind: "event", symbol: "BTCUSDT", eventTime: 1_700_000_000_000 });
+  assert.deepEqual(classifyFrame(ticker, "ticker"), {
+    kind: "event",
+    symbol: "BTCUSDT",
+    eventTime: 1_700_000_000_000,
+    seq: 1_700_000_000_000,
+  });
 });
 
 test("serverShutdown is recognised bare, inside the combined envelope, and wrapped", () => {
@@ -39,4 +44,23 @@ test("malformed frames are named, not published", () => {
     reason('{"stream":"btcusdt@ticker","data":{"e":"24hrTicker","s":"BTCUSDT"}}'),
     "payload has no event time",
   );
+});
+
+test("aggTrade events carry their aggregate trade id as the sequence; one without an id is malformed", () => {
+  const ok = '{"stream":"btcusdt@aggTrade","data":{"e":"aggTrade","E":5,"s":"BTCUSDT","a":42}}';
+  assert.deepEqual(classifyFrame(ok, "aggTrade"), { kind: "event", symbol: "BTCUSDT", eventTime: 5, seq: 42 });
+  const noId = '{"stream":"btcusdt@aggTrade","data":{"e":"aggTrade","E":5,"s":"BTCUSDT"}}';
+  assert.deepEqual(classifyFrame(noId, "aggTrade"), { kind: "malformed", reason: "aggTrade payload has no trade id" });
+});
+
+test("kline frames are told apart from the main stream only when klines are subscribed", () => {
+  const k = '{"stream":"ethusdt@kline_1m","data":{"e":"kline","E":9,"s":"ETHUSDT","k":{"t":60000,"x":true}}}';
+  assert.deepEqual(classifyFrame(k, "aggTrade", "kline_1m"), {
+    kind: "kline",
+    symbol: "ETHUSDT",
+    eventTime: 9,
+    openTime: 60000,
+    closed: true,
+  });
+  assert.equal(classifyFrame(k, "aggTrade").kind, "malformed");
 });

@@ -5,7 +5,21 @@
  */
 
 export type Frame =
-  | { readonly kind: "event"; readonly symbol: string; readonly eventTime: number }
+  | {
+      readonly kind: "event";
+      readonly symbol: string;
+      readonly eventTime: number;
+      /** What orders a symbol's events and spots repeats: aggregate trade id `a` (aggTrade), `E` (ticker). */
+      readonly seq: number;
+    }
+  | {
+      readonly kind: "kline";
+      readonly symbol: string;
+      readonly eventTime: number;
+      /** Kline start time `k.t`, and whether the kline is final (`k.x`). */
+      readonly openTime: number;
+      readonly closed: boolean;
+    }
   | { readonly kind: "serverShutdown" }
   | { readonly kind: "reply" }
   | { readonly kind: "malformed"; readonly reason: string };
@@ -14,7 +28,8 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-export function classifyFrame(text: string, expectedStream: string): Frame {
+/** `klineStream` is the kline kind subscribed besides the main stream (e.g. "kline_1m"), if any. */
+export function classifyFrame(text: string, expectedStream: string, klineStream?: string): Frame {
   let msg: unknown;
   try {
     msg = JSON.parse(text);
@@ -29,9 +44,21 @@ export function classifyFrame(text: string, expectedStream: string): Frame {
     return { kind: "serverShutdown" };
   if (typeof msg.stream !== "string" || !isObject(msg.data))
     return { kind: "malformed", reason: "no stream/data envelope" };
-  if (!msg.stream.endsWith(`@${expectedStream}`))
+  const isKline = klineStream !== undefined && msg.stream.endsWith(`@${klineStream}`);
+  if (!isKline && !msg.stream.endsWith(`@${expectedStream}`))
     return { kind: "malformed", reason: `unexpected stream ${msg.stream}` };
   if (typeof data.s !== "string" || data.s.length === 0) return { kind: "malformed", reason: "payload has no symbol" };
   if (typeof data.E !== "number") return { kind: "malformed", reason: "payload has no event time" };
-  return { kind: "event", symbol: data.s.toUpperCase(), eventTime: data.E };
+  const symbol = data.s.toUpperCase();
+  if (isKline) {
+    const k = data.k;
+    if (!isObject(k) || typeof k.t !== "number" || typeof k.x !== "boolean")
+      return { kind: "malformed", reason: "kline payload has no k.t/k.x" };
+    return { kind: "kline", symbol, eventTime: data.E, openTime: k.t, closed: k.x };
+  }
+  if (expectedStream === "aggTrade") {
+    if (!Number.isSafeInteger(data.a)) return { kind: "malformed", reason: "aggTrade payload has no trade id" };
+    return { kind: "event", symbol, eventTime: data.E, seq: data.a as number };
+  }
+  return { kind: "event", symbol, eventTime: data.E, seq: data.E };
 }

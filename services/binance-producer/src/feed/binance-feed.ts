@@ -8,6 +8,13 @@ import { type BackoffPolicy, backoffDelay } from "@cryptostream/common/retry/bac
  * with backoff after any close or error, and rolling the connection over
  * before Binance's 24-hour limit or when the server announces a shutdown.
  * It never gives up: network faults are logged and retried forever.
+ *
+ * Roll-overs are make-before-break: a successor connection is opened while the
+ * old one keeps delivering; once the successor delivers its first data frame
+ * the old one is closed gracefully (its frames in flight still arrive, so
+ * nothing is lost; the owner drops what both delivered). If the successor
+ * does not deliver within `rollOverTimeoutMs`, the feed falls back to
+ * break-before-make and reports the loss with the roll-over's cause.
  * Messages are handed on as raw text; their meaning is events/'s business.
  */
 
@@ -19,23 +26,52 @@ export interface FeedOptions {
   /** Roll the connection over after this long (Binance closes at 24 h). */
   readonly maxConnectionMs: number;
   readonly handshakeTimeoutMs: number;
+  /** How long a roll-over's successor may take to deliver before the old connection is dropped anyway. */
+  readonly rollOverTimeoutMs: number;
 }
+
+/** What the owner made of a frame: the feed only needs to know data from a shutdown notice. */
+export type FrameKind = "data" | "serverShutdown" | "other";
+/** Why a connection that had delivered data was lost (the gap marker's cause). */
+export type LossCause = "drop" | "stale" | "roll-over" | "shutdown";
+export type RollOverCause = "roll-over" | "shutdown";
 
 export interface FeedEvents {
-  message(text: string, receivedAtMs: number): void;
+  /** Every frame of every live connection (during a roll-over, of both). */
+  message(text: string, receivedAtMs: number): FrameKind;
   connected?(info: { attempt: number; gapMs: number | undefined }): void;
+  /** A connection that had delivered data is gone and no successor took over: events may be missing. */
+  lost?(cause: LossCause): void;
+  /** A make-before-break roll-over completed: nothing was lost. */
+  rolledOver?(cause: RollOverCause): void;
 }
 
+interface Conn {
+  readonly id: number;
+  readonly ws: WebSocket;
+  delivered: boolean;
+}
+
+const ROLL_REASONS: Record<RollOverCause, string> = {
+  "roll-over": "connection age limit",
+  shutdown: "server announced shutdown",
+};
+
 export class BinanceFeed {
-  private ws: WebSocket | undefined;
+  private current: Conn | undefined;
+  private successor: { conn: Conn; cause: RollOverCause; timer: NodeJS.Timeout } | undefined;
+  /** Old connections closing gracefully after a roll-over: their last frames still count. */
+  private readonly retiring = new Set<Conn>();
   private stopped = false;
   private attempt = 0;
+  private nextId = 1;
   private lastDisconnectAt: number | undefined;
   private staleTimer: NodeJS.Timeout | undefined;
   private rollTimer: NodeJS.Timeout | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   connectedSince: number | undefined;
   reconnects = 0;
+  rollOvers = 0;
 
   constructor(
     private readonly opts: FeedOptions,
@@ -48,73 +84,182 @@ export class BinanceFeed {
   }
 
   isConnected(): boolean {
-    return this.ws?.readyState === WebSocket.OPEN;
+    return this.current?.ws.readyState === WebSocket.OPEN;
   }
 
-  /** Closes the current connection and reconnects at once (serverShutdown, 24 h roll-over). */
-  rollOver(reason: string): void {
-    this.log.info("rolling connection over", { reason });
-    this.attempt = 0;
-    this.drop(reason, 0);
+  /** Starts a make-before-break roll-over (serverShutdown, age limit); ignored while one is under way. */
+  rollOver(cause: RollOverCause): void {
+    const old = this.current;
+    if (this.stopped || this.successor || !old || old.ws.readyState !== WebSocket.OPEN) return;
+    this.log.info("rolling connection over", { reason: ROLL_REASONS[cause] });
+    const conn = this.open();
+    const timer = setTimeout(
+      () => this.rollOverFailed(`no data within ${this.opts.rollOverTimeoutMs} ms`),
+      this.opts.rollOverTimeoutMs,
+    );
+    this.successor = { conn, cause, timer };
+  }
+
+  private open(): Conn {
+    const ws = new WebSocket(this.opts.url, { handshakeTimeout: this.opts.handshakeTimeoutMs });
+    const conn: Conn = { id: this.nextId++, ws, delivered: false };
+    ws.on("open", () => this.onOpen(conn));
+    ws.on("message", (data, isBinary) => {
+      const text = isBinary ? Buffer.from(data as Buffer).toString("utf8") : data.toString();
+      this.onMessage(conn, text);
+    });
+    ws.on("ping", () => conn === this.current && this.armStale(conn));
+    ws.on("pong", () => conn === this.current && this.armStale(conn));
+    ws.on("error", (err) => {
+      if (conn === this.current || conn === this.successor?.conn)
+        this.log.warn("websocket error", { error: err.message });
+      // A 'close' event follows every error; reconnection happens there.
+    });
+    ws.on("close", (code, reason) => this.onClose(conn, code, reason.toString()));
+    return conn;
   }
 
   private connect(): void {
     if (this.stopped) return;
-    const ws = new WebSocket(this.opts.url, { handshakeTimeout: this.opts.handshakeTimeoutMs });
-    this.ws = ws;
-    ws.on("open", () => {
-      if (ws !== this.ws) return;
-      const gapMs = this.lastDisconnectAt === undefined ? undefined : Date.now() - this.lastDisconnectAt;
-      this.connectedSince = Date.now();
-      this.log.info(gapMs === undefined ? "connected" : "reconnected", {
-        attempt: this.attempt,
-        gapMs,
-        url: this.opts.url,
-      });
-      this.on.connected?.({ attempt: this.attempt, gapMs });
-      this.attempt = 0;
-      this.armStale(ws);
-      this.rollTimer = setTimeout(() => this.rollOver("connection age limit"), this.opts.maxConnectionMs);
-    });
-    ws.on("message", (data, isBinary) => {
-      if (ws !== this.ws) return;
-      this.armStale(ws);
-      const text = isBinary ? Buffer.from(data as Buffer).toString("utf8") : data.toString();
-      this.on.message(text, Date.now());
-    });
-    ws.on("ping", () => ws === this.ws && this.armStale(ws));
-    ws.on("pong", () => ws === this.ws && this.armStale(ws));
-    ws.on("error", (err) => {
-      if (ws !== this.ws) return;
-      this.log.warn("websocket error", { error: err.message });
-      // A 'close' event follows every error; reconnection happens there.
-    });
-    ws.on("close", (code, reason) => {
-      if (ws !== this.ws) return;
-      this.onClosed(`closed by peer (code ${code}${reason.length ? `, ${reason.toString()}` : ""})`);
-    });
+    this.current = this.open();
   }
 
-  private armStale(ws: WebSocket): void {
+  private onOpen(conn: Conn): void {
+    if (conn === this.successor?.conn) {
+      this.log.info("roll-over connection open; waiting for its first data", { conn: conn.id });
+      return;
+    }
+    if (conn !== this.current) return;
+    const gapMs = this.lastDisconnectAt === undefined ? undefined : Date.now() - this.lastDisconnectAt;
+    this.connectedSince = Date.now();
+    this.log.info(gapMs === undefined ? "connected" : "reconnected", {
+      attempt: this.attempt,
+      gapMs,
+      url: this.opts.url,
+    });
+    this.on.connected?.({ attempt: this.attempt, gapMs });
+    this.attempt = 0;
+    this.armStale(conn);
+    this.armRoll();
+  }
+
+  private onMessage(conn: Conn, text: string): void {
+    const isCurrent = conn === this.current;
+    const isSuccessor = conn === this.successor?.conn;
+    if (!isCurrent && !isSuccessor && !this.retiring.has(conn)) return;
+    if (isCurrent) this.armStale(conn);
+    const kind = this.on.message(text, Date.now());
+    if (kind !== "data") {
+      if (kind === "serverShutdown" && isCurrent) this.rollOver("shutdown");
+      return;
+    }
+    conn.delivered = true;
+    if (isSuccessor) this.promoteSuccessor();
+  }
+
+  /** The successor delivered: it becomes the connection, the old one closes after its frames in flight. */
+  private promoteSuccessor(): void {
+    const s = this.successor;
+    if (!s) return;
+    clearTimeout(s.timer);
+    this.successor = undefined;
+    const old = this.current;
+    this.current = s.conn;
+    this.rollOvers++;
+    this.reconnects++;
+    if (old) this.retire(old);
+    this.connectedSince = Date.now();
+    this.log.info("reconnected", { attempt: 0, gapMs: 0, rollOver: s.cause, url: this.opts.url });
+    this.on.connected?.({ attempt: 0, gapMs: 0 });
+    this.on.rolledOver?.(s.cause);
+    this.armStale(s.conn);
+    this.armRoll();
+  }
+
+  /** Closes with a close frame: the server sends what it queued first, so no frame in flight is lost. */
+  private retire(conn: Conn): void {
+    this.retiring.add(conn);
+    conn.ws.on("error", () => undefined);
+    if (conn.ws.readyState === WebSocket.OPEN) conn.ws.close(1000, "rolled over");
+    else conn.ws.terminate();
+    setTimeout(() => {
+      if (this.retiring.delete(conn)) conn.ws.terminate();
+    }, 2_000).unref();
+  }
+
+  private rollOverFailed(why: string): void {
+    const s = this.successor;
+    if (!s) return;
+    this.log.warn("make-before-break roll-over failed; reconnecting break-before-make", {
+      reason: why,
+      cause: s.cause,
+    });
+    this.successor = undefined;
+    clearTimeout(s.timer);
+    this.discard(s.conn);
+    this.drop(s.cause, 0);
+  }
+
+  private onClose(conn: Conn, code: number, reason: string): void {
+    if (this.retiring.delete(conn)) return;
+    const what = `closed by peer (code ${code}${reason.length ? `, ${reason}` : ""})`;
+    if (conn === this.successor?.conn) {
+      this.rollOverFailed(`roll-over connection ${what}`);
+      return;
+    }
+    if (conn !== this.current) return;
+    const s = this.successor;
+    if (s) {
+      // The old connection ended before its successor delivered: a gap, caused by the roll-over.
+      clearTimeout(s.timer);
+      this.successor = undefined;
+      this.log.warn("connection ended during a roll-over; its successor takes over", { reason: what, cause: s.cause });
+      if (conn.delivered) this.on.lost?.(s.cause);
+      this.clearTimers();
+      this.lastDisconnectAt = Date.now();
+      this.current = s.conn;
+      this.reconnects++;
+      if (s.conn.ws.readyState === WebSocket.OPEN) this.onOpen(s.conn);
+      return;
+    }
+    this.onClosed(conn, "drop", what);
+  }
+
+  private armStale(conn: Conn): void {
     if (this.staleTimer) clearTimeout(this.staleTimer);
     this.staleTimer = setTimeout(() => {
-      if (ws === this.ws) this.drop(`no data for ${this.opts.staleMs} ms`, undefined);
+      if (conn === this.current) this.drop("stale", undefined, `no data for ${this.opts.staleMs} ms`);
     }, this.opts.staleMs);
   }
 
-  /** Abandons the current socket and schedules a new one. */
-  private drop(reason: string, delayMs: number | undefined): void {
-    const ws = this.ws;
-    this.ws = undefined;
-    ws?.removeAllListeners("message");
-    ws?.on("error", () => undefined);
-    ws?.terminate();
-    this.onClosed(reason, delayMs);
+  private armRoll(): void {
+    if (this.rollTimer) clearTimeout(this.rollTimer);
+    this.rollTimer = setTimeout(() => this.rollOver("roll-over"), this.opts.maxConnectionMs);
   }
 
-  private onClosed(reason: string, delayMs?: number): void {
+  private discard(conn: Conn): void {
+    conn.ws.removeAllListeners("message");
+    conn.ws.on("error", () => undefined);
+    conn.ws.terminate();
+  }
+
+  /** Abandons the current socket (and any successor) and schedules a new one. */
+  private drop(cause: LossCause, delayMs: number | undefined, reason: string = cause): void {
+    const conn = this.current;
+    if (this.successor) {
+      clearTimeout(this.successor.timer);
+      this.discard(this.successor.conn);
+      this.successor = undefined;
+    }
+    if (!conn) return;
+    this.discard(conn);
+    this.onClosed(conn, cause, reason, delayMs);
+  }
+
+  private onClosed(conn: Conn, cause: LossCause, reason: string, delayMs?: number): void {
     this.clearTimers();
-    this.ws = undefined;
+    this.current = undefined;
+    if (conn.delivered) this.on.lost?.(cause);
     if (this.connectedSince !== undefined) this.lastDisconnectAt = Date.now();
     this.connectedSince = undefined;
     if (this.stopped) return;
@@ -122,7 +267,7 @@ export class BinanceFeed {
     const wait = delayMs ?? backoffDelay(this.opts.backoff, this.attempt);
     this.attempt++;
     this.reconnects++;
-    this.log.warn("disconnected; will reconnect", { reason, retryInMs: wait, attempt: this.attempt });
+    this.log.warn("disconnected; will reconnect", { reason, cause, retryInMs: wait, attempt: this.attempt });
     this.retryTimer = setTimeout(() => this.connect(), wait);
   }
 
@@ -134,8 +279,15 @@ export class BinanceFeed {
   async stop(): Promise<void> {
     this.stopped = true;
     this.clearTimers();
-    const ws = this.ws;
-    this.ws = undefined;
+    if (this.successor) {
+      clearTimeout(this.successor.timer);
+      this.discard(this.successor.conn);
+      this.successor = undefined;
+    }
+    for (const c of this.retiring) c.ws.terminate();
+    this.retiring.clear();
+    const ws = this.current?.ws;
+    this.current = undefined;
     if (!ws) return;
     await new Promise<void>((resolve) => {
       const t = setTimeout(() => {

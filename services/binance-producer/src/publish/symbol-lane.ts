@@ -1,0 +1,148 @@
+import type { Gap } from "../gaps/gap-tracker.js";
+import { buildGapMarker, type GapMarker, type MarkedStream } from "../gaps/gap-marker.js";
+import type { BackfillResult } from "../backfill/backfill-symbol.js";
+import type { RestAggTrade } from "../backfill/agg-trades-client.js";
+
+/**
+ * One symbol's way to the transport, in order. Live events pass straight
+ * through unless they repeat what was already published (per symbol, the
+ * last aggregate trade id `a` or ticker event time `E`: a roll-over's two
+ * connections both deliver the overlap). A gap queues behind what came
+ * before it; for aggTrade it runs the REST backfill while the symbol's live
+ * events wait in a bounded queue, then publishes the fetched trades, the
+ * marker, and the waiting events.
+ */
+
+export interface LiveEvent {
+  readonly text: string;
+  /** Aggregate trade id (aggTrade) or event time (ticker): what orders and deduplicates. */
+  readonly seq: number;
+}
+
+type Item = { readonly live: LiveEvent } | { readonly gap: Gap };
+
+export interface LaneDeps {
+  readonly stream: MarkedStream;
+  readonly symbols: readonly string[];
+  publish(key: string, text: string): void;
+  duplicate(): void;
+  /** aggTrade only: fetches trades from fromId on; firstLiveId tells where the live stream resumed. */
+  backfill?(req: {
+    symbol: string;
+    fromId: number;
+    firstLiveId: () => number | undefined;
+    signal: AbortSignal;
+  }): Promise<BackfillResult>;
+  marker?(marker: GapMarker, result: BackfillResult | undefined): void;
+  /** Live events held while a backfill runs; beyond this the backfill is cut short (filled=false). */
+  readonly maxQueued: number;
+}
+
+/** REST has no event time: a backfilled trade's E is its trade time T. */
+export function backfilledEnvelope(symbol: string, t: RestAggTrade): string {
+  const stream = `${symbol.toLowerCase()}@aggTrade`;
+  return JSON.stringify({
+    stream,
+    data: { e: "aggTrade", E: t.T, s: symbol, a: t.a, p: t.p, q: t.q, f: t.f, l: t.l, T: t.T, m: t.m, M: t.M ?? true },
+  });
+}
+
+export class SymbolLane {
+  private last: number | undefined;
+  private readonly queue: Item[] = [];
+  private busy = false;
+  private abort: AbortController | undefined;
+  /** Settles when the queue is empty (for a graceful stop). */
+  private idle: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly symbol: string,
+    private readonly deps: LaneDeps,
+  ) {}
+
+  live(ev: LiveEvent): void {
+    if (!this.busy && this.queue.length === 0) return this.publishLive(ev);
+    this.queue.push({ live: ev });
+    if (this.queue.length > this.deps.maxQueued) this.abort?.abort();
+  }
+
+  gap(gap: Gap): void {
+    this.queue.push({ gap });
+    if (!this.busy) this.idle = this.pump();
+  }
+
+  whenIdle(): Promise<void> {
+    return this.idle;
+  }
+
+  /** Cancels a running backfill (on stop): its marker says filled=false. */
+  cancel(): void {
+    this.abort?.abort();
+  }
+
+  private publishLive(ev: LiveEvent): void {
+    if (this.last !== undefined && ev.seq <= this.last) return this.deps.duplicate();
+    this.last = ev.seq;
+    this.deps.publish(this.symbol, ev.text);
+  }
+
+  private async pump(): Promise<void> {
+    this.busy = true;
+    try {
+      for (let item = this.queue.shift(); item; item = this.queue.shift()) {
+        if ("live" in item) this.publishLive(item.live);
+        else await this.closeGap(item.gap);
+      }
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** The first live id queued after the gap being filled (the queue holds only later items). */
+  private firstQueuedLive(): number | undefined {
+    for (const item of this.queue) {
+      if ("gap" in item) return undefined;
+      return item.live.seq;
+    }
+    return undefined;
+  }
+
+  private async closeGap(gap: Gap): Promise<void> {
+    const { stream, symbols } = this.deps;
+    let result: BackfillResult | undefined;
+    if (stream === "aggTrade" && this.deps.backfill && this.last !== undefined) {
+      this.abort = new AbortController();
+      try {
+        result = await this.deps.backfill({
+          symbol: this.symbol,
+          fromId: this.last + 1,
+          firstLiveId: () => this.firstQueuedLive(),
+          signal: this.abort.signal,
+        });
+      } catch (err) {
+        result = { trades: [], complete: false, reason: "network" };
+        void err;
+      } finally {
+        this.abort = undefined;
+      }
+    }
+    let missing: number | null = null;
+    if (result) {
+      const liveFrom = this.firstQueuedLive();
+      missing = 0;
+      for (const t of result.trades) {
+        if (this.last !== undefined && t.a <= this.last) continue;
+        if (liveFrom !== undefined && t.a >= liveFrom) break; // the live events carry these
+        this.last = t.a;
+        this.deps.publish(this.symbol, backfilledEnvelope(this.symbol, t));
+        missing++;
+      }
+    }
+    const marker = buildGapMarker(gap, this.symbol, stream, symbols, {
+      filled: result?.complete ?? false,
+      missing,
+    });
+    this.deps.marker?.(marker, result);
+    this.deps.publish(this.symbol, JSON.stringify(marker));
+  }
+}
