@@ -12,6 +12,7 @@ import type { StreamName } from "./streams.js";
 export type EndReason =
   | "drop-after-ms"
   | "drop-every-messages"
+  | "forced-drop"
   | "pong-timeout"
   | "server-shutdown"
   | "stopping"

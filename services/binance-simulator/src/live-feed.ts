@@ -11,6 +11,7 @@
 
 import type { Connection } from "./connection.js";
 import type { Market } from "./market.js";
+import type { MarketPayload } from "./payloads.js";
 import { combinedToJson, payloadToJson } from "./serialize.js";
 import { isProducedKind, type StreamKind, type StreamName } from "./streams.js";
 
@@ -28,6 +29,10 @@ export interface LiveFeedOptions {
   readonly rate: number;
   readonly clock: () => number;
   readonly maxBufferedBytes: number;
+  /** Streams keep producing after their last subscriber left (the market does not stop for a disconnect). */
+  readonly alwaysOn?: boolean;
+  /** Sees every event generated, sent or not (tests compare what a client received with it). */
+  readonly onEvent?: (stream: string, data: MarketPayload) => void;
 }
 
 /** Longest catch-up burst after a stalled timer, in seconds of events. */
@@ -68,7 +73,7 @@ export class LiveFeed {
     const a = this.active.get(name);
     if (!a) return;
     a.subscribers.delete(conn);
-    if (a.subscribers.size === 0) {
+    if (a.subscribers.size === 0 && !this.o.alwaysOn) {
       this.active.delete(name);
       this.reorder();
     }
@@ -165,6 +170,7 @@ export class LiveFeed {
     if (!a) return;
     const E = this.o.clock();
     const data = a.kind === "ticker" ? this.o.market.ticker(a.symbol, E) : this.o.market.aggTrade(a.symbol, E);
+    this.o.onEvent?.(a.name, data);
     let combined: string | undefined;
     let raw: string | undefined;
     for (const c of a.subscribers) {

@@ -166,7 +166,30 @@ function step(s: SymbolState, rng: Rng): void {
   s.askLots = lotsFor((TRADE_NOTIONAL / price) * 3 * Math.exp(rng.normal()), inst.lot);
 }
 
-export function createMarket(opts: { symbols: readonly string[]; seed: number }): Market {
+/** The aggregate trade the last step made. */
+function tradeOf(s: SymbolState, E: number): AggTradePayload {
+  return {
+    e: "aggTrade",
+    E,
+    s: s.inst.symbol,
+    a: s.aggId,
+    p: fmtUnits(s.lastTicks * s.tickUnits),
+    q: fmtUnits(s.lastLots * s.lotUnits),
+    f: s.firstTradeOfStep,
+    l: s.lastTradeId,
+    T: E,
+    m: s.buyerIsMaker,
+    M: true,
+  };
+}
+
+export function createMarket(opts: {
+  symbols: readonly string[];
+  seed: number;
+  /** Sees every trade the market makes (ticker steps are trades too), e.g. for the REST history. */
+  onTrade?: (trade: AggTradePayload) => void;
+}): Market {
+  const onTrade = opts.onTrade;
   const rng = createRng(opts.seed);
   const states = new Map<string, SymbolState>();
   const symbols = [...new Set(opts.symbols.map((s) => s.toLowerCase()))];
@@ -184,6 +207,7 @@ export function createMarket(opts: { symbols: readonly string[]; seed: number })
     ticker(symbol, E) {
       const s = stateOf(symbol);
       step(s, rng);
+      if (onTrade) onTrade(tradeOf(s, E));
       const { tickUnits, lotUnits } = s;
       const changeTicks = s.lastTicks - s.openTicks;
       return {
@@ -215,19 +239,9 @@ export function createMarket(opts: { symbols: readonly string[]; seed: number })
     aggTrade(symbol, E) {
       const s = stateOf(symbol);
       step(s, rng);
-      return {
-        e: "aggTrade",
-        E,
-        s: s.inst.symbol,
-        a: s.aggId,
-        p: fmtUnits(s.lastTicks * s.tickUnits),
-        q: fmtUnits(s.lastLots * s.lotUnits),
-        f: s.firstTradeOfStep,
-        l: s.lastTradeId,
-        T: E,
-        m: s.buyerIsMaker,
-        M: true,
-      };
+      const trade = tradeOf(s, E);
+      if (onTrade) onTrade(trade);
+      return trade;
     },
   };
 }

@@ -4,6 +4,7 @@
  */
 
 import type { Logger, Registry } from "@cryptostream/common";
+import type { MarketPayload } from "./payloads.js";
 
 export type DropStyle = "flush" | "reset";
 export type ShutdownEventFormat = "raw" | "wrapped";
@@ -44,6 +45,20 @@ export interface SimulatorOptions {
   readonly serverShutdownGraceMs?: number;
   /** "raw": {"e":"serverShutdown","E":...}; "wrapped": {"event":{...}} as the WebSocket API sends it. */
   readonly serverShutdownFormat?: ShutdownEventFormat;
+  /** Aggregate trades kept per symbol for GET /api/v3/aggTrades; 0 disables the history. Default 100 000. */
+  readonly tradeHistory?: number;
+  /** Streams keep generating after their last subscriber left, so a reconnecting client really misses events. */
+  readonly marketAlwaysOn?: boolean;
+  /** REST REQUEST_WEIGHT limit per minute; default 6000 (Binance spot). */
+  readonly restWeightLimit?: number;
+  /** Answer every Nth REST request with 429; 0 = never. */
+  readonly rest429Every?: number;
+  /** Retry-After seconds of an injected 429; default 1. */
+  readonly restRetryAfterS?: number;
+  /** Cut every open connection at these times (ms after start), in dropStyle. */
+  readonly forceDropsAtMs?: readonly number[];
+  /** Sees every generated event, sent or not (tests). */
+  readonly onEvent?: (stream: string, data: MarketPayload) => void;
   /** JSON-lines file to replay instead of generating data. */
   readonly replayFile?: string;
   /** Replay lines per second per connection; 0 = as fast as the client reads. */
@@ -60,7 +75,7 @@ export interface SimulatorOptions {
 }
 
 export interface ResolvedOptions
-  extends Required<Omit<SimulatorOptions, "replayFile" | "onReplayEnd" | "log" | "registry">> {
+  extends Required<Omit<SimulatorOptions, "replayFile" | "onReplayEnd" | "log" | "registry" | "onEvent">> {
   readonly replayFile: string | undefined;
   readonly onReplayEnd: (() => void) | undefined;
 }
@@ -91,6 +106,12 @@ export function resolveOptions(o: SimulatorOptions, clockSeed: () => number): Re
     serverShutdownAfterMs: positive("serverShutdownAfterMs", o.serverShutdownAfterMs, 0),
     serverShutdownGraceMs: positive("serverShutdownGraceMs", o.serverShutdownGraceMs, 1000),
     serverShutdownFormat: o.serverShutdownFormat ?? "raw",
+    tradeHistory: positive("tradeHistory", o.tradeHistory, 100_000),
+    marketAlwaysOn: o.marketAlwaysOn ?? false,
+    restWeightLimit: positive("restWeightLimit", o.restWeightLimit, 6000),
+    rest429Every: positive("rest429Every", o.rest429Every, 0),
+    restRetryAfterS: positive("restRetryAfterS", o.restRetryAfterS, 1),
+    forceDropsAtMs: (o.forceDropsAtMs ?? []).map((t) => positive("forceDropsAtMs", t, 0)),
     replayFile: o.replayFile || undefined,
     replayRate: positive("replayRate", o.replayRate, 0),
     replayResume: o.replayResume ?? false,

@@ -20,6 +20,8 @@ import type { ServerShutdownEvent } from "./payloads.js";
 import { loadReplayLines, Replay } from "./replay.js";
 import { clockSeed } from "./rng.js";
 import { parseStreamList, type StreamName } from "./streams.js";
+import { createRestApi } from "./rest-api.js";
+import { type HistoricTrade, TradeHistory } from "./trade-history.js";
 
 export type { SimulatorOptions } from "./options.js";
 
@@ -40,14 +42,25 @@ export interface SimulatorStats {
   /** Generator ticks paused because a client's send buffer was full. */
   readonly throttledTicks: number;
   readonly replay?: { readonly lines: number; readonly cursor: number; readonly finished: boolean };
+  /** GET /api/v3/aggTrades requests, and those answered 429. */
+  readonly restRequests: number;
+  readonly restRateLimited: number;
 }
 
 export interface BinanceSimulator {
   /** ws://host:port, without a path (append "/stream?streams=..."). */
   readonly url: string;
   readonly port: number;
+  /** http://host:port, the REST base URL (GET /api/v3/aggTrades). */
+  readonly restUrl: string;
   stop(): Promise<void>;
   stats(): SimulatorStats;
+  /** Cuts every open connection now (as SIM_DROP_* do); returns how many. */
+  dropConnections(style?: "flush" | "reset"): number;
+  /** Sends serverShutdown on every open connection now (closed after the grace time); returns how many. */
+  serverShutdownConnections(): number;
+  /** The aggregate trades the market made for a symbol (upper case), oldest first, as REST serves them. */
+  tradeHistory(symbol: string): HistoricTrade[];
 }
 
 /** Binance allows at most this many streams on one connection. */
@@ -106,10 +119,25 @@ export async function startBinanceSimulator(options: SimulatorOptions = {}): Pro
         },
       })
     : undefined;
+  const history = new TradeHistory(o.tradeHistory);
+  const rest = createRestApi({
+    history,
+    symbols: new Set(o.symbols.map((s) => s.toUpperCase())),
+    weightLimit: o.restWeightLimit,
+    inject429Every: o.rest429Every,
+    retryAfterS: o.restRetryAfterS,
+    now: Date.now,
+  });
   const feed = replay
     ? undefined
     : new LiveFeed({
-        market: createMarket({ symbols: o.symbols, seed: o.seed }),
+        market: createMarket({
+          symbols: o.symbols,
+          seed: o.seed,
+          ...(o.tradeHistory > 0 ? { onTrade: (t) => history.record(t.s, t) } : {}),
+        }),
+        alwaysOn: o.marketAlwaysOn,
+        onEvent: options.onEvent,
         intervalMs: o.intervalMs,
         rate: o.rate,
         clock: o.clock,
@@ -230,7 +258,8 @@ export async function startBinanceSimulator(options: SimulatorOptions = {}): Pro
   };
 
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 64 * 1024 });
-  const server = http.createServer((_req, res) => {
+  const server = http.createServer((req, res) => {
+    if (rest.handle(req, res)) return;
     res
       .writeHead(404, { "content-type": "text/plain" })
       .end("websocket endpoints: /stream?streams=..., /ws/<stream>\n");
@@ -264,10 +293,33 @@ export async function startBinanceSimulator(options: SimulatorOptions = {}): Pro
     replayLines: lines?.length,
   });
 
+  const dropConnections = (style: "flush" | "reset" = o.dropStyle): number => {
+    let n = 0;
+    for (const c of connections) {
+      if (c.ending) continue;
+      counts.drops += 1;
+      c.drop("forced-drop", style);
+      n++;
+    }
+    log.info("forced drop", { connections: n, style });
+    return n;
+  };
+  const serverShutdownConnections = (): number => {
+    let n = 0;
+    for (const c of connections) {
+      if (c.ending) continue;
+      sendServerShutdown(c);
+      n++;
+    }
+    return n;
+  };
+  const forceTimers = o.forceDropsAtMs.map((t) => setTimeout(() => dropConnections(), t));
+
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopped ??= (async () => {
       stopping = true;
+      for (const t of forceTimers) clearTimeout(t);
       feed?.stop();
       const closing = [...connections].map(
         (c) =>
@@ -288,14 +340,20 @@ export async function startBinanceSimulator(options: SimulatorOptions = {}): Pro
 
   return {
     url: `ws://${urlHost}:${port}`,
+    restUrl: `http://${urlHost}:${port}`,
     port,
     stop,
+    dropConnections,
+    serverShutdownConnections,
+    tradeHistory: (symbol) => history.all(symbol.toUpperCase()),
     stats: () => ({
       mode: replay ? "replay" : "generate",
       seed: o.seed,
       connectionsOpen: connections.size,
       ...counts,
       throttledTicks: feed?.throttledTicks ?? 0,
+      restRequests: rest.stats.requests,
+      restRateLimited: rest.stats.rateLimited,
       ...(replay ? { replay: { lines: replay.lineCount, cursor: replay.cursor, finished: replay.finished } } : {}),
     }),
   };
