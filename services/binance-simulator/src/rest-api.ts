@@ -71,7 +71,12 @@ export function createRestApi(o: RestOptions) {
     const retryAfterToMinute = String(Math.ceil(((m + 1) * 60_000 - now) / 1000));
     if (used + AGG_TRADES_WEIGHT > o.weightLimit) {
       stats.rateLimited++;
-      send(res, 429, { code: -1003, msg: "Too much request weight used; current limit exceeded." }, { "retry-after": retryAfterToMinute });
+      send(
+        res,
+        429,
+        { code: -1003, msg: "Too much request weight used; current limit exceeded." },
+        { "retry-after": retryAfterToMinute },
+      );
       return true;
     }
     used += AGG_TRADES_WEIGHT;
@@ -104,7 +109,11 @@ export function createRestApi(o: RestOptions) {
       endTime: endTime as number | undefined,
       limit: n,
     });
-    send(res, 200, trades.map(({ a, p, q, f, l, T, m: mk, M }) => ({ a, p, q, f, l, T, m: mk, M })));
+    send(
+      res,
+      200,
+      trades.map(({ a, p, q, f, l, T, m: mk, M }) => ({ a, p, q, f, l, T, m: mk, M })),
+    );
     return true;
   }
 
