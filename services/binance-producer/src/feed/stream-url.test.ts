@@ -8,3 +8,10 @@ test("the combined stream URL lists every symbol's stream in lower case", () => 
     "wss://stream.binance.com:9443/stream?streams=btcusdt@ticker/ethusdt@ticker",
   );
 });
+
+test("kline streams are added per symbol beside the main stream", () => {
+  assert.equal(
+    combinedStreamUrl("ws://sim", ["BTCUSDT", "ETHUSDT"], "aggTrade", ["kline_1m"]),
+    "ws://sim/stream?streams=btcusdt@aggTrade/btcusdt@kline_1m/ethusdt@aggTrade/ethusdt@kline_1m",
+  );
+});

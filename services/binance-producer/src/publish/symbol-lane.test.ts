@@ -1,0 +1,142 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import type { RestAggTrade } from "../backfill/agg-trades-client.js";
+import type { BackfillResult } from "../backfill/backfill-symbol.js";
+import { type LaneDeps, SymbolLane } from "./symbol-lane.js";
+
+const trade = (a: number): RestAggTrade => ({
+  a,
+  p: "1.0",
+  q: "2.0",
+  f: a * 10,
+  l: a * 10 + 1,
+  T: 1000 + a,
+  m: false,
+  M: true,
+});
+const live = (a: number) => ({
+  text: JSON.stringify({ stream: "btcusdt@aggTrade", data: { e: "aggTrade", a } }),
+  seq: a,
+});
+
+function lane(stream: "aggTrade" | "ticker", backfill?: LaneDeps["backfill"], maxQueued = 100) {
+  const out: Array<Record<string, unknown>> = [];
+  let dupes = 0;
+  const l = new SymbolLane("BTCUSDT", {
+    stream,
+    symbols: ["BTCUSDT", "ETHUSDT"],
+    publish: (key, text) => {
+      assert.equal(key, "BTCUSDT");
+      out.push((JSON.parse(text) as { data: Record<string, unknown> }).data);
+    },
+    duplicate: () => dupes++,
+    backfill,
+    maxQueued,
+  });
+  return { l, out, dupes: () => dupes };
+}
+
+test("events at or below the last published id are dropped and counted (a roll-over's overlap)", () => {
+  const { l, out, dupes } = lane("aggTrade");
+  for (const a of [1, 2, 3, 2, 3, 4, 4, 5]) l.live(live(a));
+  assert.deepEqual(
+    out.map((d) => d.a),
+    [1, 2, 3, 4, 5],
+  );
+  assert.equal(dupes(), 3);
+});
+
+test("after a gap: backfilled trades, then the marker, then the live events that waited", async () => {
+  let release!: (r: BackfillResult) => void;
+  const asked: number[] = [];
+  const { l, out } = lane("aggTrade", (req) => {
+    asked.push(req.fromId);
+    return new Promise((r) => (release = r));
+  });
+  l.live(live(1));
+  l.live(live(2));
+  l.gap({ from: 100, to: 200, cause: "drop" });
+  l.live(live(6)); // the new connection resumes at 6; 3..5 were missed
+  l.live(live(7));
+  assert.deepEqual(asked, [3]);
+  assert.equal(out.length, 2, "live events wait while the backfill runs");
+  release({ trades: [3, 4, 5, 6, 7].map(trade), complete: true });
+  await l.whenIdle();
+  assert.deepEqual(
+    out.map((d) => d.e + ":" + (d.a ?? d.missing)),
+    ["aggTrade:1", "aggTrade:2", "aggTrade:3", "aggTrade:4", "aggTrade:5", "gap:3", "aggTrade:6", "aggTrade:7"],
+  );
+  const backfilled = out[2]!;
+  assert.equal(backfilled.E, backfilled.T, "REST has no E: T stands in");
+  const marker = out[5]!;
+  assert.equal(marker.filled, true);
+  assert.equal(marker.from, 100);
+  assert.equal(marker.to, 200);
+});
+
+test("a backfill that ends incomplete still publishes what it got, and the marker says filled=false", async () => {
+  const { l, out } = lane("aggTrade", async () => ({ trades: [trade(2)], complete: false, reason: "banned" }));
+  l.live(live(1));
+  l.gap({ from: 1, to: 2, cause: "stale" });
+  l.live(live(5));
+  await l.whenIdle();
+  assert.deepEqual(
+    out.map((d) => d.e + ":" + (d.a ?? d.filled)),
+    ["aggTrade:1", "aggTrade:2", "gap:false", "aggTrade:5"],
+  );
+});
+
+test("too many live events waiting cuts the backfill short", async () => {
+  let aborted = false;
+  const { l, out } = lane(
+    "aggTrade",
+    (req) =>
+      new Promise((resolve) =>
+        req.signal.addEventListener("abort", () => {
+          aborted = true;
+          resolve({ trades: [], complete: false, reason: "aborted" });
+        }),
+      ),
+    3,
+  );
+  l.live(live(1));
+  l.gap({ from: 1, to: 2, cause: "drop" });
+  for (const a of [10, 11, 12, 13]) l.live(live(a));
+  await l.whenIdle();
+  assert.ok(aborted);
+  assert.deepEqual(
+    out.map((d) => d.e + ":" + (d.a ?? d.filled)),
+    ["aggTrade:1", "gap:false", "aggTrade:10", "aggTrade:11", "aggTrade:12", "aggTrade:13"],
+  );
+});
+
+test("a symbol that never traded before the gap gets an unfilled marker without a backfill", async () => {
+  let called = false;
+  const { l, out } = lane("aggTrade", async () => {
+    called = true;
+    return { trades: [], complete: true };
+  });
+  l.gap({ from: 1, to: 2, cause: "drop" });
+  l.live(live(9));
+  await l.whenIdle();
+  assert.equal(called, false);
+  assert.deepEqual(
+    out.map((d) => d.e + ":" + (d.a ?? `${d.filled}/${d.missing}`)),
+    ["gap:false/null", "aggTrade:9"],
+  );
+});
+
+test("ticker: dedupe by event time, the marker goes out before the next live event", async () => {
+  const { l, out, dupes } = lane("ticker");
+  const tick = (E: number) => ({ text: JSON.stringify({ data: { e: "24hrTicker", E } }), seq: E });
+  l.live(tick(10));
+  l.live(tick(10));
+  l.gap({ from: 10, to: 50, cause: "drop" });
+  l.live(tick(50));
+  await l.whenIdle();
+  assert.deepEqual(
+    out.map((d) => `${d.e}:${d.E}`),
+    ["24hrTicker:10", "gap:50", "24hrTicker:50"],
+  );
+  assert.equal(dupes(), 1);
+});
