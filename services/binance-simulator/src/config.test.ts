@@ -38,6 +38,12 @@ test("every variable is read", () => {
     SIM_REPLAY_RESUME: "true",
     SIM_REPLAY_EXIT: "true",
     SIM_MAX_BUFFERED_BYTES: "65536",
+    SIM_TRADE_HISTORY: "500",
+    SIM_MARKET_ALWAYS_ON: "true",
+    SIM_REST_WEIGHT_LIMIT: "1200",
+    SIM_REST_429_EVERY: "3",
+    SIM_REST_RETRY_AFTER_S: "2",
+    SIM_FORCE_DROPS_AT_MS: "1000,2500",
   });
   assert.deepEqual(options, {
     host: "0.0.0.0",
@@ -58,6 +64,12 @@ test("every variable is read", () => {
     replayRate: 50,
     replayResume: true,
     maxBufferedBytes: 65536,
+    tradeHistory: 500,
+    marketAlwaysOn: true,
+    restWeightLimit: 1200,
+    rest429Every: 3,
+    restRetryAfterS: 2,
+    forceDropsAtMs: [1000, 2500],
   });
   assert.equal(exitOnReplayEnd, true);
 });
