@@ -23,7 +23,7 @@ export const SIMULATOR_ENV = {
   SIM_SERVER_SHUTDOWN_AFTER_MS: int(0, 0),
   SIM_SERVER_SHUTDOWN_GRACE_MS: int(1000, 0),
   SIM_SERVER_SHUTDOWN_FORMAT: oneOf(["raw", "wrapped"] as const, "raw"),
-  SIM_TRADE_HISTORY: int(100_000, 0),
+  SIM_TRADE_HISTORY: int(20_000, 0),
   SIM_MARKET_ALWAYS_ON: bool(false),
   SIM_REST_WEIGHT_LIMIT: int(6000, 1),
   SIM_REST_429_EVERY: int(0, 0),

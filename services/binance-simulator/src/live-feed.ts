@@ -170,6 +170,14 @@ export class LiveFeed {
     if (!a) return;
     const E = this.o.clock();
     const data = a.kind === "ticker" ? this.o.market.ticker(a.symbol, E) : this.o.market.aggTrade(a.symbol, E);
+    this.send(a, data);
+    // A ticker step is a trade: the symbol's aggTrade subscribers get it too, so their ids have no holes.
+    const trades = a.kind === "ticker" ? this.active.get(`${a.symbol}@aggTrade`) : undefined;
+    if (trades) this.send(trades, this.o.market.lastTrade(a.symbol, E));
+    this.events += 1;
+  }
+
+  private send(a: ActiveStream, data: MarketPayload): void {
     this.o.onEvent?.(a.name, data);
     let combined: string | undefined;
     let raw: string | undefined;
@@ -177,6 +185,5 @@ export class LiveFeed {
       const text = c.combined ? (combined ??= combinedToJson({ stream: a.name, data })) : (raw ??= payloadToJson(data));
       c.sendData(text);
     }
-    this.events += 1;
   }
 }

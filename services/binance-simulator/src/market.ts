@@ -56,6 +56,8 @@ export interface Market {
   ticker(symbol: string, eventTimeMs: number): Ticker24hrPayload;
   /** Advances the symbol one trade and returns that aggregate trade. */
   aggTrade(symbol: string, eventTimeMs: number): AggTradePayload;
+  /** The aggregate trade of the symbol's last step (a ticker step is a trade too), without advancing. */
+  lastTrade(symbol: string, eventTimeMs: number): AggTradePayload;
 }
 
 /** Formats a non-negative float with 8 decimals (faster than toFixed for large values). */
@@ -236,6 +238,7 @@ export function createMarket(opts: {
         n: s.lastTradeId - s.firstTradeId + 1,
       };
     },
+    lastTrade: (symbol, E) => tradeOf(stateOf(symbol), E),
     aggTrade(symbol, E) {
       const s = stateOf(symbol);
       step(s, rng);

@@ -45,7 +45,7 @@ export interface SimulatorOptions {
   readonly serverShutdownGraceMs?: number;
   /** "raw": {"e":"serverShutdown","E":...}; "wrapped": {"event":{...}} as the WebSocket API sends it. */
   readonly serverShutdownFormat?: ShutdownEventFormat;
-  /** Aggregate trades kept per symbol for GET /api/v3/aggTrades; 0 disables the history. Default 100 000. */
+  /** Aggregate trades kept per symbol for GET /api/v3/aggTrades; 0 disables the history. Default 20 000. */
   readonly tradeHistory?: number;
   /** Streams keep generating after their last subscriber left, so a reconnecting client really misses events. */
   readonly marketAlwaysOn?: boolean;
@@ -106,7 +106,7 @@ export function resolveOptions(o: SimulatorOptions, clockSeed: () => number): Re
     serverShutdownAfterMs: positive("serverShutdownAfterMs", o.serverShutdownAfterMs, 0),
     serverShutdownGraceMs: positive("serverShutdownGraceMs", o.serverShutdownGraceMs, 1000),
     serverShutdownFormat: o.serverShutdownFormat ?? "raw",
-    tradeHistory: positive("tradeHistory", o.tradeHistory, 100_000),
+    tradeHistory: positive("tradeHistory", o.tradeHistory, 20_000),
     marketAlwaysOn: o.marketAlwaysOn ?? false,
     restWeightLimit: positive("restWeightLimit", o.restWeightLimit, 6000),
     rest429Every: positive("rest429Every", o.rest429Every, 0),

@@ -13,6 +13,7 @@ import { Registry, silentLogger, standardMetrics } from "@cryptostream/common";
 import { WebSocketServer, type WebSocket } from "ws";
 import { Connection, type EndReason } from "./connection.js";
 import { handleControlMessage } from "./control-messages.js";
+import { KlineFeed } from "./kline-feed.js";
 import { LiveFeed } from "./live-feed.js";
 import { createMarket } from "./market.js";
 import { resolveOptions, type SimulatorOptions } from "./options.js";
@@ -120,6 +121,8 @@ export async function startBinanceSimulator(options: SimulatorOptions = {}): Pro
       })
     : undefined;
   const history = new TradeHistory(o.tradeHistory);
+  const marketSymbols = new Set(o.symbols);
+  const klines = new KlineFeed(o.clock, (symbol) => marketSymbols.has(symbol));
   const rest = createRestApi({
     history,
     symbols: new Set(o.symbols.map((s) => s.toUpperCase())),
@@ -134,7 +137,10 @@ export async function startBinanceSimulator(options: SimulatorOptions = {}): Pro
         market: createMarket({
           symbols: o.symbols,
           seed: o.seed,
-          ...(o.tradeHistory > 0 ? { onTrade: (t) => history.record(t.s, t) } : {}),
+          onTrade: (t) => {
+            history.record(t.s, t);
+            klines.onTrade(t);
+          },
         }),
         alwaysOn: o.marketAlwaysOn,
         onEvent: options.onEvent,
@@ -165,6 +171,7 @@ export async function startBinanceSimulator(options: SimulatorOptions = {}): Pro
     },
     onEnding: (conn: Connection, reason: EndReason | "client-closed") => {
       feed?.removeConnection(conn);
+      klines.removeConnection(conn);
       if (reason !== "client-closed" && reason !== "stopping") m.faults.inc({ reason });
       log.info("connection ending", { conn: conn.id, reason, sent: conn.sent });
     },
@@ -174,6 +181,10 @@ export async function startBinanceSimulator(options: SimulatorOptions = {}): Pro
     for (const s of names) {
       if (conn.streams.size >= MAX_STREAMS && !conn.streams.has(s.name)) break;
       conn.streams.set(s.name, s);
+      if (feed && klines.produces(s)) {
+        if (!conn.ending) klines.subscribe(conn, s);
+        continue;
+      }
       if (feed && !feed.produces(s))
         log.warn("stream has no simulated data; it stays silent", { conn: conn.id, stream: s.name });
       if (!conn.ending) feed?.subscribe(conn, s);
@@ -187,6 +198,7 @@ export async function startBinanceSimulator(options: SimulatorOptions = {}): Pro
     for (const name of out.unsubscribe ?? []) {
       conn.streams.delete(name);
       feed?.unsubscribe(conn, name);
+      klines.unsubscribe(conn, name);
     }
     if (out.combined !== undefined) conn.combined = out.combined;
     conn.sendControl(JSON.stringify(out.reply));
@@ -321,6 +333,7 @@ export async function startBinanceSimulator(options: SimulatorOptions = {}): Pro
       stopping = true;
       for (const t of forceTimers) clearTimeout(t);
       feed?.stop();
+      klines.stop();
       const closing = [...connections].map(
         (c) =>
           new Promise<void>((resolve) => {
