@@ -1,0 +1,74 @@
+/**
+ * Issue 11, producer side, klines: with BINANCE_KLINES the producer subscribes
+ * `<symbol>@kline_<i>` on the same connection and publishes each closed kline
+ * once, keyed by symbol, across age roll-overs (both connections deliver the
+ * overlap), while the aggTrade stream beside it stays exact.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { startBinanceSimulator } from "@cryptostream/binance-simulator/simulator";
+import { freePort, ServiceProcess, sleep } from "../support/service-process.js";
+import { collectPublished, logsOf, until } from "../support/binance-feed-collector.js";
+
+const SYMBOLS = ["BTCUSDT", "ETHUSDT"];
+
+test("closed klines are published once each, beside an exact aggTrade stream, across roll-overs", async () => {
+  const sim = await startBinanceSimulator({
+    port: 0,
+    symbols: SYMBOLS.map((s) => s.toLowerCase()),
+    intervalMs: 50,
+    pingIntervalMs: 1_000,
+  });
+  const endpoint = `tcp://127.0.0.1:${await freePort()}`;
+  const out = await collectPublished(endpoint);
+  const producer = new ServiceProcess("binance-producer", {
+    BINANCE_WS_URL: sim.url,
+    BINANCE_REST_URL: sim.restUrl,
+    BINANCE_STREAM: "aggtrade",
+    BINANCE_SYMBOLS: SYMBOLS.join(","),
+    BINANCE_KLINES: "1s",
+    BINANCE_MAX_CONNECTION_SECONDS: "1.7",
+    ZMQ_BIND: endpoint,
+  });
+  try {
+    await until(
+      "three age roll-overs",
+      () => logsOf(producer, "reconnected", (l) => l.rollOver === "roll-over").length >= 3,
+      15_000,
+    );
+    await sleep(1_200);
+    assert.equal(await producer.stop(), 0);
+    await sleep(300);
+    for (const symbol of SYMBOLS) {
+      const klines = out.events("kline").filter((k) => k.data.s === symbol);
+      assert.ok(klines.length >= 4, `${symbol}: closed klines published (${klines.length})`);
+      const starts = klines.map((k) => (k.data.k as { t: number }).t);
+      for (let i = 1; i < starts.length; i++)
+        assert.ok(starts[i]! > starts[i - 1]!, `${symbol}: each kline once, in order`);
+      assert.ok(
+        klines.every((k) => (k.data.k as { x: boolean }).x === true && k.stream === `${symbol.toLowerCase()}@kline_1s`),
+      );
+      const ids = out
+        .events("aggTrade")
+        .filter((t) => t.data.s === symbol)
+        .map((t) => t.data.a as number);
+      for (let i = 1; i < ids.length; i++) assert.equal(ids[i], ids[i - 1]! + 1, `${symbol}: trades exact`);
+      // Each closed kline's trade count matches the trades published for its second (past the first one).
+      const trades = out.events("aggTrade").filter((t) => t.data.s === symbol);
+      for (const k of klines.slice(1, -1)) {
+        const kl = k.data.k as { t: number; T: number; n: number };
+        const inside = trades.filter((t) => (t.data.T as number) >= kl.t && (t.data.T as number) <= kl.T);
+        assert.equal(
+          inside.reduce((n, t) => n + (t.data.l as number) - (t.data.f as number) + 1, 0),
+          kl.n,
+          `${symbol}: kline ${kl.t} counts the published trades`,
+        );
+      }
+    }
+    assert.equal(out.markers().length, 0, "roll-overs leave no marker");
+  } finally {
+    await producer.stop("SIGKILL");
+    out.close();
+    await sim.stop();
+  }
+});
