@@ -85,9 +85,9 @@ await runService({ name: "binance-producer", defaultHealthPort: 9101 }, async ({
       rollOverTimeoutMs: cfg.BINANCE_ROLLOVER_TIMEOUT_MS,
     },
     {
-      message(text) {
+      message(text, _at, conn) {
         metrics.messagesIn.inc();
-        return pipeline.frame(text);
+        return pipeline.frame(text, conn);
       },
       connected({ gapMs }) {
         if (gapMs !== undefined) metrics.reconnects.inc();

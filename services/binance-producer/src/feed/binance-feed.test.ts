@@ -84,6 +84,7 @@ test("age roll-over is make-before-break: the old connection closes (1000) only 
     assert.equal(s.closes.find((c) => c.n === 1)!.code, 1000, "closed with a close frame, not cut");
     const firstOf2 = seen.frames.indexOf("data 2");
     assert.ok(firstOf2 >= 0 && seen.frames.slice(0, firstOf2).includes("data 1"), "both delivered during the overlap");
+    assert.ok(!seen.frames.slice(firstOf2).includes("data 1"), "the old connection's frames all come first");
   } finally {
     await f.stop();
     await s.stop();

@@ -37,8 +37,11 @@ export type LossCause = "drop" | "stale" | "roll-over" | "shutdown";
 export type RollOverCause = "roll-over" | "shutdown";
 
 export interface FeedEvents {
-  /** Every frame of every live connection (during a roll-over, of both). */
-  message(text: string, receivedAtMs: number): FrameKind;
+  /**
+   * Every frame of every live connection, in an order that loses nothing: during a roll-over the
+   * old connection's frames all come before the new one's (held until the old one has closed).
+   */
+  message(text: string, receivedAtMs: number, connId: number): FrameKind;
   connected?(info: { attempt: number; gapMs: number | undefined }): void;
   /** A connection that had delivered data is gone and no successor took over: events may be missing. */
   lost?(cause: LossCause): void;
@@ -52,6 +55,9 @@ interface Conn {
   delivered: boolean;
 }
 
+/** Longest wait for a retiring connection's close handshake (its frames in flight arrive before it). */
+const RETIRE_TIMEOUT_MS = 2_000;
+
 const ROLL_REASONS: Record<RollOverCause, string> = {
   "roll-over": "connection age limit",
   shutdown: "server announced shutdown",
@@ -62,6 +68,8 @@ export class BinanceFeed {
   private successor: { conn: Conn; cause: RollOverCause; timer: NodeJS.Timeout } | undefined;
   /** Old connections closing gracefully after a roll-over: their last frames still count. */
   private readonly retiring = new Set<Conn>();
+  /** The new connection's frames while an old one is retiring: handed on once it has closed. */
+  private held: Array<{ conn: Conn; text: string; at: number }> = [];
   private stopped = false;
   private attempt = 0;
   private nextId = 1;
@@ -148,7 +156,11 @@ export class BinanceFeed {
     const isSuccessor = conn === this.successor?.conn;
     if (!isCurrent && !isSuccessor && !this.retiring.has(conn)) return;
     if (isCurrent) this.armStale(conn);
-    const kind = this.on.message(text, Date.now());
+    if (isCurrent && this.retiring.size > 0) {
+      this.held.push({ conn, text, at: Date.now() });
+      return;
+    }
+    const kind = this.on.message(text, Date.now(), conn.id);
     if (kind !== "data") {
       if (kind === "serverShutdown" && isCurrent) this.rollOver("shutdown");
       return;
@@ -183,8 +195,22 @@ export class BinanceFeed {
     if (conn.ws.readyState === WebSocket.OPEN) conn.ws.close(1000, "rolled over");
     else conn.ws.terminate();
     setTimeout(() => {
-      if (this.retiring.delete(conn)) conn.ws.terminate();
-    }, 2_000).unref();
+      if (!this.retiring.delete(conn)) return;
+      conn.ws.terminate();
+      this.releaseHeld();
+    }, RETIRE_TIMEOUT_MS).unref();
+  }
+
+  /** The old connection is gone: the new one's held frames go on, in arrival order. */
+  private releaseHeld(): void {
+    if (this.retiring.size > 0) return;
+    const held = this.held;
+    this.held = [];
+    for (const h of held) {
+      if (h.conn !== this.current) continue;
+      const kind = this.on.message(h.text, h.at, h.conn.id);
+      if (kind === "serverShutdown") this.rollOver("shutdown");
+    }
   }
 
   private rollOverFailed(why: string): void {
@@ -201,7 +227,7 @@ export class BinanceFeed {
   }
 
   private onClose(conn: Conn, code: number, reason: string): void {
-    if (this.retiring.delete(conn)) return;
+    if (this.retiring.delete(conn)) return this.releaseHeld();
     const what = `closed by peer (code ${code}${reason.length ? `, ${reason}` : ""})`;
     if (conn === this.successor?.conn) {
       this.rollOverFailed(`roll-over connection ${what}`);
@@ -245,6 +271,7 @@ export class BinanceFeed {
 
   /** Abandons the current socket (and any successor) and schedules a new one. */
   private drop(cause: LossCause, delayMs: number | undefined, reason: string = cause): void {
+    this.abandonRetiring();
     const conn = this.current;
     if (this.successor) {
       clearTimeout(this.successor.timer);
@@ -256,7 +283,15 @@ export class BinanceFeed {
     this.onClosed(conn, cause, reason, delayMs);
   }
 
+  /** Ends any retiring connection at once and hands on what the current one delivered meanwhile. */
+  private abandonRetiring(): void {
+    for (const c of this.retiring) c.ws.terminate();
+    this.retiring.clear();
+    this.releaseHeld();
+  }
+
   private onClosed(conn: Conn, cause: LossCause, reason: string, delayMs?: number): void {
+    if (conn === this.current) this.abandonRetiring();
     this.clearTimers();
     this.current = undefined;
     if (conn.delivered) this.on.lost?.(cause);
@@ -284,8 +319,7 @@ export class BinanceFeed {
       this.discard(this.successor.conn);
       this.successor = undefined;
     }
-    for (const c of this.retiring) c.ws.terminate();
-    this.retiring.clear();
+    this.abandonRetiring();
     const ws = this.current?.ws;
     this.current = undefined;
     if (!ws) return;

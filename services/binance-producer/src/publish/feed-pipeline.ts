@@ -65,7 +65,7 @@ export class FeedPipeline {
     this.gaps.lost(cause);
   }
 
-  frame(text: string): FrameKind {
+  frame(text: string, conn: number): FrameKind {
     const f = classifyFrame(text, this.o.stream, this.o.klineStream);
     switch (f.kind) {
       case "event": {
@@ -77,7 +77,7 @@ export class FeedPipeline {
         this.o.onEventTime(f.eventTime);
         const gap = this.gaps.observe(f.eventTime);
         if (gap) for (const l of this.lanes.values()) l.gap(gap);
-        lane.live({ text, seq: f.seq });
+        lane.live({ text, seq: f.seq, conn });
         return "data";
       }
       case "kline": {

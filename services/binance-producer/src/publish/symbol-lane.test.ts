@@ -14,9 +14,10 @@ const trade = (a: number): RestAggTrade => ({
   m: false,
   M: true,
 });
-const live = (a: number) => ({
+const live = (a: number, conn = 1) => ({
   text: JSON.stringify({ stream: "btcusdt@aggTrade", data: { e: "aggTrade", a } }),
   seq: a,
+  conn,
 });
 
 function lane(stream: "aggTrade" | "ticker", backfill?: LaneDeps["backfill"], maxQueued = 100) {
@@ -36,14 +37,31 @@ function lane(stream: "aggTrade" | "ticker", backfill?: LaneDeps["backfill"], ma
   return { l, out, dupes: () => dupes };
 }
 
-test("events at or below the last published id are dropped and counted (a roll-over's overlap)", () => {
+test("a new connection's events at or below the last published id are dropped and counted (a roll-over's overlap)", () => {
   const { l, out, dupes } = lane("aggTrade");
-  for (const a of [1, 2, 3, 2, 3, 4, 4, 5]) l.live(live(a));
+  for (const a of [1, 2, 3]) l.live(live(a, 1));
+  for (const a of [2, 3, 4, 5]) l.live(live(a, 2));
   assert.deepEqual(
     out.map((d) => d.a),
     [1, 2, 3, 4, 5],
   );
-  assert.equal(dupes(), 3);
+  assert.equal(dupes(), 2);
+});
+
+test("once a connection has passed the mark its events pass as received (out of order is not a duplicate)", () => {
+  const { l, out, dupes } = lane("ticker");
+  const tick = (E: number, conn: number) => ({ text: JSON.stringify({ data: { e: "24hrTicker", E } }), seq: E, conn });
+  l.live(tick(10, 1));
+  l.live(tick(20, 1));
+  l.live(tick(15, 1)); // late, from the same connection: the processor's lateness rules decide
+  l.live(tick(20, 2)); // the roll-over's new connection repeats 20
+  l.live(tick(30, 2));
+  l.live(tick(25, 2));
+  assert.deepEqual(
+    out.map((d) => d.E),
+    [10, 20, 15, 30, 25],
+  );
+  assert.equal(dupes(), 1);
 });
 
 test("after a gap: backfilled trades, then the marker, then the live events that waited", async () => {
@@ -56,8 +74,8 @@ test("after a gap: backfilled trades, then the marker, then the live events that
   l.live(live(1));
   l.live(live(2));
   l.gap({ from: 100, to: 200, cause: "drop" });
-  l.live(live(6)); // the new connection resumes at 6; 3..5 were missed
-  l.live(live(7));
+  l.live(live(6, 2)); // the new connection resumes at 6; 3..5 were missed
+  l.live(live(7, 2));
   assert.deepEqual(asked, [3]);
   assert.equal(out.length, 2, "live events wait while the backfill runs");
   release({ trades: [3, 4, 5, 6, 7].map(trade), complete: true });
@@ -78,7 +96,7 @@ test("a backfill that ends incomplete still publishes what it got, and the marke
   const { l, out } = lane("aggTrade", async () => ({ trades: [trade(2)], complete: false, reason: "banned" }));
   l.live(live(1));
   l.gap({ from: 1, to: 2, cause: "stale" });
-  l.live(live(5));
+  l.live(live(5, 2));
   await l.whenIdle();
   assert.deepEqual(
     out.map((d) => d.e + ":" + (d.a ?? d.filled)),
@@ -101,7 +119,7 @@ test("too many live events waiting cuts the backfill short", async () => {
   );
   l.live(live(1));
   l.gap({ from: 1, to: 2, cause: "drop" });
-  for (const a of [10, 11, 12, 13]) l.live(live(a));
+  for (const a of [10, 11, 12, 13]) l.live(live(a, 2));
   await l.whenIdle();
   assert.ok(aborted);
   assert.deepEqual(
@@ -128,11 +146,11 @@ test("a symbol that never traded before the gap gets an unfilled marker without 
 
 test("ticker: dedupe by event time, the marker goes out before the next live event", async () => {
   const { l, out, dupes } = lane("ticker");
-  const tick = (E: number) => ({ text: JSON.stringify({ data: { e: "24hrTicker", E } }), seq: E });
-  l.live(tick(10));
-  l.live(tick(10));
+  const tick = (E: number, conn: number) => ({ text: JSON.stringify({ data: { e: "24hrTicker", E } }), seq: E, conn });
+  l.live(tick(10, 1));
+  l.live(tick(10, 2));
   l.gap({ from: 10, to: 50, cause: "drop" });
-  l.live(tick(50));
+  l.live(tick(50, 3));
   await l.whenIdle();
   assert.deepEqual(
     out.map((d) => `${d.e}:${d.E}`),

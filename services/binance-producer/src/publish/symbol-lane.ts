@@ -5,9 +5,14 @@ import type { RestAggTrade } from "../backfill/agg-trades-client.js";
 
 /**
  * One symbol's way to the transport, in order. Live events pass straight
- * through unless they repeat what was already published (per symbol, the
- * last aggregate trade id `a` or ticker event time `E`: a roll-over's two
- * connections both deliver the overlap). A gap queues behind what came
+ * through unless they repeat what was already published: a new connection's
+ * events at or below the highest aggregate trade id `a` (aggTrade) or event
+ * time `E` (ticker) published so far are dropped until it passes that mark
+ * (a roll-over's two connections both deliver the overlap; a backfill
+ * publishes what the new connection then repeats). From then on that
+ * connection's events pass as received: one connection never repeats itself,
+ * and an event that is merely out of order is the processor's business
+ * (its lateness rules), not a duplicate. A gap queues behind what came
  * before it; for aggTrade it runs the REST backfill while the symbol's live
  * events wait in a bounded queue, then publishes the fetched trades, the
  * marker, and the waiting events.
@@ -15,6 +20,8 @@ import type { RestAggTrade } from "../backfill/agg-trades-client.js";
 
 export interface LiveEvent {
   readonly text: string;
+  /** The connection that delivered it. */
+  readonly conn: number;
   /** Aggregate trade id (aggTrade) or event time (ticker): what orders and deduplicates. */
   readonly seq: number;
 }
@@ -49,6 +56,8 @@ export function backfilledEnvelope(symbol: string, t: RestAggTrade): string {
 
 export class SymbolLane {
   private last: number | undefined;
+  /** The connection whose events have passed the mark (its events are no longer compared). */
+  private passed: number | undefined;
   private readonly queue: Item[] = [];
   private busy = false;
   private abort: AbortController | undefined;
@@ -81,8 +90,11 @@ export class SymbolLane {
   }
 
   private publishLive(ev: LiveEvent): void {
-    if (this.last !== undefined && ev.seq <= this.last) return this.deps.duplicate();
-    this.last = ev.seq;
+    if (ev.conn !== this.passed) {
+      if (this.last !== undefined && ev.seq <= this.last) return this.deps.duplicate();
+      this.passed = ev.conn;
+    }
+    if (this.last === undefined || ev.seq > this.last) this.last = ev.seq;
     this.deps.publish(this.symbol, ev.text);
   }
 
@@ -134,6 +146,7 @@ export class SymbolLane {
         if (this.last !== undefined && t.a <= this.last) continue;
         if (liveFrom !== undefined && t.a >= liveFrom) break; // the live events carry these
         this.last = t.a;
+        this.passed = undefined; // the live events that follow are compared with the backfill
         this.deps.publish(this.symbol, backfilledEnvelope(this.symbol, t));
         missing++;
       }
