@@ -76,7 +76,7 @@ export class FeedPipeline {
         }
         this.o.onEventTime(f.eventTime);
         const gap = this.gaps.observe(f.eventTime);
-        if (gap) for (const l of this.lanes.values()) l.gap(gap);
+        if (gap) for (const l of this.lanes.values()) l.gap(gap, conn);
         lane.live({ text, seq: f.seq, conn });
         return "data";
       }

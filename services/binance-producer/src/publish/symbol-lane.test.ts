@@ -73,7 +73,7 @@ test("after a gap: backfilled trades, then the marker, then the live events that
   });
   l.live(live(1));
   l.live(live(2));
-  l.gap({ from: 100, to: 200, cause: "drop" });
+  l.gap({ from: 100, to: 200, cause: "drop" }, 2);
   l.live(live(6, 2)); // the new connection resumes at 6; 3..5 were missed
   l.live(live(7, 2));
   assert.deepEqual(asked, [3]);
@@ -95,7 +95,7 @@ test("after a gap: backfilled trades, then the marker, then the live events that
 test("a backfill that ends incomplete still publishes what it got, and the marker says filled=false", async () => {
   const { l, out } = lane("aggTrade", async () => ({ trades: [trade(2)], complete: false, reason: "banned" }));
   l.live(live(1));
-  l.gap({ from: 1, to: 2, cause: "stale" });
+  l.gap({ from: 1, to: 2, cause: "stale" }, 2);
   l.live(live(5, 2));
   await l.whenIdle();
   assert.deepEqual(
@@ -118,7 +118,7 @@ test("too many live events waiting cuts the backfill short", async () => {
     3,
   );
   l.live(live(1));
-  l.gap({ from: 1, to: 2, cause: "drop" });
+  l.gap({ from: 1, to: 2, cause: "drop" }, 2);
   for (const a of [10, 11, 12, 13]) l.live(live(a, 2));
   await l.whenIdle();
   assert.ok(aborted);
@@ -134,7 +134,7 @@ test("a symbol that never traded before the gap gets an unfilled marker without 
     called = true;
     return { trades: [], complete: true };
   });
-  l.gap({ from: 1, to: 2, cause: "drop" });
+  l.gap({ from: 1, to: 2, cause: "drop" }, 2);
   l.live(live(9));
   await l.whenIdle();
   assert.equal(called, false);
@@ -149,7 +149,7 @@ test("ticker: dedupe by event time, the marker goes out before the next live eve
   const tick = (E: number, conn: number) => ({ text: JSON.stringify({ data: { e: "24hrTicker", E } }), seq: E, conn });
   l.live(tick(10, 1));
   l.live(tick(10, 2));
-  l.gap({ from: 10, to: 50, cause: "drop" });
+  l.gap({ from: 10, to: 50, cause: "drop" }, 3);
   l.live(tick(50, 3));
   await l.whenIdle();
   assert.deepEqual(
@@ -157,4 +157,18 @@ test("ticker: dedupe by event time, the marker goes out before the next live eve
     ["24hrTicker:10", "gap:50", "24hrTicker:50"],
   );
   assert.equal(dupes(), 1);
+});
+
+test("after a loss without backfilled trades, the new connection's events pass as received", async () => {
+  const { l, out, dupes } = lane("ticker");
+  const tick = (E: number, conn: number) => ({ text: JSON.stringify({ data: { e: "24hrTicker", E } }), seq: E, conn });
+  l.live(tick(100, 1));
+  l.gap({ from: 100, to: 90, cause: "drop" }, 2);
+  l.live(tick(90, 2)); // older than the mark, but a new event (a replay's out-of-order line)
+  await l.whenIdle();
+  assert.deepEqual(
+    out.map((d) => `${d.e}:${d.E}`),
+    ["24hrTicker:100", "gap:90", "24hrTicker:90"],
+  );
+  assert.equal(dupes(), 0);
 });

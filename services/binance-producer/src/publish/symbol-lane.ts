@@ -26,7 +26,7 @@ export interface LiveEvent {
   readonly seq: number;
 }
 
-type Item = { readonly live: LiveEvent } | { readonly gap: Gap };
+type Item = { readonly live: LiveEvent } | { readonly gap: Gap; readonly conn: number };
 
 export interface LaneDeps {
   readonly stream: MarkedStream;
@@ -75,8 +75,9 @@ export class SymbolLane {
     if (this.queue.length > this.deps.maxQueued) this.abort?.abort();
   }
 
-  gap(gap: Gap): void {
-    this.queue.push({ gap });
+  /** A gap that `conn`, the new connection, closed. */
+  gap(gap: Gap, conn: number): void {
+    this.queue.push({ gap, conn });
     if (!this.busy) this.idle = this.pump();
   }
 
@@ -103,7 +104,7 @@ export class SymbolLane {
     try {
       for (let item = this.queue.shift(); item; item = this.queue.shift()) {
         if ("live" in item) this.publishLive(item.live);
-        else await this.closeGap(item.gap);
+        else await this.closeGap(item.gap, item.conn);
       }
     } finally {
       this.busy = false;
@@ -119,7 +120,7 @@ export class SymbolLane {
     return undefined;
   }
 
-  private async closeGap(gap: Gap): Promise<void> {
+  private async closeGap(gap: Gap, conn: number): Promise<void> {
     const { stream, symbols } = this.deps;
     let result: BackfillResult | undefined;
     if (stream === "aggTrade" && this.deps.backfill && this.last !== undefined) {
@@ -138,6 +139,9 @@ export class SymbolLane {
         this.abort = undefined;
       }
     }
+    // A connection opened after a loss cannot repeat the old one's events: it is compared with
+    // the mark only when the backfill published trades it may deliver again.
+    this.passed = conn;
     let missing: number | null = null;
     if (result) {
       const liveFrom = this.firstQueuedLive();
