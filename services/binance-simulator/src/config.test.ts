@@ -42,6 +42,7 @@ test("every variable is read", () => {
     SIM_MARKET_ALWAYS_ON: "true",
     SIM_REST_WEIGHT_LIMIT: "1200",
     SIM_REST_429_EVERY: "3",
+    SIM_REST_418_EVERY: "0",
     SIM_REST_RETRY_AFTER_S: "2",
     SIM_FORCE_DROPS_AT_MS: "1000,2500",
   });
@@ -68,6 +69,7 @@ test("every variable is read", () => {
     marketAlwaysOn: true,
     restWeightLimit: 1200,
     rest429Every: 3,
+    rest418Every: 0,
     restRetryAfterS: 2,
     forceDropsAtMs: [1000, 2500],
   });

@@ -27,6 +27,7 @@ export const SIMULATOR_ENV = {
   SIM_MARKET_ALWAYS_ON: bool(false),
   SIM_REST_WEIGHT_LIMIT: int(6000, 1),
   SIM_REST_429_EVERY: int(0, 0),
+  SIM_REST_418_EVERY: int(0, 0),
   SIM_REST_RETRY_AFTER_S: int(1, 0),
   /** Comma-separated ms after start at which every open connection is cut. */
   SIM_FORCE_DROPS_AT_MS: list([], /^\d+$/),
@@ -66,6 +67,7 @@ export function simulatorConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Si
       marketAlwaysOn: e.SIM_MARKET_ALWAYS_ON,
       restWeightLimit: e.SIM_REST_WEIGHT_LIMIT,
       rest429Every: e.SIM_REST_429_EVERY,
+      rest418Every: e.SIM_REST_418_EVERY,
       restRetryAfterS: e.SIM_REST_RETRY_AFTER_S,
       forceDropsAtMs: e.SIM_FORCE_DROPS_AT_MS.map(Number),
       ...(e.SIM_REPLAY_FILE ? { replayFile: e.SIM_REPLAY_FILE } : {}),

@@ -53,7 +53,9 @@ export interface SimulatorOptions {
   readonly restWeightLimit?: number;
   /** Answer every Nth REST request with 429; 0 = never. */
   readonly rest429Every?: number;
-  /** Retry-After seconds of an injected 429; default 1. */
+  /** Answer every Nth REST request with 418 (banned); 0 = never. */
+  readonly rest418Every?: number;
+  /** Retry-After seconds of an injected 429 or 418; default 1. */
   readonly restRetryAfterS?: number;
   /** Cut every open connection at these times (ms after start), in dropStyle. */
   readonly forceDropsAtMs?: readonly number[];
@@ -110,6 +112,7 @@ export function resolveOptions(o: SimulatorOptions, clockSeed: () => number): Re
     marketAlwaysOn: o.marketAlwaysOn ?? false,
     restWeightLimit: positive("restWeightLimit", o.restWeightLimit, 6000),
     rest429Every: positive("rest429Every", o.rest429Every, 0),
+    rest418Every: positive("rest418Every", o.rest418Every, 0),
     restRetryAfterS: positive("restRetryAfterS", o.restRetryAfterS, 1),
     forceDropsAtMs: (o.forceDropsAtMs ?? []).map((t) => positive("forceDropsAtMs", t, 0)),
     replayFile: o.replayFile || undefined,

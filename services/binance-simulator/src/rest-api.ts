@@ -3,7 +3,7 @@
  * it (symbol, fromId, startTime/endTime, limit default 500 max 1000), with
  * request weight accounting per wall-clock minute in X-MBX-USED-WEIGHT-1M,
  * 429 + Retry-After past the weight limit, and injected 429s every N
- * requests so clients' rate-limit handling is tested offline.
+ * requests (and 418 bans) so clients' rate-limit handling is tested offline.
  */
 
 import type http from "node:http";
@@ -17,7 +17,9 @@ export interface RestOptions {
   readonly weightLimit: number;
   /** Answer every Nth request with 429 (0: never). */
   readonly inject429Every: number;
-  /** Retry-After (seconds) sent with 429s. */
+  /** Answer every Nth request with 418 (IP banned; 0: never). */
+  readonly inject418Every: number;
+  /** Retry-After (seconds) sent with 429s and 418s. */
   readonly retryAfterS: number;
   readonly now: () => number;
 }
@@ -80,6 +82,16 @@ export function createRestApi(o: RestOptions) {
       return true;
     }
     used += AGG_TRADES_WEIGHT;
+    if (o.inject418Every > 0 && stats.requests % o.inject418Every === 0) {
+      stats.rateLimited++;
+      send(
+        res,
+        418,
+        { code: -1003, msg: "Way too many requests; IP banned (injected)." },
+        { "retry-after": String(o.retryAfterS) },
+      );
+      return true;
+    }
     if (o.inject429Every > 0 && stats.requests % o.inject429Every === 0) {
       stats.rateLimited++;
       send(res, 429, { code: -1003, msg: "Too many requests (injected)." }, { "retry-after": String(o.retryAfterS) });

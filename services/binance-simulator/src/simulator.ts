@@ -128,6 +128,7 @@ export async function startBinanceSimulator(options: SimulatorOptions = {}): Pro
     symbols: new Set(o.symbols.map((s) => s.toUpperCase())),
     weightLimit: o.restWeightLimit,
     inject429Every: o.rest429Every,
+    inject418Every: o.rest418Every,
     retryAfterS: o.restRetryAfterS,
     now: Date.now,
   });
