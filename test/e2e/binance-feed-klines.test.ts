@@ -26,7 +26,7 @@ test("closed klines are published once each, beside an exact aggTrade stream, ac
     BINANCE_REST_URL: sim.restUrl,
     BINANCE_STREAM: "aggtrade",
     BINANCE_SYMBOLS: SYMBOLS.join(","),
-    BINANCE_KLINES: "1s",
+    BINANCE_KLINES: "1s,1m", // 1m klines only update here (x = false): accepted, not published
     BINANCE_MAX_CONNECTION_SECONDS: "1.7",
     ZMQ_BIND: endpoint,
   });
@@ -37,6 +37,8 @@ test("closed klines are published once each, beside an exact aggTrade stream, ac
       15_000,
     );
     await sleep(1_200);
+    const metrics = await producer.metricsText();
+    assert.match(metrics, /^pipeline_rejects_total 0$/m, "no frame rejected");
     assert.equal(await producer.stop(), 0);
     await sleep(300);
     for (const symbol of SYMBOLS) {

@@ -40,7 +40,7 @@ await runService({ name: "binance-producer", defaultHealthPort: 9101 }, async ({
   const pipeline = new FeedPipeline({
     stream,
     symbols: cfg.BINANCE_SYMBOLS,
-    klineStream: klineStreams[0],
+    klineStreams,
     // Published as received: the JSON text Binance sent, UTF-8 encoded (markers and backfilled trades in the same envelope).
     publish: (key, text) => outbox.push({ key, value: Buffer.from(text, "utf8") }),
     onEventTime: (E) => metrics.lastEventTime.set(E / 1000),

@@ -55,8 +55,9 @@ test("aggTrade events carry their aggregate trade id as the sequence; one withou
 
 test("kline frames are told apart from the main stream only when klines are subscribed", () => {
   const k = '{"stream":"ethusdt@kline_1m","data":{"e":"kline","E":9,"s":"ETHUSDT","k":{"t":60000,"x":true}}}';
-  assert.deepEqual(classifyFrame(k, "aggTrade", "kline_1m"), {
+  assert.deepEqual(classifyFrame(k, "aggTrade", ["kline_5m", "kline_1m"]), {
     kind: "kline",
+    stream: "ethusdt@kline_1m",
     symbol: "ETHUSDT",
     eventTime: 9,
     openTime: 60000,

@@ -14,6 +14,8 @@ export type Frame =
     }
   | {
       readonly kind: "kline";
+      /** The stream name, e.g. "btcusdt@kline_1m" (one symbol may have several intervals). */
+      readonly stream: string;
       readonly symbol: string;
       readonly eventTime: number;
       /** Kline start time `k.t`, and whether the kline is final (`k.x`). */
@@ -28,8 +30,8 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-/** `klineStream` is the kline kind subscribed besides the main stream (e.g. "kline_1m"), if any. */
-export function classifyFrame(text: string, expectedStream: string, klineStream?: string): Frame {
+/** `klineStreams` are the kline kinds subscribed besides the main stream (e.g. "kline_1m"). */
+export function classifyFrame(text: string, expectedStream: string, klineStreams: readonly string[] = []): Frame {
   let msg: unknown;
   try {
     msg = JSON.parse(text);
@@ -44,7 +46,8 @@ export function classifyFrame(text: string, expectedStream: string, klineStream?
     return { kind: "serverShutdown" };
   if (typeof msg.stream !== "string" || !isObject(msg.data))
     return { kind: "malformed", reason: "no stream/data envelope" };
-  const isKline = klineStream !== undefined && msg.stream.endsWith(`@${klineStream}`);
+  const stream = msg.stream;
+  const isKline = klineStreams.some((k) => stream.endsWith(`@${k}`));
   if (!isKline && !msg.stream.endsWith(`@${expectedStream}`))
     return { kind: "malformed", reason: `unexpected stream ${msg.stream}` };
   if (typeof data.s !== "string" || data.s.length === 0) return { kind: "malformed", reason: "payload has no symbol" };
@@ -54,7 +57,7 @@ export function classifyFrame(text: string, expectedStream: string, klineStream?
     const k = data.k;
     if (!isObject(k) || typeof k.t !== "number" || typeof k.x !== "boolean")
       return { kind: "malformed", reason: "kline payload has no k.t/k.x" };
-    return { kind: "kline", symbol, eventTime: data.E, openTime: k.t, closed: k.x };
+    return { kind: "kline", stream, symbol, eventTime: data.E, openTime: k.t, closed: k.x };
   }
   if (expectedStream === "aggTrade") {
     if (!Number.isSafeInteger(data.a)) return { kind: "malformed", reason: "aggTrade payload has no trade id" };

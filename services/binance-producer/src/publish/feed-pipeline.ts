@@ -22,8 +22,8 @@ export interface PipelineMetrics {
 export interface PipelineOptions {
   readonly stream: MarkedStream;
   readonly symbols: readonly string[];
-  /** e.g. "kline_1m"; undefined when no kline stream is subscribed. */
-  readonly klineStream: string | undefined;
+  /** e.g. ["kline_1m"]; empty when no kline stream is subscribed. */
+  readonly klineStreams: readonly string[];
   publish(key: string, text: string): void;
   onEventTime(eventTimeMs: number): void;
   readonly backfill: LaneDeps["backfill"];
@@ -66,7 +66,7 @@ export class FeedPipeline {
   }
 
   frame(text: string, conn: number): FrameKind {
-    const f = classifyFrame(text, this.o.stream, this.o.klineStream);
+    const f = classifyFrame(text, this.o.stream, this.o.klineStreams);
     switch (f.kind) {
       case "event": {
         const lane = this.lanes.get(f.symbol);
@@ -82,7 +82,8 @@ export class FeedPipeline {
       }
       case "kline": {
         if (!f.closed) return "data";
-        const key = `${f.symbol}`;
+        // Once per stream and kline start: a roll-over's two connections both deliver the overlap.
+        const key = f.stream;
         const last = this.lastKline.get(key);
         if (last !== undefined && f.openTime <= last) {
           this.o.metrics.duplicates.inc({ stream: "kline" });

@@ -132,9 +132,9 @@ export class SymbolLane {
           firstLiveId: () => this.firstQueuedLive(),
           signal: this.abort.signal,
         });
-      } catch (err) {
+      } catch {
+        // backfillSymbol turns every known failure into a result; anything else still ends unfilled.
         result = { trades: [], complete: false, reason: "network" };
-        void err;
       } finally {
         this.abort = undefined;
       }
