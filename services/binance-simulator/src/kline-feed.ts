@@ -10,7 +10,6 @@
  */
 
 import type { Connection } from "./connection.js";
-import type { AggTradePayload } from "./payloads.js";
 import type { StreamName } from "./streams.js";
 
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
@@ -95,27 +94,33 @@ export class KlineFeed {
     this.timer = undefined;
   }
 
-  /** Every trade of the market (upper-case symbol in t.s). */
-  onTrade(t: AggTradePayload): void {
+  /** Whether any kline stream exists (the market skips the call otherwise). */
+  get active(): boolean {
+    return this.streams.size > 0;
+  }
+
+  /** Every trade of the market: upper-case symbol, price and quantity in 1e-8 units. */
+  onTrade(symbol: string, pUnits: number, qUnits: number, f: number, l: number, T: number, m: boolean): void {
+    const lower = symbol.toLowerCase();
     for (const k of this.streams.values()) {
-      if (k.symbol !== t.s.toLowerCase()) continue;
-      const start = Math.floor(t.T / k.ms) * k.ms;
+      if (k.symbol !== lower) continue;
+      const start = Math.floor(T / k.ms) * k.ms;
       if (k.candle && start >= k.candle.t + k.ms) this.close(k, start);
-      const p = Number(t.p);
-      const q = Number(t.q);
+      const p = pUnits / 1e8;
+      const q = qUnits / 1e8;
       const c = (k.candle ??= this.empty(k, start));
       if (c.n === 0) {
         c.o = c.h = c.l = p;
-        c.f = t.f;
+        c.f = f;
       }
       c.h = Math.max(c.h, p);
       c.l = Math.min(c.l, p);
       c.c = p;
-      c.L = t.l;
-      c.n += t.l - t.f + 1;
+      c.L = l;
+      c.n += l - f + 1;
       c.v += q;
       c.q += p * q;
-      if (!t.m) {
+      if (!m) {
         c.V += q;
         c.Q += p * q;
       }

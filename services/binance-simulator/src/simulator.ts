@@ -138,9 +138,9 @@ export async function startBinanceSimulator(options: SimulatorOptions = {}): Pro
         market: createMarket({
           symbols: o.symbols,
           seed: o.seed,
-          onTrade: (t) => {
-            history.record(t.s, t);
-            klines.onTrade(t);
+          onTrade: (symbol, a, p, q, f, l, T, m) => {
+            history.record(symbol, a, p, q, f, l, T, m);
+            if (klines.active) klines.onTrade(symbol, p, q, f, l, T, m);
           },
         }),
         alwaysOn: o.marketAlwaysOn,

@@ -1,23 +1,19 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { TradeHistory, type HistoricTrade } from "./trade-history.js";
+import { TradeHistory } from "./trade-history.js";
 
-const t = (a: number, T: number): HistoricTrade => ({
-  a,
-  p: "1",
-  q: "1",
-  f: a * 2,
-  l: a * 2 + 1,
-  T,
-  m: false,
-  M: true,
-});
-
-function filled(n: number, max = 1_000_000) {
+function filled(n: number, max = 100_000) {
   const h = new TradeHistory(max);
-  for (let a = 1; a <= n; a++) h.record("BTCUSDT", t(a, 1000 + Math.floor(a / 2)));
+  for (let a = 1; a <= n; a++)
+    h.record("BTCUSDT", a, 150_000_000 + a, 2_500_000, a * 2, a * 2 + 1, 1000 + Math.floor(a / 2), a % 2 === 0);
   return h;
 }
+
+test("trades come back formatted as Binance's decimal strings", () => {
+  assert.deepEqual(filled(3).query("BTCUSDT", { fromId: 2, limit: 1 }), [
+    { a: 2, p: "1.50000002", q: "0.02500000", f: 4, l: 5, T: 1001, m: true, M: true },
+  ]);
+});
 
 test("fromId is inclusive and limit caps the page", () => {
   const ids = filled(100)

@@ -2,8 +2,12 @@
  * The aggregate trades the simulated market made, per symbol, kept for the
  * REST endpoint: the last `max` trades, ids without holes, trade times
  * non-decreasing, so /api/v3/aggTrades serves exactly what the aggTrade
- * stream sent (and what a disconnected client missed).
+ * stream sent (and what a disconnected client missed). Held as numbers in
+ * typed-array rings and formatted only when asked for, so recording costs
+ * the generator (200k events/s) no allocation.
  */
+
+import { fmtUnits } from "./market.js";
 
 export interface HistoricTrade {
   readonly a: number;
@@ -17,43 +21,78 @@ export interface HistoricTrade {
 }
 
 class Ring {
-  private items: HistoricTrade[] = [];
+  private readonly a: Float64Array;
+  private readonly p: Float64Array;
+  private readonly q: Float64Array;
+  private readonly f: Float64Array;
+  private readonly l: Float64Array;
+  private readonly T: Float64Array;
+  private readonly m: Uint8Array;
   private start = 0;
+  length = 0;
 
-  constructor(private readonly max: number) {}
+  constructor(private readonly cap: number) {
+    this.a = new Float64Array(cap);
+    this.p = new Float64Array(cap);
+    this.q = new Float64Array(cap);
+    this.f = new Float64Array(cap);
+    this.l = new Float64Array(cap);
+    this.T = new Float64Array(cap);
+    this.m = new Uint8Array(cap);
+  }
 
-  push(t: HistoricTrade): void {
-    this.items.push(t);
-    // Trim in chunks so a push stays O(1) amortised.
-    if (this.items.length - this.start > this.max) this.start++;
-    if (this.start > 4096 && this.start > this.items.length / 2) {
-      this.items = this.items.slice(this.start);
-      this.start = 0;
+  push(a: number, p: number, q: number, f: number, l: number, T: number, m: boolean): void {
+    let i: number;
+    if (this.length < this.cap) i = (this.start + this.length++) % this.cap;
+    else {
+      i = this.start;
+      this.start = (this.start + 1) % this.cap;
     }
+    this.a[i] = a;
+    this.p[i] = p;
+    this.q[i] = q;
+    this.f[i] = f;
+    this.l[i] = l;
+    this.T[i] = T;
+    this.m[i] = m ? 1 : 0;
   }
 
-  get length(): number {
-    return this.items.length - this.start;
+  private at(i: number): number {
+    return (this.start + i) % this.cap;
   }
 
-  at(i: number): HistoricTrade | undefined {
-    return this.items[this.start + i];
+  idAt(i: number): number {
+    return this.a[this.at(i)]!;
   }
 
-  /** Index of the first trade satisfying pred (pred monotonic false..true). */
-  lowerBound(pred: (t: HistoricTrade) => boolean): number {
+  timeAt(i: number): number {
+    return this.T[this.at(i)]!;
+  }
+
+  trade(i: number): HistoricTrade {
+    const k = this.at(i);
+    return {
+      a: this.a[k]!,
+      p: fmtUnits(this.p[k]!),
+      q: fmtUnits(this.q[k]!),
+      f: this.f[k]!,
+      l: this.l[k]!,
+      T: this.T[k]!,
+      m: this.m[k] === 1,
+      M: true,
+    };
+  }
+
+  /** Index of the first entry satisfying pred (pred monotonic false..true). */
+  lowerBound(pred: (i: number) => boolean): number {
     let lo = 0;
     let hi = this.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (pred(this.at(mid)!)) hi = mid;
+      if (pred(mid)) hi = mid;
       else lo = mid + 1;
     }
     return lo;
-  }
-
-  slice(from: number, to: number): HistoricTrade[] {
-    return this.items.slice(this.start + from, this.start + Math.min(to, this.length));
   }
 }
 
@@ -69,12 +108,12 @@ export class TradeHistory {
 
   constructor(private readonly maxPerSymbol: number) {}
 
-  /** Symbol in upper case, as Binance's REST API names it. */
-  record(symbol: string, t: HistoricTrade): void {
+  /** Symbol in upper case, as Binance's REST API names it; price and quantity in 1e-8 units. */
+  record(symbol: string, a: number, pUnits: number, qUnits: number, f: number, l: number, T: number, m: boolean): void {
     if (this.maxPerSymbol <= 0) return;
     let r = this.bySymbol.get(symbol);
     if (!r) this.bySymbol.set(symbol, (r = new Ring(this.maxPerSymbol)));
-    r.push(t);
+    r.push(a, pUnits, qUnits, f, l, T, m);
   }
 
   /** Binance's selection: fromId (inclusive), else a time range, else the most recent `limit`. */
@@ -84,25 +123,30 @@ export class TradeHistory {
     let from: number;
     if (q.fromId !== undefined) {
       const fromId = q.fromId;
-      from = r.lowerBound((t) => t.a >= fromId);
+      from = r.lowerBound((i) => r.idAt(i) >= fromId);
     } else if (q.startTime !== undefined) {
       const start = q.startTime;
-      from = r.lowerBound((t) => t.T >= start);
+      from = r.lowerBound((i) => r.timeAt(i) >= start);
     } else if (q.endTime !== undefined) {
       const end = q.endTime;
-      from = Math.max(0, r.lowerBound((t) => t.T > end) - q.limit);
+      from = Math.max(0, r.lowerBound((i) => r.timeAt(i) > end) - q.limit);
     } else {
       from = Math.max(0, r.length - q.limit);
     }
-    let out = r.slice(from, from + q.limit);
-    if (q.startTime !== undefined && q.fromId !== undefined) out = out.filter((t) => t.T >= q.startTime!);
-    if (q.endTime !== undefined) out = out.filter((t) => t.T <= q.endTime!);
+    const out: HistoricTrade[] = [];
+    for (let i = from; i < r.length && out.length < q.limit; i++) {
+      const T = r.timeAt(i);
+      if (q.endTime !== undefined && T > q.endTime) break;
+      if (q.startTime !== undefined && T < q.startTime) continue;
+      out.push(r.trade(i));
+    }
     return out;
   }
 
   /** Every retained trade of a symbol (tests compare what a client published with it). */
   all(symbol: string): HistoricTrade[] {
     const r = this.bySymbol.get(symbol);
-    return r ? r.slice(0, r.length) : [];
+    if (!r) return [];
+    return Array.from({ length: r.length }, (_, i) => r.trade(i));
   }
 }
