@@ -16,7 +16,8 @@ const SYMBOLS = ["BTCUSDT", "ETHUSDT", "BNBUSDT"];
 const DROPS = 3;
 
 test("ticker: every drop is marked with bounds that hold exactly the missed events; roll-overs lose nothing", async () => {
-  const generated = new Map<string, number[]>(SYMBOLS.map((s) => [s, []]));
+  // Each ticker event is one market step: its last trade id L names it (two can share an E under load).
+  const generated = new Map<string, Array<{ E: number; L: number }>>(SYMBOLS.map((s) => [s, []]));
   const sim = await startBinanceSimulator({
     port: 0,
     symbols: SYMBOLS.map((s) => s.toLowerCase()),
@@ -24,7 +25,7 @@ test("ticker: every drop is marked with bounds that hold exactly the missed even
     marketAlwaysOn: true,
     pingIntervalMs: 1_000,
     serverShutdownGraceMs: 1_000,
-    onEvent: (_stream, data) => generated.get(data.s)?.push(data.E),
+    onEvent: (_stream, data) => data.e === "24hrTicker" && generated.get(data.s)?.push({ E: data.E, L: data.L }),
   });
   const endpoint = `tcp://127.0.0.1:${await freePort()}`;
   const out = await collectPublished(endpoint);
@@ -71,18 +72,20 @@ test("ticker: every drop is marked with bounds that hold exactly the missed even
       const published = out
         .events("24hrTicker")
         .filter((t) => t.data.s === symbol)
-        .map((t) => t.data.E);
-      for (let i = 1; i < published.length; i++)
-        assert.ok(published[i]! > published[i - 1]!, `${symbol}: each event once, in order (E ${published[i]})`);
-      assert.ok(!published.some(inGap), `${symbol}: nothing published inside a gap`);
-      const seen = new Set(published);
-      const span = generated.get(symbol)!.filter((E) => E >= published[0]! && E <= published.at(-1)!);
-      const lost = span.filter((E) => !seen.has(E));
-      const unexplained = lost.filter((E) => !inGap(E));
+        .map((t) => ({ E: t.data.E, L: t.data.L as number }));
+      for (let i = 1; i < published.length; i++) {
+        assert.ok(published[i]!.L > published[i - 1]!.L, `${symbol}: each event once, in order (L ${published[i]!.L})`);
+        assert.ok(published[i]!.E >= published[i - 1]!.E);
+      }
+      assert.ok(!published.some((p) => inGap(p.E)), `${symbol}: nothing published inside a gap`);
+      const seen = new Set(published.map((p) => p.L));
+      const span = generated.get(symbol)!.filter((g) => g.L >= published[0]!.L && g.L <= published.at(-1)!.L);
+      const lost = span.filter((g) => !seen.has(g.L));
+      const unexplained = lost.filter((g) => !inGap(g.E));
       assert.deepEqual(unexplained, [], `${symbol}: every event not published lies inside a marked gap`);
       for (const m of own)
         assert.ok(
-          span.some((E) => m.data.from < E && E < m.data.to),
+          lost.some((g) => m.data.from < g.E && g.E < m.data.to),
           `${symbol}: the gap (${m.data.from}, ${m.data.to}) really missed events`,
         );
       missed += lost.length;
