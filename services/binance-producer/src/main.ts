@@ -89,6 +89,7 @@ await runService({ name: "binance-producer", defaultHealthPort: 9101 }, async ({
         metrics.messagesIn.inc();
         return pipeline.frame(text, conn);
       },
+      kindOf: (text) => pipeline.kind(text),
       connected({ gapMs }) {
         if (gapMs !== undefined) metrics.reconnects.inc();
       },

@@ -40,6 +40,7 @@ function feed(
   kindOf?: (t: string) => FrameKind,
 ) {
   const seen = { lost: [] as LossCause[], rolled: [] as RollOverCause[], frames: [] as string[] };
+  const kind = (text: string): FrameKind => (kindOf ? kindOf(text) : text.startsWith("data") ? "data" : "other");
   const f = new BinanceFeed(
     {
       url,
@@ -53,8 +54,9 @@ function feed(
     {
       message: (text) => {
         seen.frames.push(text);
-        return kindOf ? kindOf(text) : text.startsWith("data") ? "data" : "other";
+        return kind(text);
       },
+      kindOf: (text) => kind(text),
       lost: (c) => seen.lost.push(c),
       rolledOver: (c) => seen.rolled.push(c),
     },
@@ -151,6 +153,35 @@ test("a connection that never delivered reports no loss", async () => {
     f.start();
     await until("data", () => seen.frames.includes("data 2"));
     assert.deepEqual(seen.lost, []);
+  } finally {
+    await f.stop();
+    await s.stop();
+  }
+});
+
+test("an old connection with frames still in flight: all of them come before the new connection's first", async () => {
+  let first: WebSocket | undefined;
+  const s = await server((n, ws) => {
+    if (n === 1) {
+      first = ws;
+      ws.send("data 1 #0");
+      return;
+    }
+    // The new connection opens: the old one still has a burst to deliver, the new one answers at once.
+    for (let i = 1; i <= 500; i++) first!.send(`data 1 #${i}`);
+    ws.send("data 2 #0");
+    stream(ws, n);
+  });
+  const { f, seen } = feed(s.url, { maxConnectionMs: 100 });
+  try {
+    f.start();
+    await until("the roll-over", () => seen.rolled.length === 1);
+    await until("the old connection's last frame", () => seen.frames.includes("data 1 #500"));
+    await until("the new connection's frames", () => seen.frames.includes("data 2 #0"));
+    const firstNew = seen.frames.indexOf("data 2 #0");
+    const old = seen.frames.filter((t) => t.startsWith("data 1"));
+    assert.equal(old.length, 501, "every frame of the old connection");
+    assert.ok(seen.frames.lastIndexOf("data 1 #500") < firstNew, "all before the new connection's first");
   } finally {
     await f.stop();
     await s.stop();

@@ -38,10 +38,13 @@ export type RollOverCause = "roll-over" | "shutdown";
 
 export interface FeedEvents {
   /**
-   * Every frame of every live connection, in an order that loses nothing: during a roll-over the
-   * old connection's frames all come before the new one's (held until the old one has closed).
+   * Every frame of every live connection, oldest connection first: during a roll-over the new
+   * connection's frames wait until the old one has closed (its frames in flight all arrive
+   * first), so nothing is lost and what both deliver comes in order.
    */
   message(text: string, receivedAtMs: number, connId: number): FrameKind;
+  /** What a frame is, without handing it on (tells when a roll-over's new connection delivers). */
+  kindOf(text: string): FrameKind;
   connected?(info: { attempt: number; gapMs: number | undefined }): void;
   /** A connection that had delivered data is gone and no successor took over: events may be missing. */
   lost?(cause: LossCause): void;
@@ -52,7 +55,10 @@ export interface FeedEvents {
 interface Conn {
   readonly id: number;
   readonly ws: WebSocket;
+  /** Handed on at least one data frame. */
   delivered: boolean;
+  /** Frames that wait for older connections to finish. */
+  held: Array<{ readonly text: string; readonly at: number }>;
 }
 
 /** Longest wait for a retiring connection's close handshake (its frames in flight arrive before it). */
@@ -68,8 +74,8 @@ export class BinanceFeed {
   private successor: { conn: Conn; cause: RollOverCause; timer: NodeJS.Timeout } | undefined;
   /** Old connections closing gracefully after a roll-over: their last frames still count. */
   private readonly retiring = new Set<Conn>();
-  /** The new connection's frames while an old one is retiring: handed on once it has closed. */
-  private held: Array<{ conn: Conn; text: string; at: number }> = [];
+  /** Connections whose frames count, oldest first; only the first one's frames go on at once. */
+  private order: Conn[] = [];
   private stopped = false;
   private attempt = 0;
   private nextId = 1;
@@ -110,7 +116,8 @@ export class BinanceFeed {
 
   private open(): Conn {
     const ws = new WebSocket(this.opts.url, { handshakeTimeout: this.opts.handshakeTimeoutMs });
-    const conn: Conn = { id: this.nextId++, ws, delivered: false };
+    const conn: Conn = { id: this.nextId++, ws, delivered: false, held: [] };
+    this.order.push(conn);
     ws.on("open", () => this.onOpen(conn));
     ws.on("message", (data, isBinary) => {
       const text = isBinary ? Buffer.from(data as Buffer).toString("utf8") : data.toString();
@@ -152,21 +159,29 @@ export class BinanceFeed {
   }
 
   private onMessage(conn: Conn, text: string): void {
-    const isCurrent = conn === this.current;
-    const isSuccessor = conn === this.successor?.conn;
-    if (!isCurrent && !isSuccessor && !this.retiring.has(conn)) return;
-    if (isCurrent) this.armStale(conn);
-    if (isCurrent && this.retiring.size > 0) {
-      this.held.push({ conn, text, at: Date.now() });
-      return;
-    }
-    const kind = this.on.message(text, Date.now(), conn.id);
-    if (kind !== "data") {
-      if (kind === "serverShutdown" && isCurrent) this.rollOver("shutdown");
-      return;
-    }
-    conn.delivered = true;
-    if (isSuccessor) this.promoteSuccessor();
+    if (!this.order.includes(conn)) return;
+    if (conn === this.current) this.armStale(conn);
+    if (conn === this.order[0]) this.deliver(conn, text, Date.now());
+    else conn.held.push({ text, at: Date.now() });
+    if (conn === this.successor?.conn && this.on.kindOf(text) === "data") this.promoteSuccessor();
+  }
+
+  private deliver(conn: Conn, text: string, at: number): void {
+    const kind = this.on.message(text, at, conn.id);
+    if (kind === "data") conn.delivered = true;
+    else if (kind === "serverShutdown" && conn === this.current) this.rollOver("shutdown");
+  }
+
+  /** conn's frames no longer count; if it was the oldest, the next one's held frames go on. */
+  private leave(conn: Conn): void {
+    const i = this.order.indexOf(conn);
+    if (i < 0) return;
+    this.order.splice(i, 1);
+    const head = this.order[0];
+    if (i !== 0 || !head) return;
+    const held = head.held;
+    head.held = [];
+    for (const h of held) this.deliver(head, h.text, h.at);
   }
 
   /** The successor delivered: it becomes the connection, the old one closes after its frames in flight. */
@@ -197,20 +212,8 @@ export class BinanceFeed {
     setTimeout(() => {
       if (!this.retiring.delete(conn)) return;
       conn.ws.terminate();
-      this.releaseHeld();
+      this.leave(conn);
     }, RETIRE_TIMEOUT_MS).unref();
-  }
-
-  /** The old connection is gone: the new one's held frames go on, in arrival order. */
-  private releaseHeld(): void {
-    if (this.retiring.size > 0) return;
-    const held = this.held;
-    this.held = [];
-    for (const h of held) {
-      if (h.conn !== this.current) continue;
-      const kind = this.on.message(h.text, h.at, h.conn.id);
-      if (kind === "serverShutdown") this.rollOver("shutdown");
-    }
   }
 
   private rollOverFailed(why: string): void {
@@ -227,7 +230,7 @@ export class BinanceFeed {
   }
 
   private onClose(conn: Conn, code: number, reason: string): void {
-    if (this.retiring.delete(conn)) return this.releaseHeld();
+    if (this.retiring.delete(conn)) return this.leave(conn);
     const what = `closed by peer (code ${code}${reason.length ? `, ${reason}` : ""})`;
     if (conn === this.successor?.conn) {
       this.rollOverFailed(`roll-over connection ${what}`);
@@ -239,7 +242,12 @@ export class BinanceFeed {
       // The old connection ended before its successor delivered: a gap, caused by the roll-over.
       clearTimeout(s.timer);
       this.successor = undefined;
-      this.log.warn("connection ended during a roll-over; its successor takes over", { reason: what, cause: s.cause });
+      this.log.warn("connection ended during a roll-over; its successor takes over", {
+        reason: what,
+        cause: s.cause,
+      });
+      this.abandonRetiring();
+      this.leave(conn);
       if (conn.delivered) this.on.lost?.(s.cause);
       this.clearTimers();
       this.lastDisconnectAt = Date.now();
@@ -263,35 +271,44 @@ export class BinanceFeed {
     this.rollTimer = setTimeout(() => this.rollOver("roll-over"), this.opts.maxConnectionMs);
   }
 
+  /** Ends a connection now; its frames not yet handed on are dropped unless older ones are done. */
   private discard(conn: Conn): void {
     conn.ws.removeAllListeners("message");
     conn.ws.on("error", () => undefined);
     conn.ws.terminate();
+    this.leave(conn);
+  }
+
+  /** Ends any retiring connection at once, so what the newer ones hold goes on. */
+  private abandonRetiring(): void {
+    for (const c of [...this.retiring]) {
+      this.retiring.delete(c);
+      c.ws.terminate();
+      this.leave(c);
+    }
   }
 
   /** Abandons the current socket (and any successor) and schedules a new one. */
   private drop(cause: LossCause, delayMs: number | undefined, reason: string = cause): void {
-    this.abandonRetiring();
-    const conn = this.current;
     if (this.successor) {
       clearTimeout(this.successor.timer);
-      this.discard(this.successor.conn);
+      const s = this.successor.conn;
       this.successor = undefined;
+      s.held = [];
+      this.discard(s);
     }
+    const conn = this.current;
     if (!conn) return;
+    this.abandonRetiring();
     this.discard(conn);
     this.onClosed(conn, cause, reason, delayMs);
   }
 
-  /** Ends any retiring connection at once and hands on what the current one delivered meanwhile. */
-  private abandonRetiring(): void {
-    for (const c of this.retiring) c.ws.terminate();
-    this.retiring.clear();
-    this.releaseHeld();
-  }
-
   private onClosed(conn: Conn, cause: LossCause, reason: string, delayMs?: number): void {
-    if (conn === this.current) this.abandonRetiring();
+    if (conn === this.current) {
+      this.abandonRetiring();
+      this.leave(conn);
+    }
     this.clearTimers();
     this.current = undefined;
     if (conn.delivered) this.on.lost?.(cause);
@@ -316,12 +333,16 @@ export class BinanceFeed {
     this.clearTimers();
     if (this.successor) {
       clearTimeout(this.successor.timer);
-      this.discard(this.successor.conn);
+      const s = this.successor.conn;
       this.successor = undefined;
+      s.held = [];
+      this.discard(s);
     }
     this.abandonRetiring();
-    const ws = this.current?.ws;
+    const conn = this.current;
     this.current = undefined;
+    const ws = conn?.ws;
+    if (conn) this.leave(conn);
     if (!ws) return;
     await new Promise<void>((resolve) => {
       const t = setTimeout(() => {

@@ -65,6 +65,12 @@ export class FeedPipeline {
     this.gaps.lost(cause);
   }
 
+  /** What a frame is, without acting on it. */
+  kind(text: string): FrameKind {
+    const f = classifyFrame(text, this.o.stream, this.o.klineStreams);
+    return f.kind === "event" || f.kind === "kline" ? "data" : f.kind === "serverShutdown" ? "serverShutdown" : "other";
+  }
+
   frame(text: string, conn: number): FrameKind {
     const f = classifyFrame(text, this.o.stream, this.o.klineStreams);
     switch (f.kind) {
