@@ -202,11 +202,11 @@ export class MarketModel implements SinkModel<MarketUnit> {
     this.flags = new GapFlags(this.o.spec.stream);
     this.writtenGaps = new Set();
     this.klineStarts = file ? readKlineStarts(file, datasetPaths(file)) : new Map();
-    if (!ctx.replays || !file) return;
-    for (const { gap, origin } of readGaps(file)) {
+    for (const { gap, origin } of file ? readGaps(file) : []) {
       this.flags.add(gap);
       if (origin.partition >= 0) this.writtenGaps.add(`${origin.partition}:${origin.first}`);
     }
+    if (!ctx.replays || !file) return;
     const prefix = `/${this.o.spec.stream}/`;
     for (const path of datasetPaths(file))
       if (path.startsWith(prefix)) readWrittenRows(file, path, path.slice(prefix.length), this.written);
