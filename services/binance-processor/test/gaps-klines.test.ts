@@ -197,3 +197,27 @@ test("Kafka: a replay from the start after a crash writes no gap or kline twice 
   await b2.p.stop();
   assert.deepEqual(await dump(fileB), await dump(path.join(dir, "a.h5")));
 });
+
+test("a marker that arrives after a window it overlaps was written leaves that row's flag alone; /gaps records it", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gaps-"));
+  const c = new FakeConsumer();
+  const { p } = await makeProcessor(path.join(dir, "late.h5"), c);
+  const log = deliveries([
+    trade(BASE + 1_000, 1, false),
+    trade(BASE + 3 * W, 3, true), // closes window 0 and the empty window 1: written after this batch
+    gap(BASE + 500, BASE + 2 * W + 500, false), // overlaps 0 (written), 1 (written), 2 (open)
+    trade(BASE + 6 * W, 5, false),
+  ]);
+  for (const m of log) await c.deliver([m]); // one batch each: windows are written between them
+  await p.stop();
+  const d = (await dump(path.join(dir, "late.h5")))!;
+  assert.deepEqual(
+    d.windows.get("window_start")!.map((v) => (Number(v) - BASE) / W),
+    [0, 1, 2, 3, 4],
+  );
+  assert.deepEqual(d.windows.get("gap")!.map(Number), [0, 0, 2, 0, 0], "only the window still open is flagged");
+  assert.deepEqual(
+    d.gaps.get("from")!.map((v) => Number(v) - BASE),
+    [500],
+  );
+});
