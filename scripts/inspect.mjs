@@ -2,12 +2,14 @@
 // `npm run inspect -- FILE.h5 [DATASET] [--rows N] [--json]`: what the pipeline wrote,
 // read back with h5wasm (an independent check is h5py; see docs/hdf5-layout.md). Without
 // DATASET: every dataset with its rows and time range; with one (leading slash optional):
-// its attributes and last N rows (default 5), texts whole.
+// its attributes and last N rows (default 5), texts whole. For symbols with both our aggTrade
+// candles and Binance's klines (/kline/<SYMBOL>), the summary lists where they differ.
 import fs from "node:fs";
 import { exportColumns, exportRow } from "@cryptostream/common/hdf5/row-format";
 import { columnsOf, readTableRows, rowCountOf, tableAt } from "@cryptostream/common/hdf5/table-rows";
 import { parseArgs } from "./lib/args.mjs";
 import { openOrExit, requireHdf5 } from "./lib/open-h5.mjs";
+import { klineReport, printKlineReport } from "./lib/kline-report.mjs";
 import { printSummary, summarise } from "./lib/summary.mjs";
 
 const USAGE = "usage: npm run inspect -- FILE.h5 [DATASET] [--rows N] [--json]";
@@ -22,8 +24,12 @@ if (!file || args.error || extra.length > 0 || !Number.isInteger(nRows) || nRows
 if (!dataset) {
   if (fs.existsSync(file)) requireHdf5(file);
   const s = await summarise(file);
-  if (json) console.log(JSON.stringify(s, null, 2));
-  else printSummary(s);
+  const klines = s.exists ? await klineReport(file) : [];
+  if (json) console.log(JSON.stringify(klines.length > 0 ? { ...s, klines } : s, null, 2));
+  else {
+    printSummary(s);
+    printKlineReport(klines);
+  }
   process.exit(s.exists ? 0 : 1);
 }
 const f = await openOrExit(file);

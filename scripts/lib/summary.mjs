@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import { datasetPaths, readColumns, withFile } from "@cryptostream/common/hdf5/reader";
 
-const TIME_COLUMNS = ["window_start", "created_at"];
+const TIME_COLUMNS = ["window_start", "created_at", "open_time", "from"];
 
 export async function summarise(filePath) {
   if (!fs.existsSync(filePath)) return { file: filePath, exists: false, datasets: [] };

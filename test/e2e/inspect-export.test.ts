@@ -12,7 +12,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { H5Appender } from "@cryptostream/common/hdf5/appender";
-import { TICKER } from "@cryptostream/binance-processor/aggregate/spec";
+import { AGG_TRADE, TICKER } from "@cryptostream/binance-processor/aggregate/spec";
 import { marketColumns, marketTableSpec } from "@cryptostream/binance-processor/sink/market-table";
 import { requirePythonModule, runPython } from "../support/python.js";
 import { ROOT, sleep, waitFor } from "../support/service-process.js";
@@ -100,7 +100,7 @@ test("inspect FILE DATASET works with and without the leading slash, and its row
   check(["--h5", twitterH5, "--inspect", "40", "--dataset", "/tweets"], inspectJson("tweets", 40, twitterH5));
   const plain = npm("inspect", "--", binanceH5, "ticker/BTCUSDT", "--rows", "1");
   assert.equal(plain.status, 0, plain.stderr);
-  assert.match(plain.stdout, /\/ticker\/BTCUSDT: \d+ rows, 21 columns/);
+  assert.match(plain.stdout, /\/ticker\/BTCUSDT: \d+ rows, 22 columns/);
   assert.match(plain.stdout, /window_start_iso\s+"\d{4}-\d\d-\d\dT/);
 });
 
@@ -178,6 +178,7 @@ test("export skips the repeats a Kafka rebalance leaves (a log range inside anot
           event_time_first: start + first,
           event_time_last: start + last,
           complete,
+          gap: 0,
           log_partition: part,
           log_offset_first: first,
           log_offset_last: last,
@@ -200,4 +201,128 @@ test("export skips the repeats a Kafka rebalance leaves (a log range inside anot
   assert.equal(c.tables["/ticker/BTCUSDT"], 2);
   const first = fs.readFileSync(path.join(out, "ticker/BTCUSDT.csv"), "utf8").split("\n")[1]!.split(",");
   assert.equal(first[4], "14", "9 + 5 events: the repeat's 4 are not counted twice");
+});
+
+test("export merges aggTrade candle rows as klines, with /gaps beside them; inspect lists the candles that differ from Binance's klines", async () => {
+  const file = path.join(dir, "candles.h5");
+  const spec = marketTableSpec(AGG_TRADE, "BTCUSDT", 60, 5);
+  const candle = (start: number, v: Record<string, number>) =>
+    Object.fromEntries(
+      marketColumns(AGG_TRADE).map((c) => {
+        const all: Record<string, number> = {
+          window_start: start,
+          window_end: start + 60_000,
+          complete: 1,
+          gap: 0,
+          log_partition: -1,
+          log_offset_first: -1,
+          log_offset_last: -1,
+          ...v,
+        };
+        return [c.name, c.type === "<i8" ? BigInt(all[c.name]!) : all[c.name]!];
+      }),
+    );
+  const traded = (first: number, last: number, o: number, c: number, vol: number) => ({
+    count: 2,
+    event_time_first: first,
+    event_time_last: last,
+    open: o,
+    high: Math.max(o, c) + 1,
+    low: Math.min(o, c) - 1,
+    close: c,
+    volume: vol,
+    quote_volume: vol * o,
+    trade_count: 3,
+    taker_buy_volume: vol / 2,
+    taker_buy_quote_volume: (vol * o) / 2,
+    vwap: o,
+  });
+  const empty = { count: 0, event_time_first: -1, event_time_last: -1, open: NaN, high: NaN, low: NaN, close: NaN };
+  const rows = [
+    candle(0, { ...traded(10, 20, 100, 101, 2), complete: 0 }), // cut by a stop ...
+    candle(0, { ...traded(30, 50, 102, 99, 1), gap: 1 }), // ... and continued after it
+    candle(60_000, {
+      ...empty,
+      volume: 0,
+      quote_volume: 0,
+      trade_count: 0,
+      taker_buy_volume: 0,
+      taker_buy_quote_volume: 0,
+      vwap: NaN,
+      gap: 2,
+    }),
+  ];
+  const data = new Map(marketColumns(AGG_TRADE).map((c) => [c.name, rows.map((r) => r[c.name]!)]));
+  const { klineWrites } = await import("@cryptostream/binance-processor/klines/kline-table");
+  const { gapWrite } = await import("@cryptostream/binance-processor/gaps/gap-table");
+  const k = (t: number, n: number, v: number) => ({
+    kline: {
+      symbol: "BTCUSDT",
+      interval: "1m",
+      openTime: t,
+      closeTime: t + 59_999,
+      open: 100,
+      high: 103,
+      low: 98,
+      close: 99,
+      volume: v,
+      quoteVolume: 302,
+      tradeCount: n,
+      takerBuyVolume: 1.5,
+      takerBuyQuoteVolume: 151,
+    },
+    origin: { partition: -1, first: -1, last: -1 },
+  });
+  const gap = {
+    gap: {
+      symbol: "BTCUSDT",
+      stream: "btcusdt@aggTrade",
+      from: 55_000,
+      to: 130_000,
+      cause: "drop" as const,
+      filled: false,
+      missing: -1,
+    },
+    origin: { partition: -1, first: -1, last: -1 },
+  };
+  await new H5Appender(file).append([{ spec, data }, gapWrite([gap]), ...klineWrites([k(0, 6, 3), k(60_000, 4, 1)])]);
+  const out = path.join(dir, "candles-csv");
+  assert.equal(npm("export", "--", file, "--csv", out).status, 0);
+  const c = check(["--h5", file, "--dir", out, "--format", "csv"]);
+  assert.equal(c.tables["/aggTrade/BTCUSDT"], 2, "the split window is one row");
+  assert.equal(c.tables["/gaps"], 1);
+  const [header, merged] = fs.readFileSync(path.join(out, "aggTrade/BTCUSDT.csv"), "utf8").split("\n");
+  const row = Object.fromEntries(header!.split(",").map((h, i) => [h, merged!.split(",")[i]]));
+  assert.deepEqual(
+    [row.open, row.close, row.high, row.low, row.volume, row.trade_count, row.gap],
+    ["100", "99", "103", "98", "3", "6", "1"],
+  );
+  const inspect = npm("inspect", "--", file, "--json");
+  assert.equal(inspect.status, 0, inspect.stderr);
+  const klines = (
+    JSON.parse(inspect.stdout) as {
+      klines: Array<{ compared: number; differences: Array<{ openTime: number; columns: Array<{ name: string }> }> }>;
+    }
+  ).klines;
+  assert.equal(klines[0]!.compared, 2);
+  assert.deepEqual(
+    klines[0]!.differences.map((d) => [d.openTime, d.columns.map((x) => x.name)]),
+    [
+      [
+        60_000,
+        [
+          "open",
+          "high",
+          "low",
+          "close",
+          "volume",
+          "quote_volume",
+          "trade_count",
+          "taker_buy_volume",
+          "taker_buy_quote_volume",
+        ],
+      ],
+    ],
+    "window 0 equals its kline; the empty window 60 s differs from a kline with trades in every column",
+  );
 });

@@ -82,17 +82,28 @@ def merged(rows):
         rs = without_repeats(group)
         m = dict(rs[0])
         if len(rs) > 1:
-            by_first = min(rs, key=lambda r: r.get("event_time_first", 0))
-            by_last = max(reversed(rs), key=lambda r: r.get("event_time_last", 0))
+            # Rows without events (count 0: an aggTrade window without trades) have no prices or times.
+            picks = [r for r in rs if r.get("count", 1) > 0] or rs
+            by_first = min(picks, key=lambda r: r.get("event_time_first", 0))
+            by_last = max(reversed(picks), key=lambda r: r.get("event_time_last", 0))
             parts = {r.get("log_partition", -1) for r in rs}
             for c in m:
                 vals = [r[c] for r in rs]
                 if isinstance(m[c], str) or c in ("window_start", "window_end"):
                     continue
-                if c == "event_time_first" or c.endswith("_min"):
-                    m[c] = min(vals)
-                elif c == "event_time_last" or c.endswith("_max") or c == "complete":
-                    m[c] = max(vals)
+                if c in ("event_time_first", "event_time_last"):
+                    times = [r[c] for r in picks]
+                    m[c] = min(times) if c == "event_time_first" else max(times)
+                elif c.endswith("_min") or c == "low":
+                    m[c] = min((v for v in vals if v == v), default=float("nan"))
+                elif c.endswith("_max") or c in ("complete", "gap", "high"):
+                    m[c] = max((v for v in vals if v == v), default=float("nan"))
+                elif c == "open":
+                    m[c] = by_first[c]
+                elif c == "close":
+                    m[c] = by_last[c]
+                elif c == "vwap":
+                    continue
                 elif c == "log_partition":
                     m[c] = m[c] if len(parts) == 1 else -1
                 elif c == "log_offset_first":
@@ -108,6 +119,8 @@ def merged(rows):
             for c in m:
                 if c.endswith("_mean"):
                     m[c] = m[c[: -len("_mean")] + "_sum"] / m["count"]
+            if "vwap" in m:
+                m["vwap"] = m["quote_volume"] / m["volume"] if m["volume"] else float("nan")
         out.append((m, len(rs)))
     out.sort(key=lambda x: x[0]["window_start"])
     return [m for m, _ in out], sum(1 for _, n in out if n > 1)

@@ -1,5 +1,10 @@
 #!/usr/bin/python3
-"""Independent reference for the binance-processor, used by the end-to-end tests.
+"""Independent reference for the binance-processor's ticker windows, used by the end-to-end tests.
+
+The aggTrade candles (open, high, low, close, volumes, trade counts, taker buys, vwap, empty
+windows, gap flags, /gaps) have their own pandas reference: test/support/reference_candles.py.
+Schema 3 rows also carry a `gap` column; this reference does not expect gap markers in its
+input and ignores the column.
 
 Reads the replay file the simulator served (JSON lines, combined-stream
 messages), applies the documented windowing rules on its own (tumbling
@@ -50,7 +55,6 @@ import h5py
 FIELDS = {
     "ticker": ("24hrTicker", [("c", "price", ["first", "last", "mean", "min", "max"]), ("b", "bid", ["mean"]),
                               ("a", "ask", ["mean"]), ("v", "volume", ["last"]), ("q", "quote_volume", ["last"])]),
-    "aggTrade": ("aggTrade", [("p", "price", ["first", "last", "mean", "min", "max"]), ("q", "qty", ["sum"])]),
 }
 
 
@@ -260,6 +264,8 @@ def main():
                     help="windows with only complete = 0 rows may be partial (ZeroMQ crash)")
     ap.add_argument("--crashed-file", help="with --may-be-partial: a copy of the file taken at the crash")
     args = ap.parse_args()
+    if args.stream not in FIELDS:
+        ap.error(f"--stream {args.stream}: aggTrade candles are checked by test/support/reference_candles.py")
     symbols = {s.strip().upper() for s in args.symbols.split(",") if s.strip()}
     with open(args.input, encoding="utf-8") as fh:
         lines = [l.rstrip("\n") for l in fh if l.strip()]

@@ -4,12 +4,12 @@
  * lives in aggregate/, events/ and sink/.
  */
 import { type SinkDeps, type SinkRuntime, sinkRuntime } from "@cryptostream/common/sink/sink-runtime";
-import type { ClosedWindow } from "./aggregate/market-aggregator.js";
 import { MarketModel, type MarketModelOptions } from "./sink/market-model.js";
+import type { MarketUnit } from "./sink/market-unit.js";
 
 export interface ProcessorDeps extends MarketModelOptions, SinkDeps {}
 
-export type MarketProcessor = SinkRuntime<ClosedWindow>;
+export type MarketProcessor = SinkRuntime<MarketUnit>;
 
 export function marketProcessor(d: ProcessorDeps): MarketProcessor {
   return sinkRuntime(new MarketModel(d), d);

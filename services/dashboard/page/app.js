@@ -96,7 +96,12 @@ function apply(series, mode, points) {
 
 function onMarket(msg) {
   if (msg.dataset !== state.dataset) return;
-  $("volume-of").textContent = msg.volumeOf === "qty_sum" ? "volume (qty_sum)" : "volume (events per window)";
+  $("volume-of").textContent =
+    msg.volumeOf === "volume"
+      ? "volume (base, sum of q)"
+      : msg.volumeOf === "qty_sum"
+        ? "volume (qty_sum)"
+        : "volume (events per window)";
   if (msg.mode === "reset" && msg.points.length > 0) {
     // Enough decimals for the symbol's price (0.4497 ADA, 64022.36 BTC).
     const precision = Math.min(8, Math.max(2, 3 - Math.floor(Math.log10(Math.abs(msg.points[0].close) || 1))));

@@ -10,6 +10,12 @@ import { MicroBatch, type GroupPartial } from "./micro-batch.js";
 import { addEvent, emptyPartial, mergePartial, type Partial } from "./partial.js";
 import type { StreamSpec } from "./spec.js";
 
+/**
+ * Most empty windows written between two events of a symbol (spec.fillEmpty); a longer
+ * silence gets no rows (a day of one-minute windows is 1,440).
+ */
+export const MAX_EMPTY_WINDOWS = 10_000;
+
 export type Reducer = (batch: MicroBatch) => Map<string, GroupPartial<Partial>>;
 
 export interface ClosedWindow {
@@ -19,6 +25,8 @@ export interface ClosedWindow {
   readonly partial: Partial;
   /** False when written early (at shutdown) before the window closed. */
   readonly complete: boolean;
+  /** What a recorded gap says about the window (GAP_FLAG in sink/gap-flags.ts); 0 when none. */
+  readonly gap?: number;
 }
 
 /** What became of an event offered to the aggregator. */
@@ -47,6 +55,8 @@ export class MarketAggregator {
   /** symbol -> window start -> partial of the events reduced so far. */
   private readonly open = new Map<string, Map<number, Partial>>();
   private closed: ClosedWindow[] = [];
+  /** symbol -> start of the first window after the newest one that has (or had) events. */
+  private readonly nextStart = new Map<string, number>();
 
   constructor(opts: AggregatorOptions) {
     this.spec = opts.spec;
@@ -60,6 +70,7 @@ export class MarketAggregator {
   add(symbol: string, time: number, values: ArrayLike<number>, nowMs: number): Admitted {
     const a = this.book.admit(symbol, time, nowMs);
     if (a.late) return "late";
+    if (this.spec.fillEmpty) this.fillEmpty(symbol, a.windowStart);
     if (this.reduce) this.pending.push(symbol, a.windowStart, time, values);
     else addEvent(this.windowOf(symbol, a.windowStart), time, values);
     if (a.closeBefore !== undefined) {
@@ -86,6 +97,8 @@ export class MarketAggregator {
    */
   observe(symbol: string, time: number, nowMs: number): void {
     const a = this.book.admit(symbol, time, nowMs);
+    if (this.spec.fillEmpty)
+      this.noteWindow(symbol, Math.floor(time / this.book.rules.sizeMs) * this.book.rules.sizeMs);
     if (!a.late && a.closeBefore !== undefined) {
       this.flushPending();
       this.closeWindows(symbol, a.closeBefore, true);
@@ -119,6 +132,24 @@ export class MarketAggregator {
     let n = 0;
     for (const w of this.open.values()) n += w.size;
     return n;
+  }
+
+  /**
+   * Empty windows between the symbol's previous event window and `start` (the first
+   * event of a symbol, and a silence longer than MAX_EMPTY_WINDOWS, fill nothing).
+   */
+  private fillEmpty(symbol: string, start: number): void {
+    const next = this.nextStart.get(symbol);
+    const size = this.book.rules.sizeMs;
+    if (next !== undefined && start > next && (start - next) / size <= MAX_EMPTY_WINDOWS)
+      for (let s = next; s < start; s += size) this.windowOf(symbol, s);
+    this.noteWindow(symbol, start);
+  }
+
+  private noteWindow(symbol: string, start: number): void {
+    const next = this.nextStart.get(symbol);
+    const after = start + this.book.rules.sizeMs;
+    if (next === undefined || after > next) this.nextStart.set(symbol, after);
   }
 
   private windowOf(symbol: string, windowStart: number): Partial {

@@ -7,7 +7,7 @@
  * on equal times the earlier arrival wins for first and the later for last.
  */
 
-import type { StreamSpec } from "./spec.js";
+import { needsSum, type StreamSpec, valueColumns } from "./spec.js";
 
 export interface Partial {
   count: number;
@@ -73,17 +73,21 @@ export function mergePartial(into: Partial, later: Partial): void {
   into.count += later.count;
 }
 
-/** The finished values of a partial, in the order of valueColumns(spec). */
+/**
+ * The finished values of a partial, in the order of valueColumns(spec). A window
+ * without events (count 0) has no price: first, last, min, max and mean are NaN.
+ */
 export function finish(spec: StreamSpec, p: Partial): number[] {
   const out: number[] = [];
+  const none = p.count === 0;
   spec.fields.forEach((f, i) => {
     for (const op of f.ops) {
       switch (op) {
         case "first":
-          out.push(p.first[i]!);
+          out.push(none ? NaN : p.first[i]!);
           break;
         case "last":
-          out.push(p.last[i]!);
+          out.push(none ? NaN : p.last[i]!);
           break;
         case "mean":
           out.push(p.sum[i]! / p.count);
@@ -92,14 +96,16 @@ export function finish(spec: StreamSpec, p: Partial): number[] {
           out.push(p.sum[i]!);
           break;
         case "min":
-          out.push(p.min[i]!);
+          out.push(none ? NaN : p.min[i]!);
           break;
         case "max":
-          out.push(p.max[i]!);
+          out.push(none ? NaN : p.max[i]!);
           break;
       }
     }
-    if (f.ops.includes("mean") && !f.ops.includes("sum")) out.push(p.sum[i]!);
+    if (needsSum(f)) out.push(p.sum[i]!);
   });
+  const names = valueColumns(spec);
+  for (const r of spec.ratios ?? []) out.push(out[names.indexOf(r.num)]! / out[names.indexOf(r.den)]!);
   return out;
 }

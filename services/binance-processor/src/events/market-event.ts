@@ -4,7 +4,9 @@
  * `{"stream": "...", "data": {...}}` and a bare payload.
  */
 
-import type { StreamSpec } from "../aggregate/spec.js";
+import { type StreamSpec, toNumber } from "../aggregate/spec.js";
+
+export { toNumber };
 
 export type RejectReason =
   | "not_json"
@@ -23,13 +25,6 @@ const reject = (reason: RejectReason, detail: string): Parsed => ({ ok: false, r
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-/** Binance sends decimals as strings ("43251.37000000"); numbers are accepted too. */
-export function toNumber(v: unknown): number {
-  if (typeof v === "number") return v;
-  if (typeof v === "string" && v.trim() !== "") return Number(v);
-  return NaN;
 }
 
 /**
@@ -59,16 +54,17 @@ export function checkPayload(
   if (typeof data.s !== "string" || data.s.length === 0) return reject("bad_shape", "payload has no symbol 's'");
   const symbol = data.s.toUpperCase();
   if (symbols && !symbols.has(symbol)) return reject("unknown_symbol", `symbol ${symbol} is not configured`);
-  const time = data.E;
+  const tf = spec.timeField;
+  const time = data[tf];
   if (typeof time !== "number" || !Number.isSafeInteger(time) || time <= 0) {
-    return reject("bad_event_time", `event time 'E' must be a positive integer of ms, got ${JSON.stringify(time)}`);
+    return reject("bad_event_time", `time '${tf}' must be a positive integer of ms, got ${JSON.stringify(time)}`);
   }
   const values = out ?? new Float64Array(spec.fields.length);
   for (let i = 0; i < spec.fields.length; i++) {
     const f = spec.fields[i]!;
-    const v = toNumber(data[f.source]);
+    const v = f.read ? f.read(data) : toNumber(data[f.source]);
     if (!Number.isFinite(v))
-      return reject("non_numeric", `field '${f.source}' is not a finite number: ${JSON.stringify(data[f.source])}`);
+      return reject("non_numeric", `'${f.source}' is not a finite number in ${JSON.stringify(data)}`);
     values[i] = v;
   }
   return { ok: true, symbol, time, values };

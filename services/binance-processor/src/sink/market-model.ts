@@ -1,8 +1,9 @@
 /**
  * The binance-processor's part of the sink runtime: market messages become
- * window contributions, closed windows become rows of `/<stream>/<SYMBOL>`,
- * and a restart reads back which windows (and which log ranges of partial
- * windows) the file already holds.
+ * window contributions, closed windows become rows of `/<stream>/<SYMBOL>`
+ * (flagged by the gaps recorded so far), gap markers rows of `/gaps`, closed
+ * klines rows of `/kline/<SYMBOL>`; a restart reads back which windows (and
+ * which log ranges of partial windows), gaps and klines the file already holds.
  */
 import { jsonCodec, type Delivery } from "@cryptostream/common";
 import type { H5File } from "@cryptostream/common/hdf5/h5";
@@ -23,7 +24,13 @@ import { groupKey } from "../aggregate/micro-batch.js";
 import type { DanfoLike } from "../aggregate/reduce-danfo.js";
 import type { StreamSpec } from "../aggregate/spec.js";
 import { windowFrame } from "../aggregate/window-frame.js";
+import { gapPayload, parseGapMarker } from "../events/gap-marker.js";
+import { KLINE_EVENT_TYPE, parseKline } from "../events/kline-event.js";
 import { parseMarketMessage } from "../events/market-event.js";
+import { GapFlags } from "../gaps/gap-flags.js";
+import { gapWrite, readGaps } from "../gaps/gap-table.js";
+import { klineWrites, readKlineStarts } from "../klines/kline-table.js";
+import type { MarketUnit } from "./market-unit.js";
 import { marketWrites } from "./market-table.js";
 
 export interface MarketModelOptions {
@@ -37,8 +44,18 @@ export interface MarketModelOptions {
   readonly maxFutureSkewMs: number;
 }
 
-export class MarketModel implements SinkModel<ClosedWindow> {
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+export class MarketModel implements SinkModel<MarketUnit> {
   private aggregator: MarketAggregator;
+  private flags: GapFlags;
+  /** Gaps and klines accepted and not yet handed to the runtime. */
+  private readyExtras: Ready<MarketUnit>[] = [];
+  /** "partition:offset" of the gap markers the file holds (Kafka replays skip them). */
+  private writtenGaps = new Set<string>();
+  /** symbol -> open_time of the klines written or accepted (one row per interval start). */
+  private klineStarts = new Map<string, Set<number>>();
+  private seq = 0;
   private written = new WrittenWindows();
   private frontier = new ResumeFrontier(false);
   /** Values of the event being parsed (reused: the aggregator copies them). */
@@ -47,6 +64,7 @@ export class MarketModel implements SinkModel<ClosedWindow> {
 
   constructor(private readonly o: MarketModelOptions) {
     this.aggregator = o.aggregator();
+    this.flags = new GapFlags(o.spec.stream);
     this.scratch = new Float64Array(o.spec.fields.length);
     this.sizeMs = Math.round(o.windowSeconds * 1000);
   }
@@ -58,6 +76,9 @@ export class MarketModel implements SinkModel<ClosedWindow> {
     } catch (err) {
       return ctx.reject("not_json", (err as Error).message);
     }
+    const gap = gapPayload(msg);
+    if (gap) return this.acceptGap(gap, d, ctx);
+    if (isObject(msg) && isObject(msg.data) && msg.data.e === KLINE_EVENT_TYPE) return this.acceptKline(msg.data, ctx);
     const p = parseMarketMessage(msg, this.o.spec, this.o.symbols, this.scratch);
     if (!p.ok) return ctx.reject(p.reason, p.detail);
     if (p.time > ctx.now + this.o.maxFutureSkewMs)
@@ -80,42 +101,95 @@ export class MarketModel implements SinkModel<ClosedWindow> {
     ctx.eventTime(p.time);
   }
 
+  /**
+   * A gap marker: flags the windows of its symbol that are still to be written (rows
+   * already in the file keep their flag; /gaps is the record) and becomes a /gaps row.
+   */
+  private acceptGap(data: Record<string, unknown>, d: Delivery, ctx: AcceptContext): void {
+    const p = parseGapMarker(data);
+    if (!p.ok) return ctx.reject("bad_gap_marker", p.detail);
+    if (this.o.symbols && !this.o.symbols.has(p.gap.symbol))
+      return ctx.reject("unknown_symbol", `symbol ${p.gap.symbol} is not configured`);
+    if (ctx.replays && this.writtenGaps.has(`${d.partition}:${ctx.offset}`)) return ctx.replayed();
+    this.flags.add(p.gap);
+    const key = `gap\u0000${this.seq++}`;
+    ctx.hold(key);
+    this.readyExtras.push({ key, unit: { kind: "gap", gap: p.gap } });
+  }
+
+  /** A kline: a closed one not yet stored becomes a /kline/<SYMBOL> row; open ones are passed over. */
+  private acceptKline(data: Record<string, unknown>, ctx: AcceptContext): void {
+    const p = parseKline(data);
+    if (!p.ok) return ctx.reject("bad_kline", p.detail);
+    const k = p.kline;
+    if (k === undefined) return;
+    if (this.o.symbols && !this.o.symbols.has(k.symbol))
+      return ctx.reject("unknown_symbol", `symbol ${k.symbol} is not configured`);
+    let starts = this.klineStarts.get(k.symbol);
+    if (!starts) this.klineStarts.set(k.symbol, (starts = new Set()));
+    if (starts.has(k.openTime)) return ctx.replayed();
+    starts.add(k.openTime);
+    const key = `kline\u0000${this.seq++}`;
+    ctx.hold(key);
+    this.readyExtras.push({ key, unit: { kind: "kline", kline: k } });
+  }
+
   tick(now: number): void {
     this.aggregator.tick(now);
   }
 
-  takeReady(): Ready<ClosedWindow>[] {
-    return this.ready(this.aggregator.takeClosed());
+  takeReady(): Ready<MarketUnit>[] {
+    const extras = this.readyExtras;
+    this.readyExtras = [];
+    return [...extras, ...this.ready(this.aggregator.takeClosed())];
   }
 
-  drainOpen(): Ready<ClosedWindow>[] {
+  drainOpen(): Ready<MarketUnit>[] {
     return this.ready(this.aggregator.drain());
   }
 
-  private ready(closed: readonly ClosedWindow[]): Ready<ClosedWindow>[] {
-    return closed.map((w) => ({
-      key: groupKey(w.symbol, w.windowStart),
-      unit: this.frontier.partial(w.symbol, w.windowStart) ? { ...w, complete: false } : w,
-    }));
+  private ready(closed: readonly ClosedWindow[]): Ready<MarketUnit>[] {
+    const out: Ready<MarketUnit>[] = [];
+    for (const w of closed) {
+      // An empty window a replay re-creates is in the file already.
+      if (w.partial.count === 0 && this.written.state(w.symbol, w.windowStart, -2, -2) !== "open") continue;
+      const gap = this.flags.flag(w.symbol, w.windowStart, w.windowEnd);
+      const complete = w.complete && !this.frontier.partial(w.symbol, w.windowStart);
+      out.push({ key: groupKey(w.symbol, w.windowStart), unit: { kind: "window", window: { ...w, complete, gap } } });
+    }
+    return out;
   }
 
   openWindows(): number {
     return this.aggregator.openWindowCount();
   }
 
-  layout(units: readonly Written<ClosedWindow>[]): SinkWrite {
+  layout(units: readonly Written<MarketUnit>[]): SinkWrite {
     const { spec, dfd, windowSeconds, latenessSeconds } = this.o;
-    const tables = windowFrame(
-      dfd,
-      spec,
-      units.map((u) => u.unit),
-      units.map((u) => u.origin),
-    );
-    return { writes: marketWrites(spec, tables, windowSeconds, latenessSeconds) };
+    const windows: ClosedWindow[] = [];
+    const origins: Written<MarketUnit>["origin"][] = [];
+    const gaps: Parameters<typeof gapWrite>[0][number][] = [];
+    const klines: Parameters<typeof klineWrites>[0][number][] = [];
+    for (const { unit, origin } of units) {
+      if (unit.kind === "window") {
+        windows.push(unit.window);
+        origins.push(origin);
+      } else if (unit.kind === "gap") gaps.push({ gap: unit.gap, origin });
+      else klines.push({ kline: unit.kline, origin });
+    }
+    const tables = windowFrame(dfd, spec, windows, origins);
+    return {
+      writes: [
+        ...(gaps.length > 0 ? [gapWrite(gaps)] : []),
+        ...klineWrites(klines),
+        ...marketWrites(spec, tables, windowSeconds, latenessSeconds),
+      ],
+    };
   }
 
   reset(): void {
     this.aggregator = this.o.aggregator();
+    this.readyExtras = [];
   }
 
   restore(file: H5File | undefined, ctx: RestoreContext): void {
@@ -125,6 +199,13 @@ export class MarketModel implements SinkModel<ClosedWindow> {
       Math.round(this.o.latenessSeconds * 1000),
     );
     this.written = new WrittenWindows();
+    this.flags = new GapFlags(this.o.spec.stream);
+    this.writtenGaps = new Set();
+    this.klineStarts = file ? readKlineStarts(file, datasetPaths(file)) : new Map();
+    for (const { gap, origin } of file ? readGaps(file) : []) {
+      this.flags.add(gap);
+      if (origin.partition >= 0) this.writtenGaps.add(`${origin.partition}:${origin.first}`);
+    }
     if (!ctx.replays || !file) return;
     const prefix = `/${this.o.spec.stream}/`;
     for (const path of datasetPaths(file))

@@ -6,10 +6,11 @@
 import type { ColumnSpec, TableSpec } from "@cryptostream/common/hdf5/table-schema";
 import type { TableWrite } from "@cryptostream/common/hdf5/appender";
 import { ORIGIN_COLUMNS } from "@cryptostream/common/sink/origin";
+import { GAP_FLAG_MEANING } from "../gaps/gap-flags.js";
 import type { SymbolTables } from "../aggregate/window-frame.js";
 import { type StreamSpec, valueColumns } from "../aggregate/spec.js";
 
-export const MARKET_SCHEMA_VERSION = 2;
+export const MARKET_SCHEMA_VERSION = 3;
 
 const KEY_COLUMNS: ColumnSpec[] = [
   { name: "window_start", type: "<i8" },
@@ -18,10 +19,18 @@ const KEY_COLUMNS: ColumnSpec[] = [
   { name: "event_time_first", type: "<i8" },
   { name: "event_time_last", type: "<i8" },
   { name: "complete", type: "|u1" },
+  { name: "gap", type: "|u1" },
 ];
 
+/** Value columns holding whole numbers (sums of trade counts), stored as int64. */
+const INT_VALUE_COLUMNS = new Set(["trade_count"]);
+
 export function marketColumns(spec: StreamSpec): ColumnSpec[] {
-  return [...KEY_COLUMNS, ...valueColumns(spec).map((name): ColumnSpec => ({ name, type: "<f8" })), ...ORIGIN_COLUMNS];
+  return [
+    ...KEY_COLUMNS,
+    ...valueColumns(spec).map((name): ColumnSpec => ({ name, type: INT_VALUE_COLUMNS.has(name) ? "<i8" : "<f8" })),
+    ...ORIGIN_COLUMNS,
+  ];
 }
 
 export function marketTableSpec(
@@ -42,10 +51,18 @@ export function marketTableSpec(
       stream: spec.stream,
       window_seconds: windowSeconds,
       allowed_lateness_seconds: latenessSeconds,
+      window_time:
+        spec.timeField === "T"
+          ? "trade time T buckets each trade (as Binance's klines do)"
+          : "event time E buckets each event",
       time_unit: "ms since 1970-01-01T00:00:00Z (UTC)",
       window_bounds: "[window_start, window_end)",
       complete_flag:
         "1 = window closed normally; 0 = partial (written at a ZeroMQ stop or a Kafka rebalance, or continuing a window a crash cut): merge rows with equal window_start",
+      gap_flag: GAP_FLAG_MEANING,
+      empty_windows: spec.fillEmpty
+        ? "a window without trades between two trades of the symbol is a row with count 0, prices NaN, event times -1"
+        : "windows without events have no row",
       log_range:
         "log_partition, log_offset_first, log_offset_last: the Kafka messages counted (-1 without a log); skip a row whose range lies inside another row's range of the same window and partition",
     },
@@ -67,6 +84,7 @@ export function marketWrites(
     "event_time_last",
     "log_offset_first",
     "log_offset_last",
+    ...INT_VALUE_COLUMNS,
   ]);
   return [...tables].map(([symbol, cols]) => {
     const data = new Map<string, Array<number | bigint>>();

@@ -123,7 +123,10 @@ test("the danfojs reduction agrees with the plain loop on random input", async (
   const batch = new MicroBatch(AGG_TRADE.fields.length);
   for (let i = 0; i < 5_000; i++) {
     const t = Math.floor(rnd() * 300_000);
-    batch.push(`S${Math.floor(rnd() * 5)}`, Math.floor(t / 60_000) * 60_000, t, [100 + rnd(), rnd() * 3]);
+    const [p, q, m] = [100 + rnd(), rnd() * 3, rnd() < 0.5 ? 1 : 0];
+    const n = 1 + Math.floor(rnd() * 4);
+    // One value per AGG_TRADE field: price, volume, quote, trades, taker buy volume and quote.
+    batch.push(`S${Math.floor(rnd() * 5)}`, Math.floor(t / 60_000) * 60_000, t, [p, q, p * q, n, q * m, p * q * m]);
   }
   const viaLoop = reduceWithLoop(batch);
   const viaDanfo = reduceWithDanfo(dfd, batch);

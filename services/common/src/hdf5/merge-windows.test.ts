@@ -137,3 +137,72 @@ test("only tables of windows are merged", () => {
   assert.equal(isWindowTable(["window_start", "window_end", "count", "price_first"]), true);
   assert.equal(isWindowTable(["id", "created_at", "window_start", "text"]), false);
 });
+
+test("aggTrade candle rows merge as klines: open first, close last, high/low extremes, sums add, vwap from sums, gap the worst", () => {
+  const base = { window_start: 0, window_end: 60_000, log_partition: -1, log_offset_first: -1, log_offset_last: -1 };
+  const a: WindowRow = {
+    ...base,
+    count: 2,
+    event_time_first: 10,
+    event_time_last: 20,
+    complete: 0,
+    gap: 0,
+    open: 5,
+    high: 7,
+    low: 4,
+    close: 6,
+    volume: 2,
+    quote_volume: 11,
+    trade_count: 3,
+    vwap: 5.5,
+  };
+  const b: WindowRow = {
+    ...base,
+    count: 1,
+    event_time_first: 5,
+    event_time_last: 30,
+    complete: 1,
+    gap: 2,
+    open: 3,
+    high: 3,
+    low: 3,
+    close: 3,
+    volume: 1,
+    quote_volume: 3,
+    trade_count: 1,
+    vwap: 3,
+  };
+  const empty: WindowRow = {
+    ...base,
+    count: 0,
+    event_time_first: -1,
+    event_time_last: -1,
+    complete: 1,
+    gap: 1,
+    open: NaN,
+    high: NaN,
+    low: NaN,
+    close: NaN,
+    volume: 0,
+    quote_volume: 0,
+    trade_count: 0,
+    vwap: NaN,
+  };
+  const [m] = mergeWindowRows([a, empty, b]);
+  assert.deepEqual(m, {
+    ...base,
+    count: 3,
+    event_time_first: 5,
+    event_time_last: 30,
+    complete: 1,
+    gap: 2,
+    open: 3,
+    high: 7,
+    low: 3,
+    close: 3,
+    volume: 3,
+    quote_volume: 14,
+    trade_count: 4,
+    vwap: 14 / 3,
+  });
+});

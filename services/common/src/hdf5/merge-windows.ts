@@ -8,7 +8,10 @@
  * other counts too (of equal ranges the first stays). Then count, every *_sum and plain
  * counters (positive, neutral, negative) add up; *_min/*_max take the min/max;
  * *_first comes from the row with the smallest event_time_first, *_last from the row with
- * the largest event_time_last; each mean is <field>_sum / count. Pure: no IO.
+ * the largest event_time_last; each mean is <field>_sum / count. The aggTrade candle's
+ * kline-named columns follow the same rule: open is a first, close a last, high a max, low a
+ * min, gap (a flag) the max, vwap = quote_volume / volume. Rows with count 0 (a window
+ * without trades) take no part in picking first and last. Pure: no IO.
  */
 
 export type Cell = number | string;
@@ -51,15 +54,24 @@ export function dropRepeats(rows: readonly WindowRow[]): WindowRow[] {
   return kept.sort((a, b) => a.i - b.i).map((k) => k.row);
 }
 
+/** Max or min of the numbers that are not NaN (NaN when none is). */
+function finite(values: readonly number[], f: (...v: number[]) => number): number {
+  const ok = values.filter((v) => !Number.isNaN(v));
+  return ok.length > 0 ? f(...ok) : NaN;
+}
+
 /** One row from the (repeat-free) rows of one window, in file order. */
 export function mergeWindow(rows: readonly WindowRow[]): WindowRow {
   const first = rows[0];
   if (first === undefined) throw new Error("mergeWindow: no rows");
   if (rows.length === 1) return first;
   const hasTimes = "event_time_first" in first && "event_time_last" in first;
-  let earliest = first;
-  let latest = first;
-  for (const r of rows) {
+  // Rows without events (count 0) carry no prices; any row with events wins first and last.
+  const withEvents = rows.filter((r) => !("count" in r) || num(r, "count") > 0);
+  const pick = withEvents.length > 0 ? withEvents : rows;
+  let earliest = pick[0]!;
+  let latest = pick[0]!;
+  for (const r of pick) {
     if (hasTimes && num(r, "event_time_first") < num(earliest, "event_time_first")) earliest = r;
     if (!hasTimes || num(r, "event_time_last") >= num(latest, "event_time_last")) latest = r;
   }
@@ -69,7 +81,16 @@ export function mergeWindow(rows: readonly WindowRow[]): WindowRow {
   for (const [col, value] of Object.entries(first)) {
     const all = rows.map((r) => num(r, col));
     if (typeof value === "string" || col === "window_start" || col === "window_end") out[col] = value;
-    else if (col.endsWith("_first") && col !== "log_offset_first" && col !== "event_time_first")
+    else if (col === "open") out[col] = earliest[col]!;
+    else if (col === "close") out[col] = latest[col]!;
+    else if (col === "high" || col === "low") out[col] = finite(all, col === "high" ? Math.max : Math.min);
+    else if (col === "gap") out[col] = Math.max(...all);
+    else if (col === "vwap")
+      out[col] = NaN; // from the sums, below
+    else if (col === "event_time_first" || col === "event_time_last") {
+      const times = withEvents.length > 0 ? withEvents.map((r) => num(r, col)) : all;
+      out[col] = col === "event_time_first" ? Math.min(...times) : Math.max(...times);
+    } else if (col.endsWith("_first") && col !== "log_offset_first" && col !== "event_time_first")
       out[col] = earliest[col]!;
     else if (col.endsWith("_last") && col !== "log_offset_last" && col !== "event_time_last") out[col] = latest[col]!;
     else if (col.endsWith("_min") || col === "event_time_first") out[col] = Math.min(...all);
@@ -82,6 +103,7 @@ export function mergeWindow(rows: readonly WindowRow[]): WindowRow {
     else out[col] = all.reduce((a, b) => a + b, 0); // count, *_sum, label counts
   }
   const count = num(out, "count");
+  if ("vwap" in out) out.vwap = num(out, "quote_volume") / num(out, "volume");
   for (const col of Object.keys(out)) {
     if (!col.endsWith("_mean")) continue;
     const sum = `${col.slice(0, -"_mean".length)}_sum`;

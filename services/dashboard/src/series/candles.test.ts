@@ -51,3 +51,40 @@ test("only the newest maxWindows windows are kept", () => {
     [420, 480, 540],
   );
 });
+
+const candle = (start: number, o: Record<string, number> = {}): WindowRow => ({
+  window_start: start,
+  window_end: start + 60_000,
+  count: 3,
+  event_time_first: start + 1,
+  event_time_last: start + 59_000,
+  complete: 1,
+  gap: 0,
+  open: 50,
+  high: 55,
+  low: 48,
+  close: 52,
+  volume: 7.5,
+  quote_volume: 380,
+  trade_count: 9,
+  taker_buy_volume: 3,
+  taker_buy_quote_volume: 150,
+  vwap: 380 / 7.5,
+  log_partition: -1,
+  log_offset_first: -1,
+  log_offset_last: -1,
+  ...o,
+});
+
+test("an aggTrade candle row (schema 3) draws its own open/high/low/close and base volume; windows without trades draw nothing", () => {
+  assert.equal(volumeColumn(Object.keys(candle(0))), "volume");
+  const pts = marketPoints([
+    candle(0),
+    candle(60_000, { count: 0, open: NaN, high: NaN, low: NaN, close: NaN, volume: 0, gap: 2 }),
+    candle(120_000, { open: 52 }),
+  ]);
+  assert.deepEqual(pts, [
+    { time: 0, open: 50, high: 55, low: 48, close: 52, volume: 7.5, partial: false },
+    { time: 120, open: 52, high: 55, low: 48, close: 52, volume: 7.5, partial: false },
+  ]);
+});

@@ -1,8 +1,10 @@
 /**
- * Market windows as chart points (pure): one candle per window, open = price_first,
- * high = price_max, low = price_min, close = price_last, and a volume bar below it (qty_sum
- * where the stream has it, as aggTrade does, else the window's event count). Rows are merged
- * by the documented rule first, so a window cut by a restart is one candle.
+ * Market windows as chart points (pure): one candle per window and a volume bar below it.
+ * aggTrade tables (schema 3) carry kline columns: open, high, low, close and the base volume
+ * `volume`; ticker tables (and aggTrade tables of schema 2) give open = price_first,
+ * high = price_max, low = price_min, close = price_last, and volume qty_sum where the table has
+ * it, else the window's event count. Rows are merged by the documented rule first, so a window
+ * cut by a restart is one candle; a window without trades (count 0, no price) draws no candle.
  */
 import { mergeWindowRows, type WindowRow } from "@cryptostream/common/hdf5/merge-windows";
 
@@ -20,13 +22,21 @@ export interface MarketPoint {
   readonly partial: boolean;
 }
 
-export type VolumeColumn = "qty_sum" | "count";
+export type VolumeColumn = "volume" | "qty_sum" | "count";
 
 export const chartTime = (ms: number): ChartTime => Math.floor(ms / 1000);
 
 /** What the volume bars of a market table count. */
 export function volumeColumn(columns: readonly string[]): VolumeColumn {
+  if (columns.includes("open") && columns.includes("volume")) return "volume";
   return columns.includes("qty_sum") ? "qty_sum" : "count";
+}
+
+/** The columns holding open, high, low and close. */
+function priceColumns(columns: readonly string[]): readonly [string, string, string, string] {
+  return columns.includes("open")
+    ? ["open", "high", "low", "close"]
+    : ["price_first", "price_max", "price_min", "price_last"];
 }
 
 /** The last `maxWindows` windows of a market table as chart points. */
@@ -34,14 +44,16 @@ export function marketPoints(rows: readonly WindowRow[], maxWindows = Infinity):
   const first = rows[0];
   if (first === undefined) return [];
   const vol = volumeColumn(Object.keys(first));
+  const [o, h, l, c] = priceColumns(Object.keys(first));
   return mergeWindowRows(rows)
+    .filter((w) => Number(w.count) > 0)
     .slice(-maxWindows)
     .map((w) => ({
       time: chartTime(Number(w.window_start)),
-      open: Number(w.price_first),
-      high: Number(w.price_max),
-      low: Number(w.price_min),
-      close: Number(w.price_last),
+      open: Number(w[o]),
+      high: Number(w[h]),
+      low: Number(w[l]),
+      close: Number(w[c]),
       volume: Number(w[vol]),
       partial: Number(w.complete) === 0,
     }));

@@ -1,0 +1,223 @@
+/**
+ * The aggTrade processor on a fake Kafka consumer: gap markers become /gaps rows and flag
+ * the windows they overlap, closed klines become /kline/<SYMBOL> rows, bad markers are
+ * counted rejections, and a crash with a replay from the committed offsets writes no gap
+ * or kline twice.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Registry, silentLogger, standardMetrics } from "@cryptostream/common";
+import type { Consumer, Delivery } from "@cryptostream/common";
+import { FakeConsumer } from "@cryptostream/testkit";
+import { sinkMetrics } from "@cryptostream/common/sink/sink-metrics";
+import { H5Appender } from "@cryptostream/common/hdf5/appender";
+import { datasetPaths, readColumns, withFile } from "@cryptostream/common/hdf5/reader";
+import { windowRules } from "@cryptostream/common/window/window-book";
+import { MarketAggregator } from "@cryptostream/binance-processor/aggregate/market-aggregator";
+import { loadDanfo } from "@cryptostream/binance-processor/aggregate/reduce-danfo";
+import { AGG_TRADE } from "@cryptostream/binance-processor/aggregate/spec";
+import { marketColumns } from "@cryptostream/binance-processor/sink/market-table";
+import { GAP_COLUMNS } from "@cryptostream/binance-processor/gaps/gap-table";
+import { KLINE_COLUMNS } from "@cryptostream/binance-processor/klines/kline-table";
+import { marketProcessor } from "@cryptostream/binance-processor/processor";
+
+const BASE = 1_700_000_040_000; // a multiple of 10 s
+const W = 10_000;
+
+function deliveries(msgs: unknown[]): Delivery[] {
+  return msgs.map((m, i) => ({
+    topic: "binance",
+    key: "BTCUSDT",
+    value: Buffer.from(typeof m === "string" ? m : JSON.stringify(m)),
+    partition: 0,
+    offset: String(i),
+  }));
+}
+
+const trade = (T: number, id: number, m: boolean) => ({
+  stream: "btcusdt@aggTrade",
+  data: { e: "aggTrade", E: T + 1, s: "BTCUSDT", a: id, p: "100.5", q: "2", f: id, l: id + 1, T, m, M: true },
+});
+const gap = (from: number, to: number, filled: boolean) => ({
+  stream: "btcusdt@aggTrade",
+  data: {
+    e: "gap",
+    E: to,
+    s: "BTCUSDT",
+    stream: "btcusdt@aggTrade",
+    symbols: ["BTCUSDT"],
+    from,
+    to,
+    cause: "drop",
+    filled,
+    missing: filled ? 3 : null,
+  },
+});
+const kline = (t: number, x: boolean) => ({
+  stream: "btcusdt@kline_1m",
+  data: {
+    e: "kline",
+    E: t + W,
+    s: "BTCUSDT",
+    k: {
+      t,
+      T: t + W - 1,
+      i: "10s",
+      o: "100.5",
+      h: "100.5",
+      l: "100.5",
+      c: "100.5",
+      v: "4",
+      q: "402",
+      n: 4,
+      V: "2",
+      Q: "201",
+      x,
+    },
+  },
+});
+
+/** Trades in windows 0, 1, 4, 5, 6 (2 and 3 empty), a gap over 3..4, a filled one inside 0. */
+const LOG = [
+  trade(BASE + 1_000, 1, false),
+  trade(BASE + 2_000, 3, true),
+  gap(BASE + 2_000, BASE + 3_000, true),
+  trade(BASE + 3_000, 5, false),
+  trade(BASE + W + 500, 7, true),
+  kline(BASE, false),
+  kline(BASE, true),
+  kline(BASE, true), // repeated: one row per open_time
+  trade(BASE + W + 600, 9, false),
+  gap(BASE + 3 * W + 100, BASE + 4 * W + 50, false),
+  { stream: "btcusdt@aggTrade", data: { e: "gap", s: "BTCUSDT", from: 1 } }, // bad marker
+  trade(BASE + 4 * W + 60, 11, true),
+  trade(BASE + 5 * W + 1, 13, false),
+  trade(BASE + 6 * W + 1, 15, true),
+  kline(BASE + W, true),
+  trade(BASE + 9 * W, 17, true),
+];
+
+async function makeProcessor(file: string, consumer: Consumer) {
+  const registry = new Registry();
+  const metrics = standardMetrics(registry);
+  const p = marketProcessor({
+    spec: AGG_TRADE,
+    dfd: await loadDanfo(),
+    aggregator: () => new MarketAggregator({ spec: AGG_TRADE, rules: windowRules(10, 2) }),
+    appender: new H5Appender(file),
+    consumer,
+    topic: "binance",
+    symbols: new Set(["BTCUSDT"]),
+    windowSeconds: 10,
+    latenessSeconds: 2,
+    maxFutureSkewMs: Number.MAX_SAFE_INTEGER,
+    sink: { flushMs: 0, maxPendingRows: 1_000, retry: { baseMs: 0, maxMs: 0, floorMs: 0 } },
+    log: silentLogger,
+    metrics,
+    sinkMetrics: sinkMetrics(registry),
+    now: () => 0,
+    tickMs: 0,
+  });
+  await p.start();
+  return { p, metrics };
+}
+
+async function dump(file: string) {
+  return withFile(file, (f) => ({
+    paths: datasetPaths(f),
+    windows: readColumns(
+      f,
+      "/aggTrade/BTCUSDT",
+      marketColumns(AGG_TRADE).map((c) => c.name),
+    ),
+    gaps: readColumns(
+      f,
+      "/gaps",
+      GAP_COLUMNS.map((c) => c.name),
+    ),
+    klines: readColumns(
+      f,
+      "/kline/BTCUSDT",
+      KLINE_COLUMNS.map((c) => c.name),
+    ),
+  }));
+}
+
+test("gap markers flag the windows they overlap and land in /gaps; closed klines in /kline once", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gaps-"));
+  const c = new FakeConsumer();
+  const { p, metrics } = await makeProcessor(path.join(dir, "a.h5"), c);
+  await c.deliver(deliveries(LOG));
+  await p.stop();
+  const d = (await dump(path.join(dir, "a.h5")))!;
+  assert.deepEqual(d.paths.sort(), ["/aggTrade/BTCUSDT", "/gaps", "/kline/BTCUSDT"]);
+  const starts = d.windows.get("window_start")!.map((v) => (Number(v) - BASE) / W);
+  // Windows 2, 3, 7 and 8 have no trades and are rows; 8 and 9 are still open at the stop (the log rebuilds them).
+  assert.deepEqual(starts, [0, 1, 2, 3, 4, 5, 6, 7]);
+  assert.deepEqual(d.windows.get("count")!.map(Number), [3, 2, 0, 0, 1, 1, 1, 0]);
+  assert.deepEqual(d.windows.get("gap")!.map(Number), [1, 0, 0, 2, 2, 0, 0, 0]);
+  assert.deepEqual(d.windows.get("trade_count")!.map(Number), [6, 4, 0, 0, 2, 2, 2, 0]);
+  assert.deepEqual(d.windows.get("taker_buy_volume")!, [4, 2, 0, 0, 0, 2, 0, 0]);
+  assert.ok(Number.isNaN(d.windows.get("open")![2] as number), "an empty window has no price");
+  assert.deepEqual(d.gaps.get("cause"), ["drop", "drop"]);
+  assert.deepEqual(d.gaps.get("filled")!.map(Number), [1, 0]);
+  assert.deepEqual(d.gaps.get("missing")!.map(Number), [3, -1]);
+  assert.deepEqual(d.gaps.get("log_offset_first")!.map(Number), [2, 9], "each gap row names its marker's offset");
+  assert.deepEqual(
+    d.klines.get("open_time")!.map((v) => Number(v) - BASE),
+    [0, W],
+  );
+  assert.deepEqual(d.klines.get("trade_count")!.map(Number), [4, 4]);
+  assert.equal(metrics.rejects.get({ reason: "bad_gap_marker" }), 1);
+  assert.equal(metrics.rejects.get({ reason: "wrong_event_type" }), 0, "markers and klines are not wrong events");
+});
+
+test("Kafka: a replay from the start after a crash writes no gap or kline twice and leaves the rows as an uninterrupted run", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gaps-"));
+  const plain = new FakeConsumer();
+  const a = await makeProcessor(path.join(dir, "a.h5"), plain);
+  await plain.deliver(deliveries(LOG));
+  await a.p.stop();
+
+  const log = deliveries(LOG);
+  const crashy = new FakeConsumer();
+  const fileB = path.join(dir, "b.h5");
+  const b1 = await makeProcessor(fileB, crashy);
+  for (const d of log.slice(0, 13)) await crashy.deliver([d]);
+  b1.p.abandon();
+  assert.ok((crashy.committed.get(0) ?? 0n) > 9n, "the markers were written and committed");
+  // The commits were lost (a failed commit, a broker that forgot them): the whole log replays.
+  const from = 0n;
+  const restarted = new FakeConsumer();
+  const b2 = await makeProcessor(fileB, restarted);
+  await restarted.deliver(log.filter((d) => BigInt(d.offset) >= from));
+  await b2.p.stop();
+  assert.deepEqual(await dump(fileB), await dump(path.join(dir, "a.h5")));
+});
+
+test("a marker that arrives after a window it overlaps was written leaves that row's flag alone; /gaps records it", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gaps-"));
+  const c = new FakeConsumer();
+  const { p } = await makeProcessor(path.join(dir, "late.h5"), c);
+  const log = deliveries([
+    trade(BASE + 1_000, 1, false),
+    trade(BASE + 3 * W, 3, true), // closes window 0 and the empty window 1: written after this batch
+    gap(BASE + 500, BASE + 2 * W + 500, false), // overlaps 0 (written), 1 (written), 2 (open)
+    trade(BASE + 6 * W, 5, false),
+  ]);
+  for (const m of log) await c.deliver([m]); // one batch each: windows are written between them
+  await p.stop();
+  const d = (await dump(path.join(dir, "late.h5")))!;
+  assert.deepEqual(
+    d.windows.get("window_start")!.map((v) => (Number(v) - BASE) / W),
+    [0, 1, 2, 3, 4],
+  );
+  assert.deepEqual(d.windows.get("gap")!.map(Number), [0, 0, 2, 0, 0], "only the window still open is flagged");
+  assert.deepEqual(
+    d.gaps.get("from")!.map((v) => Number(v) - BASE),
+    [500],
+  );
+});
