@@ -55,11 +55,14 @@ function heard(msg) {
   if (latencies.length > 200) latencies.shift();
 }
 
+// "score_mean" is the mean over every source's posts; "score_mean/bluesky" one source's.
+const lineName = (key) => (key.includes("/") ? key.replace(/_mean\//, " mean, ") : key.replace(/_mean/, " mean, all"));
+
 function meanLine(key) {
   let s = means.get(key);
   if (!s) {
     const color = LINE_COLORS[means.size % LINE_COLORS.length];
-    s = chart.addSeries(LC.LineSeries, { color, lineWidth: 2, title: key.replace(/_mean/, "") }, 2);
+    s = chart.addSeries(LC.LineSeries, { color, lineWidth: 2, title: lineName(key).replace(/ mean/, "") }, 2);
     if (means.size === 0)
       s.createPriceLine({ price: 0, color: "#475569", lineWidth: 1, lineStyle: 2, axisLabelVisible: false });
     means.set(key, s);
@@ -69,7 +72,7 @@ function meanLine(key) {
 }
 
 function renderLegend() {
-  const parts = [...means.keys()].map((k, i) => [k.replace(/_mean/, " mean"), LINE_COLORS[i % LINE_COLORS.length]]);
+  const parts = [...means.keys()].map((k, i) => [lineName(k), LINE_COLORS[i % LINE_COLORS.length]]);
   parts.push(...Object.entries(LABEL_COLORS));
   $("legend").replaceChildren(
     ...parts.map(([name, color]) => {
