@@ -57,6 +57,7 @@ from datetime import datetime, timezone
 import h5py
 
 LABELS = ("positive", "neutral", "negative")
+HEAPS = {}  # file -> its /text_heap bytes (a deleted post's text must not be left there)
 SENT_LOG = ("log_partition", "log_offset_first", "log_offset_last")
 TWEET_LOG = ("log_partition", "log_offset")
 
@@ -115,6 +116,8 @@ def read_file(path, window_ms, problems, deletes_out=None):
         tweets = f["tweets"][:] if "tweets" in f else []
         heap = f["text_heap"][:] if "text_heap" in f else []
         sentiment = f["sentiment"][:] if "sentiment" in f else []
+        if deletes_out is not None:
+            HEAPS[path] = heap.tobytes() if len(heap) else b""
         if deletes_out is not None and "deletes" in f:
             for d in f["deletes"][:]:
                 deletes_out.append({"id": bytes(d["id"]).decode("ascii"), "uri": bytes(d["uri"]).decode(),
@@ -270,6 +273,9 @@ def check_tweets(data, served, window_ms, problems, deleted=frozenset()):
                 problems.append(f"post {tid} was deleted but its text is still stored: {r['text'][:60]!r}")
             if r["deleted_at"] < 0:
                 problems.append(f"post {tid} was deleted but deleted_at is {r['deleted_at']}")
+            raw = want["text"].encode("utf-8")
+            if len(raw) >= 16 and any(raw in h for h in HEAPS.values()):
+                problems.append(f"post {tid} was deleted but its text is still in /text_heap")
         elif r["text"] != want["text"]:
             problems.append(f"tweet {tid}: text differs: {r['text'][:60]!r} vs {want['text'][:60]!r}")
         elif r["deleted_at"] != -1:
