@@ -60,10 +60,9 @@ try {
   });
   if (hasTwitter) {
     await stack.start("twitter-processor", {
+      // Each source has its own windows and event-time clock: Bluesky's live posts never make a
+      // polled tweet late, so the common lateness serves both.
       ...common,
-      // Bluesky posts arrive within a second and move the windows on; tweets come in 10 s polls.
-      // Until /sentiment has windows per source, the lateness must cover a poll.
-      ALLOWED_LATENESS_SECONDS: "12",
       // Both producers of the twitter stream: tweets and Bluesky posts.
       ZMQ_CONNECT: `tcp://127.0.0.1:${ports.twitterZmq},tcp://127.0.0.1:${ports.blueskyZmq}`,
       TWITTER_H5_PATH: files.twitter,
