@@ -151,7 +151,7 @@ function postRow(p) {
     [p.label, p.counted ? "" : "arrived after its window closed: not counted"],
     [Number.isFinite(p.score) ? p.score.toFixed(2) : ""],
     [p.source ? `${p.lang} · ${p.source}` : p.lang],
-    [p.text, p.text],
+    p.deleted ? ["(deleted by its author)", "deleted upstream: its text is no longer stored"] : [p.text, p.text],
   ];
   for (const [text, title] of cells) {
     const td = document.createElement("td");
