@@ -56,7 +56,10 @@ function heard(msg) {
 }
 
 // "score_mean" is the mean over every source's posts; "score_mean/bluesky" one source's.
-const lineName = (key) => (key.includes("/") ? key.replace(/_mean\//, " mean, ") : key.replace(/_mean/, " mean, all"));
+// A function declaration: meanLine("score_mean") runs above, before a const would exist.
+function lineName(key) {
+  return key.includes("/") ? key.replace(/_mean\//, " mean, ") : key.replace(/_mean/, " mean, all");
+}
 
 function meanLine(key) {
   let s = means.get(key);
