@@ -60,9 +60,11 @@ try {
   });
   if (hasTwitter) {
     await stack.start("twitter-processor", {
-      // Each source has its own windows and event-time clock: Bluesky's live posts never make a
-      // polled tweet late, so the common lateness serves both.
       ...common,
+      // Tweets come in 10 s polls: between two polls Twitter's windows go quiet, and the wall
+      // clock would close them before the next poll's tweets arrive. The lateness covers a poll
+      // (the processor's default, 30 s, covers one with the search index's lag).
+      ALLOWED_LATENESS_SECONDS: "12",
       // Both producers of the twitter stream: tweets and Bluesky posts.
       ZMQ_CONNECT: `tcp://127.0.0.1:${ports.twitterZmq},tcp://127.0.0.1:${ports.blueskyZmq}`,
       TWITTER_H5_PATH: files.twitter,
