@@ -31,16 +31,16 @@ import type {
 import { readWrittenRows, WrittenWindows } from "@cryptostream/common/sink/written-windows";
 import { ResumeFrontier } from "@cryptostream/common/window/resume-frontier";
 import { windowStartOf, type WindowRules } from "@cryptostream/common/window/window-book";
-import { readDeletedIds, readRecentIds } from "../dedupe/load-ids.js";
-import { logPosition, RecentIds } from "../dedupe/recent-ids.js";
+import { readRecentIds } from "../dedupe/load-ids.js";
+import { logPosition, type RecentIds } from "../dedupe/recent-ids.js";
 import { decodeResponse } from "../response/decode-response.js";
 import { SentimentWindows, type SentimentWindow } from "../sentiment/sentiment-windows.js";
 import { deletesOfEnvelope, type InputDelete } from "../tweets/delete-input.js";
 import { type InputTweet, tweetsOfResponse } from "../tweets/tweet-input.js";
-import { blankRow, buildTweetRow, scoreTweet, type TweetRow } from "../tweets/tweet-row.js";
-import { clipUtf8 } from "../tweets/utf8-field.js";
+import { buildTweetRow, scoreTweet, type TweetRow } from "../tweets/tweet-row.js";
 import { blankStoredPost } from "./blank-stored.js";
-import { DELETES_PATH, type DeleteRecord, deletesWrite } from "./deletes-table.js";
+import { DeleteBook, type DeleteOutcome } from "./delete-book.js";
+import { type DeleteRecord, deletesWrite } from "./deletes-table.js";
 import { SENTIMENT_PATH, sentimentWrite } from "./sentiment-table.js";
 import { TEXT_HEAP, TWEETS_PATH, tweetBatch, WIDTHS } from "./tweet-table.js";
 
@@ -52,11 +52,8 @@ export type TweetUnit =
 const ROWS_KEY = "tweets";
 const DELETES_KEY = "deletes";
 const windowKey = (source: string, start: number): string => `sentiment\u0000${source}\u0000${start}`;
-/** How many deletes of posts not (yet) seen are remembered, so that a post arriving after its delete is stored blank. */
-const UNKNOWN_DELETES = 10_000;
 
-/** What became of one delete: applied to a pending or stored row, of a post never held, or recorded already. */
-export type DeleteOutcome = "pending" | "stored" | "unknown" | "repeat";
+export type { DeleteOutcome } from "./delete-book.js";
 
 export interface TweetModelOptions {
   readonly rules: WindowRules;
@@ -78,12 +75,7 @@ export class TweetModel implements SinkModel<TweetUnit> {
   private rows: TweetRow[] = [];
   /** Rows taken but not yet written, by id (a delete blanks them in place). */
   private readonly pendingRows = new Map<string, TweetRow>();
-  private deletes: DeleteRecord[] = [];
-  private readonly pendingDeletes = new Set<string>();
-  /** Ids whose delete /deletes records (read back at start, then as written). */
-  private readonly deleted: RecentIds;
-  /** Deletes of posts not held: a post that arrives after its delete is stored blank. */
-  private readonly unknownDeletes = new Map<string, InputDelete>();
+  private readonly deletes: DeleteBook;
   /** /tweets row count before the write in progress appended (its rows' indexes follow). */
   private rowBase: number | undefined;
   private written = new WrittenWindows();
@@ -91,7 +83,7 @@ export class TweetModel implements SinkModel<TweetUnit> {
 
   constructor(private readonly o: TweetModelOptions) {
     this.windows = new SentimentWindows(o.rules);
-    this.deleted = new RecentIds(o.ids.capacity);
+    this.deletes = new DeleteBook(o.ids.capacity);
   }
 
   accept(d: Delivery, ctx: AcceptContext): void {
@@ -113,38 +105,11 @@ export class TweetModel implements SinkModel<TweetUnit> {
   }
 
   private takeDelete(x: InputDelete, d: Delivery, ctx: AcceptContext): void {
-    const outcome = this.applyDelete(x, d, ctx);
+    const at = { partition: ctx.replays ? d.partition : -1, offset: ctx.offset };
+    const outcome = this.deletes.take(x, this.pendingRows.get(x.id), this.o.ids.has(x.id), at);
     this.o.onDelete?.(outcome);
     if (outcome === "repeat" && ctx.replays) ctx.replayed();
-  }
-
-  private applyDelete(x: InputDelete, d: Delivery, ctx: AcceptContext): DeleteOutcome {
-    if (this.pendingDeletes.has(x.id) || this.deleted.has(x.id)) return "repeat";
-    const pending = this.pendingRows.get(x.id);
-    if (pending) blankRow(pending, x.deletedAt);
-    else if (!this.o.ids.has(x.id)) {
-      if (this.unknownDeletes.size >= UNKNOWN_DELETES)
-        this.unknownDeletes.delete(this.unknownDeletes.keys().next().value!);
-      this.unknownDeletes.set(x.id, x);
-      return "unknown";
-    }
-    this.record(x, !pending, ctx.replays ? d.partition : -1, ctx.offset);
-    if (ctx.replays) ctx.hold(DELETES_KEY);
-    return pending ? "pending" : "stored";
-  }
-
-  private record(x: InputDelete, inFile: boolean, partition: number, offset: number): void {
-    this.deletes.push({
-      id: x.id,
-      uri: clipUtf8(x.uri, WIDTHS.uri),
-      source: x.source,
-      deletedAt: x.deletedAt,
-      applied: !inFile,
-      inFile,
-      logPartition: partition,
-      logOffset: offset,
-    });
-    this.pendingDeletes.add(x.id);
+    else if ((outcome === "pending" || outcome === "stored") && ctx.replays) ctx.hold(DELETES_KEY);
   }
 
   private take(t: InputTweet, d: Delivery, ctx: AcceptContext, here: number): void {
@@ -190,13 +155,8 @@ export class TweetModel implements SinkModel<TweetUnit> {
     this.pendingRows.set(t.id, row);
     if (ctx.replays) ctx.hold(ROWS_KEY);
     // Its delete came first (deletes of posts not held are remembered a while).
-    const early = this.unknownDeletes.get(t.id);
-    if (early) {
-      this.unknownDeletes.delete(t.id);
-      blankRow(row, early.deletedAt);
-      this.record(early, false, ctx.replays ? d.partition : -1, ctx.offset);
-      if (ctx.replays) ctx.hold(DELETES_KEY);
-    }
+    if (this.deletes.onPost(row, { partition: row.logPartition, offset: row.logOffset }) && ctx.replays)
+      ctx.hold(DELETES_KEY);
     ctx.eventTime(t.createdAt);
   }
 
@@ -207,8 +167,7 @@ export class TweetModel implements SinkModel<TweetUnit> {
   takeReady(): Ready<TweetUnit>[] {
     const out: Ready<TweetUnit>[] = this.rows.map((row) => ({ key: ROWS_KEY, unit: { row } }));
     this.rows = [];
-    for (const del of this.deletes) out.push({ key: DELETES_KEY, unit: { delete: del } });
-    this.deletes = [];
+    for (const del of this.deletes.takeRecords()) out.push({ key: DELETES_KEY, unit: { delete: del } });
     return out.concat(this.ready(this.windows.takeClosed()));
   }
 
@@ -264,10 +223,7 @@ export class TweetModel implements SinkModel<TweetUnit> {
   onWritten(units: readonly Written<TweetUnit>[]): void {
     let row = this.rowBase ?? -1;
     for (const u of units) {
-      if ("delete" in u.unit) {
-        this.deleted.add(u.unit.delete.id);
-        this.pendingDeletes.delete(u.unit.delete.id);
-      }
+      if ("delete" in u.unit) this.deletes.written(u.unit.delete.id);
       if (!("row" in u.unit)) continue;
       const r = u.unit.row;
       this.o.ids.add(r.id, logPosition(r.logPartition, r.logOffset), row >= 0 ? row++ : undefined);
@@ -280,8 +236,7 @@ export class TweetModel implements SinkModel<TweetUnit> {
     this.windows = new SentimentWindows(this.o.rules);
     this.rows = [];
     this.pendingRows.clear();
-    this.deletes = [];
-    this.pendingDeletes.clear();
+    this.deletes.reset();
   }
 
   restore(file: H5File | undefined, ctx: RestoreContext): void {
@@ -292,7 +247,7 @@ export class TweetModel implements SinkModel<TweetUnit> {
     if (ctx.reason === "start") {
       const t0 = performance.now();
       const counts = readRecentIds(file, TWEETS_PATH, this.o.ids);
-      readDeletedIds(file, DELETES_PATH, this.deleted);
+      this.deletes.restore(file);
       this.o.onIdsLoaded?.({ ...counts, ms: Math.round(performance.now() - t0) });
     }
     if (!ctx.replays) return;
