@@ -32,7 +32,7 @@ after(async () => {
 });
 
 test(
-  "every matching post lands once with its exact text over Kafka, across a dropped connection and a producer restart",
+  "every matching post lands once with its exact text over Kafka, across a dropped connection, a producer restart and a processor restart",
   { timeout: 180_000 },
   async () => {
     const topic = uniqueName("bluesky");

@@ -30,7 +30,7 @@ before(() => {
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 test(
-  "every matching post lands once with its exact text, across a dropped connection and a producer restart",
+  "every matching post lands once with its exact text, across a dropped connection, a producer restart and a processor restart",
   { timeout: 150_000 },
   async () => {
     const port = await freePort();

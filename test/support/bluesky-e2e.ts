@@ -180,7 +180,9 @@ export interface ScenarioResult {
 /**
  * Feeds the simulator in steps, drops every connection once, restarts the
  * producer (SIGTERM, then a new process on the same state file) while posts
- * keep coming, deletes some published posts, then checks the file.
+ * keep coming, and the processor (SIGTERM, then a new process on the same
+ * file) in between, deletes some published posts (one of them stored by the
+ * processor's first run), then checks the file.
  */
 export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
   // The cursor slack exercises the producer's answer to servers that replay more than asked.
@@ -195,8 +197,9 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
   const procs: ServiceProcess[] = [];
   const track = (p: ServiceProcess) => (procs.push(p), p);
   try {
-    const processor = track(startTwitterProcessor(o.endpoint, h5, { ...o.transportEnv, ...o.processorEnv }));
-    await o.processorReady(processor);
+    const startProcessor = () => track(startTwitterProcessor(o.endpoint, h5, { ...o.transportEnv, ...o.processorEnv }));
+    const firstProcessor = startProcessor();
+    await o.processorReady(firstProcessor);
     const first = track(startBlueskyProducer(sim.url, o.endpoint, state, o.transportEnv));
     await first.waitForLog((l) => l.msg === "connected");
     const step = async (n: number) => {
@@ -221,6 +224,30 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
     const publishedFirst = totals(first).posts;
     assert.equal(publishedFirst, expectedPosts(sim).matching.length, "the first producer published each post once");
     assert.ok(fs.existsSync(state), "the cursor is stored");
+
+    // The processor restarts too: later deletes reach posts its first run stored (read back from the file).
+    await waitFor(
+      "the first processor to take what the first producer published",
+      async () => (await firstProcessor.metric("pipeline_messages_in_total")) >= totals(first).messages || undefined,
+      30_000,
+    );
+    await sleep(500);
+    const before = {
+      outcomes: await deleteOutcomes(firstProcessor),
+      duplicate: await firstProcessor.metric("pipeline_rejects_total", 'reason="duplicate"'),
+      noData: await firstProcessor.metric("pipeline_rejects_total", 'reason="no_data"'),
+    };
+    assert.equal(await firstProcessor.stop("SIGTERM"), 0);
+    const processor = startProcessor();
+    await o.processorReady(processor);
+    const stillThere = expectedPosts(sim);
+    const old = stillThere.matching.find((m) => !stillThere.deleted.includes(m.id))!;
+    const oldEvent = sim
+      .events()
+      .find(
+        (e) => e.kind === "post" && e.frame.kind === "commit" && postUri(e.frame.did, e.frame.commit.rkey) === old.uri,
+      )!;
+    sim.deletePost({ did: oldEvent.frame.did, rkey: (oldEvent.frame as { commit: { rkey: string } }).commit.rkey });
 
     // Posts keep coming while no producer runs; the next one replays them from the cursor.
     await step(4);
@@ -250,20 +277,21 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
     const t2 = totals(second);
     const deletesPublished = t2.deletes;
     assert.equal(publishedFirst + t2.posts, matching.length, "no post published twice");
-    const sent = totals(first).messages + t2.messages;
     await waitFor(
-      "the processor to take every message the producers published",
-      async () => ((await processor.metric("pipeline_messages_in_total")) >= sent ? true : undefined),
+      "the processor to take every message the second producer published",
+      async () => ((await processor.metric("pipeline_messages_in_total")) >= t2.messages ? true : undefined),
       30_000,
     );
     await sleep(500);
     const rejects = {
-      duplicate: await processor.metric("pipeline_rejects_total", 'reason="duplicate"'),
-      no_data: await processor.metric("pipeline_rejects_total", 'reason="no_data"'),
+      duplicate: before.duplicate + (await processor.metric("pipeline_rejects_total", 'reason="duplicate"')),
+      no_data: before.noData + (await processor.metric("pipeline_rejects_total", 'reason="no_data"')),
       bad_tweet: await processor.metric("pipeline_rejects_total", 'reason="bad_tweet"'),
       bad_delete: await processor.metric("pipeline_rejects_total", 'reason="bad_delete"'),
     };
-    const outcomes = await deleteOutcomes(processor);
+    const after = await deleteOutcomes(processor);
+    assert.ok(after.stored! >= 1, "the restarted processor blanked a post its first run had stored");
+    const outcomes = Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v + before.outcomes[k]!]));
     assert.equal((await processor.health()).status, 200);
     await o.beforeProcessorStop?.(processor);
     assert.equal(await processor.stop("SIGTERM"), 0);
