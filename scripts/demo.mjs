@@ -61,8 +61,9 @@ try {
   if (hasTwitter) {
     await stack.start("twitter-processor", {
       ...common,
-      // Bluesky posts arrive within a second and move the windows on; tweets come in 10 s polls.
-      // Until /sentiment has windows per source, the lateness must cover a poll.
+      // Tweets come in 10 s polls: between two polls Twitter's windows go quiet, and the wall
+      // clock would close them before the next poll's tweets arrive. The lateness covers a poll
+      // (the processor's default, 30 s, covers one with the search index's lag).
       ALLOWED_LATENESS_SECONDS: "12",
       // Both producers of the twitter stream: tweets and Bluesky posts.
       ZMQ_CONNECT: `tcp://127.0.0.1:${ports.twitterZmq},tcp://127.0.0.1:${ports.blueskyZmq}`,

@@ -32,6 +32,14 @@ apart (incomplete, windows_without_complete_row).
 those findings go to log_problems, apart from problems. --ids-by-file lists
 the ids each file holds.
 
+Sources and deletes (schema_version 4): a served item's "source" (default
+"twitter") and "uri" (default "") must be the row's; /sentiment rows are per
+(window_start, source) and are merged and compared per source. --deleted FILE
+(a JSON list of ids) names posts deleted upstream: their rows must have empty
+text and cleaned_text (no bytes, no heap offset) and deleted_at set, and
+/deletes must hold each once with applied = 1; every other row keeps its exact
+text with deleted_at = -1, and /deletes holds no other id.
+
 Scores (schema_version 3): each /tweets row's sentiment_label must be the one its
 sentiment_score (VADER's compound) gives under the file's positive_threshold and
 negative_threshold attributes, the score must lie in [-1, 1], and sentiment_pos,
@@ -49,6 +57,7 @@ from datetime import datetime, timezone
 import h5py
 
 LABELS = ("positive", "neutral", "negative")
+HEAPS = {}  # file -> its /text_heap bytes (a deleted post's text must not be left there)
 SENT_LOG = ("log_partition", "log_offset_first", "log_offset_last")
 TWEET_LOG = ("log_partition", "log_offset")
 
@@ -97,12 +106,23 @@ def check_scores(path, tweets, attrs, problems):
     problems.extend(f"{path}: {b}" for b in bad[:20])
 
 
-def read_file(path, window_ms, problems):
+def text_of(row, names, col, default=""):
+    return bytes(row[col]).decode("utf-8") if col in names else default
+
+
+def read_file(path, window_ms, problems, deletes_out=None):
     """One file's /tweets rows (decoded) and /sentiment rows, as plain dicts."""
     with h5py.File(path, "r") as f:
         tweets = f["tweets"][:] if "tweets" in f else []
         heap = f["text_heap"][:] if "text_heap" in f else []
         sentiment = f["sentiment"][:] if "sentiment" in f else []
+        if deletes_out is not None:
+            HEAPS[path] = heap.tobytes() if len(heap) else b""
+        if deletes_out is not None and "deletes" in f:
+            for d in f["deletes"][:]:
+                deletes_out.append({"id": bytes(d["id"]).decode("ascii"), "uri": bytes(d["uri"]).decode(),
+                                    "source": bytes(d["source"]).decode(), "deleted_at": int(d["deleted_at"]),
+                                    "applied": int(d["applied"]), "file": path})
         for name in ("tweets", "sentiment"):
             if name not in f:
                 continue
@@ -122,13 +142,16 @@ def read_file(path, window_ms, problems):
         tid = bytes(row["id"]).decode("ascii")
         try:
             text = full_text(row, heap, "text", "text_bytes", "text_heap_offset")
-            full_text(row, heap, "cleaned_text", "cleaned_bytes", "cleaned_heap_offset")
+            cleaned = full_text(row, heap, "cleaned_text", "cleaned_bytes", "cleaned_heap_offset")
         except (ValueError, UnicodeDecodeError) as e:
             problems.append(f"{path}: tweet {tid}: {e}")
             continue
         rows.append({
             "id": tid, "text": text, "created_at": int(row["created_at"]), "window_start": int(row["window_start"]),
             "author_id": bytes(row["author_id"]).decode(), "lang": bytes(row["lang"]).decode(),
+            "source": text_of(row, t_names, "source", "twitter"), "uri": text_of(row, t_names, "uri"),
+            "deleted_at": int(row["deleted_at"]) if "deleted_at" in t_names else -1, "cleaned": cleaned,
+            "text_bytes": int(row["text_bytes"]), "cleaned_bytes": int(row["cleaned_bytes"]),
             "label": bytes(row["sentiment_label"]).decode(), "score": float(row["sentiment_score"]),
             "in_sentiment": int(row["in_sentiment"]), "heap": int(row["text_heap_offset"]) >= 0,
             "log": tuple(int(row[c]) for c in TWEET_LOG) if all(c in t_names for c in TWEET_LOG) else None,
@@ -138,6 +161,7 @@ def read_file(path, window_ms, problems):
         d = {k: int(r[k]) for k in ("window_start", "window_end", "count", "positive", "neutral", "negative",
                                      "complete")}
         d.update(score_sum=float(r["score_sum"]), score_mean=float(r["score_mean"]), file=path,
+                 source=text_of(r, s_names, "source", "twitter"),
                  log=tuple(int(r[c]) for c in SENT_LOG) if all(c in s_names for c in SENT_LOG) else None)
         sent.append(d)
     return rows, sent, all(r["log"] is not None for r in rows + sent)
@@ -151,7 +175,7 @@ def apply_merge_rule(rows):
         if r["log"] is None or r["log"][0] < 0:
             kept.append(r)
         else:
-            groups.setdefault((r["window_start"], r["log"][0]), []).append(r)
+            groups.setdefault((r["window_start"], r["source"], r["log"][0]), []).append(r)
     for group in groups.values():
         # A row's containers sort before it: first offset ascending, last offset descending.
         group.sort(key=lambda r: (r["log"][1], -r["log"][2]))
@@ -168,10 +192,10 @@ def apply_merge_rule(rows):
 
 
 def merge_windows(rows):
-    """window_start -> merged sums, plus how many rows made it."""
+    """(window_start, source) -> merged sums, plus how many rows made it."""
     merged = {}
     for r in rows:
-        m = merged.setdefault(r["window_start"], {"count": 0, "positive": 0, "neutral": 0, "negative": 0,
+        m = merged.setdefault((r["window_start"], r["source"]), {"count": 0, "positive": 0, "neutral": 0, "negative": 0,
                                                   "score_sum": 0.0, "rows": 0, "complete": 0})
         for k in ("count", *LABELS):
             m[k] += r[k]
@@ -192,7 +216,7 @@ def covers(rows, tweet):
                                                         k["log"][1] <= tweet["log"][1] <= k["log"][2]) for k in rows)
 
 
-def read_set(paths, window_ms, problems, one_writer=False):
+def read_set(paths, window_ms, problems, one_writer=False, deletes_out=None):
     """Tweets of several files, one per id; sentiment rows of all of them, merged with the rule.
 
     A tweet counts in /sentiment when a copy of it has in_sentiment = 1 and a kept row of
@@ -201,7 +225,7 @@ def read_set(paths, window_ms, problems, one_writer=False):
     With one_writer the files are successive files of one processor: any file's rows count."""
     copies, sent, has_log, rows_total = {}, [], True, 0
     for path in paths:
-        rows, s, log_ok = read_file(path, window_ms, problems)
+        rows, s, log_ok = read_file(path, window_ms, problems, deletes_out)
         has_log = has_log and log_ok
         sent.extend(s)
         rows_total += len(rows)
@@ -217,7 +241,7 @@ def read_set(paths, window_ms, problems, one_writer=False):
     kept, skipped, overlaps = apply_merge_rule(sent)
     kept_by = {}
     for k in kept:
-        kept_by.setdefault((None if one_writer else k["file"], k["window_start"]), []).append(k)
+        kept_by.setdefault((None if one_writer else k["file"], k["window_start"], k["source"]), []).append(k)
     by_id, uncounted = {}, []
     for tid, cs in copies.items():
         first = by_id[tid] = cs[0]
@@ -226,7 +250,7 @@ def read_set(paths, window_ms, problems, one_writer=False):
                 if first[k] != r[k]:
                     problems.append(f"tweet {tid}: {k} differs between {first['file']} and {r['file']}")
         counted = [r for r in cs if r["in_sentiment"] == 1 and
-                   covers(kept_by.get((None if one_writer else r["file"], r["window_start"]), []), r)]
+                   covers(kept_by.get((None if one_writer else r["file"], r["window_start"], r["source"]), []), r)]
         first["counted"] = 1 if counted else 0
         if not counted and all(r["in_sentiment"] == 1 for r in cs):
             uncounted.append(tid)
@@ -238,14 +262,27 @@ def read_set(paths, window_ms, problems, one_writer=False):
             "has_log": has_log}
 
 
-def check_tweets(data, served, window_ms, problems):
+def check_tweets(data, served, window_ms, problems, deleted=frozenset()):
     per_window = {}
     for tid, r in data["tweets"].items():
         want = served.get(tid)
         if want is None:
             continue
-        if r["text"] != want["text"]:
+        if tid in deleted:
+            if (r["text"], r["cleaned"], r["text_bytes"], r["cleaned_bytes"]) != ("", "", 0, 0) or r["heap"]:
+                problems.append(f"post {tid} was deleted but its text is still stored: {r['text'][:60]!r}")
+            if r["deleted_at"] < 0:
+                problems.append(f"post {tid} was deleted but deleted_at is {r['deleted_at']}")
+            raw = want["text"].encode("utf-8")
+            if len(raw) >= 16 and any(raw in h for h in HEAPS.values()):
+                problems.append(f"post {tid} was deleted but its text is still in /text_heap")
+        elif r["text"] != want["text"]:
             problems.append(f"tweet {tid}: text differs: {r['text'][:60]!r} vs {want['text'][:60]!r}")
+        elif r["deleted_at"] != -1:
+            problems.append(f"tweet {tid}: deleted_at {r['deleted_at']} but it was not deleted")
+        if r["source"] != want.get("source", "twitter") or r["uri"] != want.get("uri", ""):
+            problems.append(f"tweet {tid}: source/uri {r['source']!r} {r['uri']!r}, expected "
+                            f"{want.get('source', 'twitter')!r} {want.get('uri', '')!r}")
         if r["created_at"] != iso_ms(want["created_at"]):
             problems.append(f"tweet {tid}: created_at {r['created_at']} vs {want['created_at']}")
         if r["author_id"] != want["author_id"] or r["lang"] != want["lang"]:
@@ -256,7 +293,7 @@ def check_tweets(data, served, window_ms, problems):
         if r["label"] not in LABELS:
             problems.append(f"tweet {tid}: label {r['label']!r}")
         elif r["counted"] == 1:
-            w = per_window.setdefault(ws, {"count": 0, "positive": 0, "neutral": 0, "negative": 0, "score_sum": 0.0})
+            w = per_window.setdefault((ws, r["source"]), {"count": 0, "positive": 0, "neutral": 0, "negative": 0, "score_sum": 0.0})
             w["count"] += 1
             w[r["label"]] += 1
             w["score_sum"] += r["score"]
@@ -266,6 +303,8 @@ def check_tweets(data, served, window_ms, problems):
 def check_sentiment(data, per_window, window_ms, problems):
     for r in data["sent"]:
         ws = r["window_start"]
+        if r["source"] not in ("twitter", "bluesky"):
+            problems.append(f"window {ws}: source {r['source']!r}")
         if r["window_end"] != ws + window_ms:
             problems.append(f"window {ws}: window_end {r['window_end']}")
         if r["count"] > 0 and not math.isclose(r["score_mean"], r["score_sum"] / r["count"], rel_tol=1e-12,
@@ -288,25 +327,45 @@ def compare_expected(data, exp, problems):
     """Merged /sentiment and /tweets against an uninterrupted run's; exact unless a side merged several rows."""
     a, e = data["merged"], exp["merged"]
     for ws in sorted(set(a) | set(e)):
+        name = f"window {ws} ({iso(ws[0])} {ws[1]})"
         if ws not in a or ws not in e:
-            problems.append(f"window {ws} ({iso(ws)}): only in the {'expected' if ws in e else 'checked'} file")
+            problems.append(f"{name}: only in the {'expected' if ws in e else 'checked'} file")
             continue
         for k in ("count", *LABELS):
             if a[ws][k] != e[ws][k]:
-                problems.append(f"window {ws} ({iso(ws)}): {k} {a[ws][k]}, expected {e[ws][k]}")
+                problems.append(f"{name}: {k} {a[ws][k]}, expected {e[ws][k]}")
         exact = a[ws]["rows"] == 1 and e[ws]["rows"] == 1
         x, y = a[ws]["score_sum"], e[ws]["score_sum"]
         if not (x == y if exact else math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-9)):
-            problems.append(f"window {ws} ({iso(ws)}): score_sum {x!r}, expected {y!r}")
+            problems.append(f"{name}: score_sum {x!r}, expected {y!r}")
     for tid in sorted(set(data["tweets"]) | set(exp["tweets"])):
         r, w = data["tweets"].get(tid), exp["tweets"].get(tid)
         if r is None or w is None:
             problems.append(f"tweet {tid}: only in the {'expected' if r is None else 'checked'} file")
             continue
-        for k in ("text", "window_start", "counted", "label", "score"):
+        for k in ("text", "window_start", "counted", "label", "score", "source", "deleted_at"):
             if r[k] != w[k]:
                 problems.append(f"tweet {tid}: {k} {r[k]!r}, expected {w[k]!r}")
     return {"windows": len(set(a) & set(e)), "tweets": len(set(data["tweets"]) & set(exp["tweets"]))}
+
+
+def check_deletes(deletes, deleted, stored, problems):
+    """/deletes holds each deleted post once (per file), applied, and no post that was not deleted."""
+    seen = {}
+    for d in deletes:
+        key = (d["file"], d["id"])
+        seen[key] = seen.get(key, 0) + 1
+        if d["id"] not in deleted:
+            problems.append(f"/deletes of {d['file']} names post {d['id']}, which was not deleted")
+        if d["applied"] != 1:
+            problems.append(f"/deletes of {d['file']}: post {d['id']} applied = {d['applied']}")
+        row = stored.get(d["id"])
+        if row is not None and (d["deleted_at"] != row["deleted_at"] or d["source"] != row["source"]
+                                or (row["uri"] and d["uri"] != row["uri"])):
+            problems.append(f"/deletes row of {d['id']} disagrees with its /tweets row")
+    problems.extend(f"/deletes of {f} holds post {i} {n} times" for (f, i), n in seen.items() if n > 1)
+    ids = {d["id"] for d in deletes}
+    problems.extend(f"deleted post {t} has no /deletes row" for t in sorted(deleted - ids) if t in stored)
 
 
 def check_log_columns(data, transport):
@@ -335,13 +394,19 @@ def main():
     ap.add_argument("--expected-h5", action="append", default=[], help="an uninterrupted run's file (repeatable)")
     ap.add_argument("--transport", choices=("kafka", "zmq"), help="check the log_* columns' values")
     ap.add_argument("--ids-by-file", action="store_true", help="list the tweet ids each file holds")
+    ap.add_argument("--deleted", help="JSON file: ids of posts deleted upstream (their text must be gone)")
     ap.add_argument("--one-writer", action="store_true",
                     help="the files are successive files of one processor (a window's row may be in a later file)")
     args = ap.parse_args()
     with open(args.served, encoding="utf-8") as fh:
         served = {t["id"]: t for t in json.load(fh)}
+    deleted = set()
+    if args.deleted:
+        with open(args.deleted, encoding="utf-8") as fh:
+            deleted = set(json.load(fh))
     problems = []
-    data = read_set(args.h5, args.window_ms, problems, args.one_writer)
+    deletes = []
+    data = read_set(args.h5, args.window_ms, problems, args.one_writer, deletes)
     stored = data["tweets"]
     missing = sorted(set(served) - set(stored))
     extra = sorted(set(stored) - set(served))
@@ -349,7 +414,8 @@ def main():
         problems.append(f"{len(missing)} served tweets missing, e.g. {missing[:3]}")
     if extra:
         problems.append(f"{len(extra)} stored tweets never served, e.g. {extra[:3]}")
-    per_window = check_tweets(data, served, args.window_ms, problems)
+    per_window = check_tweets(data, served, args.window_ms, problems, deleted)
+    check_deletes(deletes, deleted, data["tweets"], problems)
     check_sentiment(data, per_window, args.window_ms, problems)
     compared = None
     if args.expected_h5:
@@ -374,6 +440,14 @@ def main():
         "rows_skipped_by_merge_rule": data["skipped"],
         "overlapping_ranges": data["overlaps"],
         "windows": len(merged),
+        "sources": {s: sum(1 for r in stored.values() if r["source"] == s) for s in sorted({r["source"] for r in
+                                                                                             stored.values()})},
+        "sentiment_by_source": {s: {"windows": sum(1 for k in merged if k[1] == s),
+                                    "count": sum(m["count"] for k, m in merged.items() if k[1] == s)}
+                                for s in sorted({k[1] for k in merged})},
+        "deleted_blank": sum(1 for t in deleted if t in stored and stored[t]["text"] == "" and
+                             stored[t]["deleted_at"] >= 0),
+        "deletes_rows": len(deletes),
         "incomplete_rows": len(incomplete),
         "windows_without_complete_row": sum(1 for m in merged.values() if m["complete"] == 0),
         "incomplete": [{"file": r["file"], "window_start": iso(r["window_start"]), "count": r["count"],

@@ -118,6 +118,13 @@ export interface TwitterCheck {
   incomplete_rows: number;
   heap_rows: number;
   multibyte_texts: number;
+  /** Stored rows per source. */
+  sources: Record<string, number>;
+  /** Merged /sentiment windows and their counts, per source. */
+  sentiment_by_source: Record<string, { windows: number; count: number }>;
+  /** Deleted posts (--deleted) whose row is blank with deleted_at set. */
+  deleted_blank: number;
+  deletes_rows: number;
   problems: string[];
 }
 
@@ -127,9 +134,22 @@ export function checkTwitterFile(dir: string, h5: string, sim: RunningTwitterSim
 }
 
 /** check_twitter.py against any list of {id, text, created_at, author_id, lang} that must be stored, and nothing else. */
-export function checkServedFile(dir: string, h5: string, served: readonly object[], name: string): TwitterCheck {
+export function checkServedFile(
+  dir: string,
+  h5: string,
+  served: readonly object[],
+  name: string,
+  /** Ids of posts deleted upstream: their text must be gone, /deletes must name each. */
+  deleted?: readonly string[],
+): TwitterCheck {
   const servedPath = path.join(dir, `${name}-served.json`);
   fs.writeFileSync(servedPath, JSON.stringify(served));
+  const deletedArgs: string[] = [];
+  if (deleted) {
+    const deletedPath = path.join(dir, `${name}-deleted.json`);
+    fs.writeFileSync(deletedPath, JSON.stringify(deleted));
+    deletedArgs.push("--deleted", deletedPath);
+  }
   const r = runPython([
     path.join(ROOT, "test/support/check_twitter.py"),
     "--h5",
@@ -138,6 +158,7 @@ export function checkServedFile(dir: string, h5: string, served: readonly object
     servedPath,
     "--window-ms",
     String(WINDOW_MS),
+    ...deletedArgs,
   ]);
   assert.equal(r.stderr.trim(), "", "the check ran cleanly");
   const out = JSON.parse(r.stdout) as TwitterCheck;

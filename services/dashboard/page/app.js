@@ -55,11 +55,17 @@ function heard(msg) {
   if (latencies.length > 200) latencies.shift();
 }
 
+// "score_mean" is the mean over every source's posts; "score_mean/bluesky" one source's.
+// A function declaration: meanLine("score_mean") runs above, before a const would exist.
+function lineName(key) {
+  return key.includes("/") ? key.replace(/_mean\//, " mean, ") : key.replace(/_mean/, " mean, all");
+}
+
 function meanLine(key) {
   let s = means.get(key);
   if (!s) {
     const color = LINE_COLORS[means.size % LINE_COLORS.length];
-    s = chart.addSeries(LC.LineSeries, { color, lineWidth: 2, title: key.replace(/_mean/, "") }, 2);
+    s = chart.addSeries(LC.LineSeries, { color, lineWidth: 2, title: lineName(key).replace(/ mean/, "") }, 2);
     if (means.size === 0)
       s.createPriceLine({ price: 0, color: "#475569", lineWidth: 1, lineStyle: 2, axisLabelVisible: false });
     means.set(key, s);
@@ -69,7 +75,7 @@ function meanLine(key) {
 }
 
 function renderLegend() {
-  const parts = [...means.keys()].map((k, i) => [k.replace(/_mean/, " mean"), LINE_COLORS[i % LINE_COLORS.length]]);
+  const parts = [...means.keys()].map((k, i) => [lineName(k), LINE_COLORS[i % LINE_COLORS.length]]);
   parts.push(...Object.entries(LABEL_COLORS));
   $("legend").replaceChildren(
     ...parts.map(([name, color]) => {
@@ -153,7 +159,7 @@ function postRow(p) {
     [p.label, p.counted ? "" : "arrived after its window closed: not counted"],
     [Number.isFinite(p.score) ? p.score.toFixed(2) : ""],
     [p.source ? `${p.lang} · ${p.source}` : p.lang],
-    [p.text, p.text],
+    p.deleted ? ["(deleted by its author)", "deleted upstream: its text is no longer stored"] : [p.text, p.text],
   ];
   for (const [text, title] of cells) {
     const td = document.createElement("td");

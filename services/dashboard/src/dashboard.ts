@@ -22,6 +22,9 @@ import type { ServiceStatus } from "./health/service-status.js";
 import { type MarketPoint, marketPoints, volumeColumn } from "./series/candles.js";
 import { seriesDelta } from "./series/delta.js";
 import { type SentimentPoint, sentimentSeries } from "./series/sentiment.js";
+
+/** Sources with rows in /sentiment (twitter, bluesky). */
+const SENTIMENT_SOURCES = 2;
 import { type PostView, postViews } from "./series/tweets.js";
 import { type SseClient, SseHub } from "./server/sse-hub.js";
 
@@ -206,7 +209,11 @@ export class Dashboard {
       const want = fresh ? tweets : Math.min(tweets, postRows - this.postRows);
       return {
         sentimentRows,
-        sentiment: sentimentRows !== this.sentimentRows ? windowTail(f, "/sentiment", maxWindows) : undefined,
+        // One row per window and source: read enough rows for maxWindows windows of every source.
+        sentiment:
+          sentimentRows !== this.sentimentRows
+            ? windowTail(f, "/sentiment", maxWindows * SENTIMENT_SOURCES)
+            : undefined,
         postRows,
         fresh,
         posts: postRows !== this.postRows ? lastRows(f, "/tweets", want) : undefined,

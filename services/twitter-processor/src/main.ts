@@ -18,6 +18,11 @@ await runService({ name: "twitter-processor", defaultHealthPort: 9104 }, async (
     defaultEndpoint: "tcp://127.0.0.1:5556",
     log,
   });
+  // One counter, no log line per delete: most deletes under BLUESKY_DELETES=all are of posts never stored.
+  const deletes = registry.counter(
+    "twitter_deletes_total",
+    "Post deletes taken, by outcome: pending (blanked before its write), stored (blanked in the file), unknown (a post this file does not hold), repeat (recorded already).",
+  );
   const processor = twitterProcessor({
     appender,
     consumer,
@@ -31,6 +36,7 @@ await runService({ name: "twitter-processor", defaultHealthPort: 9104 }, async (
     log,
     metrics,
     sinkMetrics: sinkMetrics(registry),
+    onDelete: (outcome) => deletes.inc({ outcome }),
   });
   await processor.start();
   log.info("consuming", {

@@ -12,6 +12,7 @@ import { windowRules } from "@cryptostream/common/window/window-book";
 import { sinkMetrics } from "@cryptostream/common/sink/sink-metrics";
 import { RecentIds } from "@cryptostream/twitter-processor/dedupe/recent-ids";
 import { twitterProcessor } from "@cryptostream/twitter-processor/processor";
+import { DELETES_PATH, deletesTableSpec } from "@cryptostream/twitter-processor/sink/deletes-table";
 import { SENTIMENT_PATH, sentimentTableSpec } from "@cryptostream/twitter-processor/sink/sentiment-table";
 import { TEXT_HEAP_PATH, TWEET_COLUMNS, TWEETS_PATH } from "@cryptostream/twitter-processor/sink/tweet-table";
 
@@ -95,10 +96,49 @@ export async function kafkaProcessor(file: string, consumer: Consumer, opts: { t
   return { p, metrics };
 }
 
+/**
+ * samplePages with Bluesky posts and their deletes in between: posts of a
+ * second source (own windows), deletes of stored posts, of a post in the same
+ * page of the log (pending), of unknown posts, and a delete sent twice.
+ */
+export function mixedPages(): Buffer[] {
+  const tweets = samplePages();
+  const out: Buffer[] = [];
+  const post = (n: number, at: number) => ({
+    id: String(4_000_000_000_000_000_000n + BigInt(n)),
+    // Short texts: where a delete meets its post (pending or stored) depends on batch boundaries,
+    // and a stored long text leaves zeroed heap bytes where a pending one leaves none.
+    text: n % 2 === 0 ? `eth post ${n} great` : `btc ${n} crash, terrible`,
+    created_at: new Date(at).toISOString(),
+    author_id: "did:plc:eygmaihciaxprqvxpfvl6flk",
+    lang: "en",
+    uri: `at://did:plc:eygmaihciaxprqvxpfvl6flk/app.bsky.feed.post/r${n}`,
+  });
+  const del = (...ns: number[]) =>
+    pickleCodec.encode({
+      source: "bluesky",
+      deletes: ns.map((n) => ({
+        id: post(n, T0).id,
+        uri: post(n, T0).uri,
+        deleted_at: new Date(T0 + n).toISOString(),
+      })),
+    });
+  tweets.forEach((page, i) => {
+    out.push(page);
+    const items = [0, 1, 2].map((j) => post(i * 3 + j, T0 + i * 3_000 + j * 700));
+    out.push(pickleCodec.encode({ data: items, meta: { result_count: 3 }, source: "bluesky" }));
+    // A post of this page (pending until the batch is written), one of an earlier page, one never seen.
+    if (i % 3 === 2) out.push(del(i * 3 + 1, (i - 2) * 3, 90_000 + i));
+    if (i % 6 === 5) out.push(del((i - 2) * 3)); // again: a repeat
+  });
+  return out;
+}
+
 export interface FileDump {
   readonly tweets: Map<string, unknown[]>;
   readonly heap: number[];
   readonly sentiment: Map<string, unknown[]>;
+  readonly deletes: Map<string, unknown[]>;
 }
 
 /** Every column of /tweets and /sentiment and the whole text heap. */
@@ -117,6 +157,11 @@ export async function dumpFile(file: string): Promise<FileDump> {
         f,
         SENTIMENT_PATH,
         sentimentTableSpec({ windowSeconds: 10, latenessSeconds: 2 }).columns.map((c) => c.name),
+      ),
+      deletes: readColumns(
+        f,
+        DELETES_PATH,
+        deletesTableSpec({ windowSeconds: 10, latenessSeconds: 2 }).columns.map((c) => c.name),
       ),
     };
   });

@@ -16,6 +16,7 @@ import {
   kafkaProcessor,
   logOf,
   mergedWindows,
+  mixedPages,
   responseBytes,
   samplePages,
   T0,
@@ -29,25 +30,25 @@ const batchesOf = (ds: readonly Delivery[]): Delivery[][] =>
   Array.from({ length: Math.ceil(ds.length / BATCH) }, (_, i) => ds.slice(i * BATCH, (i + 1) * BATCH));
 const tmpFile = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), "twp-kafka-")), "twitter.h5");
 
-async function uninterrupted(file: string) {
+async function uninterrupted(file: string, log = LOG) {
   const c = new FakeConsumer();
   const { p, metrics } = await kafkaProcessor(file, c);
-  for (const b of batchesOf(LOG)) await c.deliver(b);
+  for (const b of batchesOf(log)) await c.deliver(b);
   await p.stop();
   return { c, metrics };
 }
 
 /** Runs the first `cut` batches, then crashes (drop) or stops, restarts, and replays from the commit. */
-async function interrupted(file: string, cut: number, how: "crash" | "stop") {
+async function interrupted(file: string, cut: number, how: "crash" | "stop", log = LOG) {
   const c1 = new FakeConsumer();
   const first = await kafkaProcessor(file, c1);
-  for (const b of batchesOf(LOG).slice(0, cut)) await c1.deliver(b);
+  for (const b of batchesOf(log).slice(0, cut)) await c1.deliver(b);
   if (how === "stop") await first.p.stop();
   else c1.stopped = true; // kill -9: no flush, no commit, nothing more from this instance
   const from = Number(c1.committed.get(0) ?? 0n);
   const c2 = new FakeConsumer({ committed: c1.committed });
   const second = await kafkaProcessor(file, c2);
-  for (const b of batchesOf(LOG.slice(from))) await c2.deliver(b);
+  for (const b of batchesOf(log.slice(from))) await c2.deliver(b);
   await second.p.stop();
   return { from, delivered: cut * BATCH, second };
 }
@@ -192,4 +193,27 @@ test("under ZeroMQ (no replay) a stop still writes open windows as partial rows"
   await p.stop();
   const d = await dumpFile(file);
   assert.deepEqual(d.sentiment.get("complete"), [0]);
+});
+
+test("with Bluesky posts and deletes in the log, a crash or stop at any batch leaves the same file", async () => {
+  const log = logOf(mixedPages());
+  const refFile = tmpFile();
+  await uninterrupted(refFile, log);
+  const want = await dumpFile(refFile);
+  const deleted = want.deletes.get("id")!.length;
+  assert.ok(deleted >= 10, `${deleted} deletes recorded`);
+  assert.deepEqual(new Set(want.sentiment.get("source")), new Set(["twitter", "bluesky"]));
+  const blank = want.tweets.get("deleted_at")!.filter((d) => Number(d) >= 0).length;
+  assert.equal(blank, deleted, "each recorded delete blanked one row");
+  const cuts = batchesOf(log).length;
+  for (const how of ["crash", "stop"] as const) {
+    for (let cut = 1; cut < cuts; cut += 2) {
+      const file = tmpFile();
+      await interrupted(file, cut, how, log);
+      const got = await dumpFile(file);
+      assert.deepEqual(got.tweets, want.tweets, `${how} after batch ${cut}: /tweets`);
+      assert.deepEqual(got.sentiment, want.sentiment, `${how} after batch ${cut}: /sentiment`);
+      assert.deepEqual(got.deletes, want.deletes, `${how} after batch ${cut}: /deletes`);
+    }
+  }
 });

@@ -367,53 +367,24 @@ test("a file of the previous schema (AFINN scores, no pos/neu/neg) is moved asid
   );
 });
 
-test("bluesky-producer batches are accepted as tweets; its delete envelope is a counted no_data rejection", async () => {
+test("a file of schema 3 (no source, uri or deleted_at; one /sentiment row per window) is moved aside", async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "twp-"));
   const file = path.join(dir, "twitter.h5");
-  const { p, metrics, deliver } = await makeProcessor(file);
-  const did = "did:plc:eygmaihciaxprqvxpfvl6flk"; // 32 bytes: /tweets keeps the first 24 (author_id is S24)
-  // What services/bluesky-producer publishes: hash ids (up to 19 digits), a DID as author, plus source and uri.
-  const item = (id: string, text: string, at: number) => ({
-    id,
-    text,
-    created_at: iso(at),
-    author_id: did,
-    lang: "ja",
-    source: "bluesky",
-    uri: `at://${did}/app.bsky.feed.post/3l3qo2vuowo2b`,
-  });
-  const posts = [item("100678237755847854", "gm $BTC", T0), item("9223372036854775807", "ビットコイン #btc", T0 + 1)];
-  await deliver([
-    delivery(
-      pickleCodec.encode({
-        data: posts,
-        meta: { result_count: 2, newest_id: posts[1]!.id, oldest_id: posts[0]!.id },
-        source: "bluesky",
-      }),
-    ),
-    delivery(
-      pickleCodec.encode({
-        source: "bluesky",
-        deletes: [{ id: posts[0]!.id, uri: posts[0]!.uri, deleted_at: iso(T0 + 2) }],
-      }),
-    ),
-    delivery(
-      pickleCodec.encode({ data: [item("77", "after the delete envelope", T0 + 3)], meta: { result_count: 1 } }),
-    ),
-  ]);
-  assert.equal(metrics.rejects.get({ reason: "no_data" }), 1, "the delete envelope is rejected, counted");
-  assert.equal(metrics.rejects.total(), 1);
-  await p.stop();
-  const got = await readTweets(file);
-  assert.deepEqual(
-    got!.rows.map((r) => [r.id, r.text]),
-    [
-      ["100678237755847854", "gm $BTC"],
-      ["9223372036854775807", "ビットコイン #btc"],
-      ["77", "after the delete envelope"],
-    ],
+  const v3 = TWEET_COLUMNS.filter((c) => !["source", "uri", "deleted_at"].includes(c.name)).map((c) =>
+    c.name === "author_id" ? { ...c, type: "S24" as const } : c,
   );
-  const authors = await withFile(file, (f) => readColumns(f, TWEETS_PATH, ["author_id"]).get("author_id"));
-  assert.deepEqual(authors, [did.slice(0, 24), did.slice(0, 24), did.slice(0, 24)]);
-  fs.rmSync(dir, { recursive: true, force: true });
+  const data = new Map(
+    v3.map((c) => [
+      c.name,
+      [c.type.startsWith("S") ? "1" : c.type === "<i8" ? 1n : 0] as Array<number | bigint | string>,
+    ]),
+  );
+  await new H5Appender(file).append([
+    { spec: { path: TWEETS_PATH, columns: v3, chunkRows: 16, gzip: 1, attrs: { schema_version: 3 } }, data },
+  ]);
+  const { p, deliver } = await makeProcessor(file);
+  await deliver([delivery(response([{ id: ID(1), text: "great day", at: T0 }]))]);
+  await p.stop();
+  assert.equal(fs.readdirSync(dir).filter((f) => f.startsWith("twitter.h5.old-schema-")).length, 1);
+  assert.equal((await readTweets(file))?.schemaVersion, 4);
 });

@@ -78,25 +78,37 @@ export class WrittenWindows {
  * Reads window_start, complete and the origin columns of the newest `tailRows`
  * rows of a window table (replays reach back only to the last commit, which
  * is recent). Files written before the origin columns existed read as -1.
+ * With `keyColumn` (a table holding several keys' windows, e.g. a `source`
+ * column) each row goes under its own value of that column; `key` is then
+ * for rows where it is missing or empty.
  */
-export function readWrittenRows(file: H5File, path: string, key: string, into: WrittenWindows, tailRows = 4096): void {
+export function readWrittenRows(
+  file: H5File,
+  path: string,
+  key: string,
+  into: WrittenWindows,
+  tailRows = 4096,
+  keyColumn?: string,
+): void {
   const ds = file.get(path) as H5Dataset | null;
   if (ds === null) return;
   const n = ds.shape?.[0] ?? 0;
   if (n === 0) return;
   const names = (ds.dtype as Array<[string, string]>).map(([name]) => name);
   const col = (name: string): number => names.indexOf(name);
-  const [ws, complete, part, first, last] = [
+  const [ws, complete, part, first, last, keyAt] = [
     col("window_start"),
     col("complete"),
     col("log_partition"),
     col("log_offset_first"),
     col("log_offset_last"),
+    keyColumn === undefined ? -1 : col(keyColumn),
   ];
   const rows = ds.slice([[Math.max(0, n - tailRows), n]]) as unknown[][];
   const num = (row: unknown[], i: number): number => (i < 0 ? -1 : Number(row[i]));
+  const keyOf = (row: unknown[]): string => (keyAt >= 0 && row[keyAt] ? String(row[keyAt]) : key);
   for (const row of rows)
-    into.add(key, num(row, ws), num(row, complete) === 1, {
+    into.add(keyOf(row), num(row, ws), num(row, complete) === 1, {
       partition: num(row, part),
       first: num(row, first),
       last: num(row, last),

@@ -26,13 +26,15 @@ test("today's table: the score mean and the label counts per window", () => {
   ]);
 });
 
-test("a compound mean and per-source rows are read when the table has them", () => {
+test("per-source rows: an all-sources mean from the sums, one line per source, labels added up", () => {
   const pts = sentimentSeries([
     row(0, { source: "twitter", compound_mean: 0.5, compound_sum: 2 }),
     row(0, { source: "bluesky", compound_mean: -0.1, compound_sum: -0.4, positive: 0, neutral: 4, negative: 0 }),
   ]);
   assert.equal(pts.length, 1);
   assert.deepEqual(pts[0]!.means, {
+    score_mean: 0.25,
+    compound_mean: (2 - 0.4) / 8,
     "score_mean/twitter": 0.25,
     "compound_mean/twitter": 0.5,
     "score_mean/bluesky": 0.25,
@@ -50,4 +52,15 @@ test("partial rows of a window are merged before the mean is taken", () => {
   assert.equal(p!.count, 4);
   assert.equal(p!.means.score_mean, 0);
   assert.deepEqual(p!.labels, { positive: 1, neutral: 2, negative: 1 });
+});
+
+test("rows of one source only: one line, the source's own mean", () => {
+  const pts = sentimentSeries([
+    row(0, { source: "twitter" }),
+    row(10_000, { source: "twitter", score_mean: -0.5, score_sum: -2 }),
+  ]);
+  assert.deepEqual(
+    pts.map((p) => p.means),
+    [{ score_mean: 0.25 }, { score_mean: -0.5 }],
+  );
 });

@@ -29,3 +29,12 @@ test("posts come newest first with their label, score and whether they were coun
   ]);
   assert.equal(postViews([{ ...rows[0]!, source: "bluesky" }])[0]!.source, "bluesky");
 });
+
+test("a post deleted upstream is marked; one without deleted_at is not", () => {
+  const [b, a] = postViews([
+    { id: "1", created_at: 1, text: "kept", sentiment_score: 0, deleted_at: -1 },
+    { id: "2", created_at: 2, text: "", sentiment_score: 0, deleted_at: 5 },
+  ]);
+  assert.equal(a!.deleted, undefined);
+  assert.equal(b!.deleted, true);
+});

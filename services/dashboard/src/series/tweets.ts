@@ -13,6 +13,8 @@ export interface PostView {
   readonly source?: string;
   /** Counted in /sentiment (0 = arrived after its window closed). */
   readonly counted: boolean;
+  /** Deleted upstream (deleted_at set): its text is gone from the file. */
+  readonly deleted?: true;
 }
 
 export function postViews(rows: readonly TableRow[]): PostView[] {
@@ -26,6 +28,7 @@ export function postViews(rows: readonly TableRow[]): PostView[] {
       score: Number(r.sentiment_score),
       ...(typeof r.source === "string" ? { source: r.source } : {}),
       counted: Number(r.in_sentiment ?? 1) === 1,
+      ...(Number(r.deleted_at ?? -1) >= 0 ? { deleted: true as const } : {}),
     }))
     .reverse();
 }

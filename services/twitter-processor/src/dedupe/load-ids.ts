@@ -21,9 +21,24 @@ export function readRecentIds(
       { name: "log_partition", kind: "int" },
       { name: "log_offset", kind: "int" },
     ] as const;
+    let row = from;
     readMembers(file, ds, members, from, n, ([id, p, o]) =>
-      ids.add(id as string, logPosition(p as number, o as number)),
+      ids.add(id as string, logPosition(p as number, o as number), row++),
     );
-  } else readMembers(file, ds, [{ name: "id", kind: "string" }], from, n, ([id]) => ids.add(id as string));
+  } else {
+    let row = from;
+    readMembers(file, ds, [{ name: "id", kind: "string" }], from, n, ([id]) => ids.add(id as string, -1, row++));
+  }
   return { storedRows: n, readRows: n - from };
+}
+
+/** Start-up: the ids of posts whose delete is recorded in `deletesPath`, newest `ids.capacity` of them. */
+export function readDeletedIds(file: H5File, deletesPath: string, ids: RecentIds): number {
+  const ds = file.get(deletesPath) as H5Dataset | null;
+  if (ds === null) return 0;
+  const n = ds.shape?.[0] ?? 0;
+  readMembers(file, ds, [{ name: "id", kind: "string" }], Math.max(0, n - ids.capacity), n, ([id]) =>
+    ids.add(id as string),
+  );
+  return n;
 }

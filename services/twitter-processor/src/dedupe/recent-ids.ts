@@ -21,6 +21,8 @@ export function logPosition(partition: number, offset: number): number {
 export class RecentIds {
   private readonly ring: (string | undefined)[];
   private readonly set = new Map<string, number>();
+  /** Row index of the id in the file's /tweets, where known (a delete blanks that row). */
+  private readonly rows = new Map<string, number>();
   private next = 0;
 
   constructor(readonly capacity: number) {
@@ -38,11 +40,20 @@ export class RecentIds {
     return this.set.get(id);
   }
 
+  /** Where the stored tweet's row sits in /tweets, undefined when unknown. */
+  row(id: string): number | undefined {
+    return this.rows.get(id);
+  }
+
   /** Remembers an id, forgetting the oldest one when full. Re-adding a known id does nothing. */
-  add(id: string, position = -1): void {
+  add(id: string, position = -1, row?: number): void {
     if (this.set.has(id)) return;
     const evicted = this.ring[this.next];
-    if (evicted !== undefined) this.set.delete(evicted);
+    if (evicted !== undefined) {
+      this.set.delete(evicted);
+      this.rows.delete(evicted);
+    }
+    if (row !== undefined) this.rows.set(id, row);
     this.ring[this.next] = id;
     this.next = (this.next + 1) % this.capacity;
     this.set.set(id, position);

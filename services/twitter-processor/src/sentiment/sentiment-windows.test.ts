@@ -21,6 +21,7 @@ test("tweets aggregate per window; a tweet past end + lateness closes the window
   assert.deepEqual(
     { ...first, scoreSum: Math.round(first.scoreSum * 1e9) / 1e9 },
     {
+      source: "twitter",
       windowStart: T0,
       windowEnd: T0 + 60_000,
       count: 4,
@@ -53,4 +54,25 @@ test("the wall clock closes windows once the stream is idle; drain marks open wi
     [[T0 + 10_000, 1, 1, false]],
   );
   assert.equal(w.openCount(), 0);
+});
+
+test("each source has its own windows and its own event-time clock", () => {
+  const w = new SentimentWindows(windowRules(60, 5));
+  const now = T0 + 1_000;
+  w.add(T0 + 1_000, 0.5, "positive", now, "bluesky");
+  w.add(T0 + 2_000, -0.5, "negative", now, "twitter");
+  w.add(T0 + 70_000, 0, "neutral", now, "bluesky"); // closes Bluesky's first window only
+  assert.deepEqual(
+    w.takeClosed().map((x) => [x.source, x.windowStart, x.count]),
+    [["bluesky", T0, 1]],
+  );
+  assert.equal(w.add(T0 + 3_000, 0.1, "positive", now, "twitter").late, false, "Twitter's window is still open");
+  assert.equal(w.openCount(), 2);
+  assert.deepEqual(
+    w.drain().map((x) => [x.source, x.windowStart, x.count, x.complete]),
+    [
+      ["bluesky", T0 + 60_000, 1, false],
+      ["twitter", T0, 2, false],
+    ],
+  );
 });

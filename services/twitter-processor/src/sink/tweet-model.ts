@@ -10,9 +10,15 @@
  * from the same log position (its row is kept, its window counted again if
  * the file does not count it yet), and a duplicate otherwise (a page fetched
  * again by the producer).
+ *
+ * Sentiment windows are per source (twitter, bluesky). A delete envelope
+ * blanks the post's texts: in memory when its row is still pending, in the
+ * file (inside the next write's transaction) when it is stored; each applied
+ * delete becomes one /deletes row, which makes a replayed delete a no-op.
+ * Deletes of posts this file never held are only counted.
  */
 import type { Delivery } from "@cryptostream/common";
-import type { H5File } from "@cryptostream/common/hdf5/h5";
+import type { H5Dataset, H5File } from "@cryptostream/common/hdf5/h5";
 import { appendToByteHeap, ensureByteHeap } from "@cryptostream/common/hdf5/byte-heap";
 import type {
   AcceptContext,
@@ -29,17 +35,25 @@ import { readRecentIds } from "../dedupe/load-ids.js";
 import { logPosition, type RecentIds } from "../dedupe/recent-ids.js";
 import { decodeResponse } from "../response/decode-response.js";
 import { SentimentWindows, type SentimentWindow } from "../sentiment/sentiment-windows.js";
+import { deletesOfEnvelope, type InputDelete } from "../tweets/delete-input.js";
 import { type InputTweet, tweetsOfResponse } from "../tweets/tweet-input.js";
 import { buildTweetRow, scoreTweet, type TweetRow } from "../tweets/tweet-row.js";
+import { blankStoredPost } from "./blank-stored.js";
+import { DeleteBook, type DeleteOutcome } from "./delete-book.js";
+import { type DeleteRecord, deletesWrite } from "./deletes-table.js";
 import { SENTIMENT_PATH, sentimentWrite } from "./sentiment-table.js";
 import { TEXT_HEAP, TWEETS_PATH, tweetBatch, WIDTHS } from "./tweet-table.js";
 
-export type TweetUnit = { readonly row: TweetRow } | { readonly window: SentimentWindow };
+export type TweetUnit =
+  | { readonly row: TweetRow }
+  | { readonly window: SentimentWindow }
+  | { readonly delete: DeleteRecord };
 
-/** The one sentiment key (windows are for the whole stream). */
-const KEY = "twitter";
 const ROWS_KEY = "tweets";
-const windowKey = (start: number): string => `sentiment\u0000${start}`;
+const DELETES_KEY = "deletes";
+const windowKey = (source: string, start: number): string => `sentiment\u0000${source}\u0000${start}`;
+
+export type { DeleteOutcome } from "./delete-book.js";
 
 export interface TweetModelOptions {
   readonly rules: WindowRules;
@@ -52,32 +66,54 @@ export interface TweetModelOptions {
   readonly onIdsLoaded?: (counts: { storedRows: number; readRows: number; ms: number }) => void;
   /** How many of the newest /sentiment rows a restart reads back. */
   readonly restoreRows?: number;
+  /** Told of every delete taken (twitter_deletes_total{outcome}). */
+  readonly onDelete?: (outcome: DeleteOutcome) => void;
 }
 
 export class TweetModel implements SinkModel<TweetUnit> {
   private windows: SentimentWindows;
   private rows: TweetRow[] = [];
-  private readonly pendingIds = new Set<string>();
+  /** Rows taken but not yet written, by id (a delete blanks them in place). */
+  private readonly pendingRows = new Map<string, TweetRow>();
+  private readonly deletes: DeleteBook;
+  /** /tweets row count before the write in progress appended (its rows' indexes follow). */
+  private rowBase: number | undefined;
   private written = new WrittenWindows();
   private frontier = new ResumeFrontier(false);
 
   constructor(private readonly o: TweetModelOptions) {
     this.windows = new SentimentWindows(o.rules);
+    this.deletes = new DeleteBook(o.ids.capacity);
   }
 
   accept(d: Delivery, ctx: AcceptContext): void {
     const decoded = decodeResponse(d.value);
     if (!decoded.ok) return ctx.reject(decoded.reason, decoded.detail);
+    const del = deletesOfEnvelope(decoded.value);
+    if (del.kind === "bad_delete" || del.kind === "bad_source") return ctx.reject(del.kind, del.detail);
+    if (del.kind === "deletes") {
+      for (const b of del.bad) ctx.reject(b.reason, b.detail);
+      for (const x of del.deletes) this.takeDelete(x, d, ctx);
+      return;
+    }
     const r = tweetsOfResponse(decoded.value);
     if (r.kind === "empty") return;
-    if (r.kind === "no_data") return ctx.reject("no_data", r.detail);
+    if (r.kind === "no_data" || r.kind === "bad_source") return ctx.reject(r.kind, r.detail);
     for (const b of r.bad) ctx.reject(b.reason, b.detail);
     const here = ctx.replays ? logPosition(d.partition, ctx.offset) : -1;
     for (const t of r.tweets) this.take(t, d, ctx, here);
   }
 
+  private takeDelete(x: InputDelete, d: Delivery, ctx: AcceptContext): void {
+    const at = { partition: ctx.replays ? d.partition : -1, offset: ctx.offset };
+    const outcome = this.deletes.take(x, this.pendingRows.get(x.id), this.o.ids.has(x.id), at);
+    this.o.onDelete?.(outcome);
+    if (outcome === "repeat" && ctx.replays) ctx.replayed();
+    else if ((outcome === "pending" || outcome === "stored") && ctx.replays) ctx.hold(DELETES_KEY);
+  }
+
   private take(t: InputTweet, d: Delivery, ctx: AcceptContext, here: number): void {
-    if (this.pendingIds.has(t.id)) return ctx.reject("duplicate", `tweet ${t.id} is already counted`);
+    if (this.pendingRows.has(t.id)) return ctx.reject("duplicate", `tweet ${t.id} is already counted`);
     const storedAt = this.o.ids.position(t.id);
     const replay = storedAt !== undefined && here >= 0 && storedAt === here;
     if (storedAt !== undefined && !replay) return ctx.reject("duplicate", `tweet ${t.id} is already stored`);
@@ -88,14 +124,15 @@ export class TweetModel implements SinkModel<TweetUnit> {
       );
     const start = windowStartOf(t.createdAt, this.o.rules.sizeMs);
     const s = scoreTweet(t.text);
+    const source = t.source;
     let inSentiment = true;
-    const inFile = ctx.replays ? this.written.state(KEY, start, d.partition, ctx.offset) : "open";
-    if (inFile !== "open") this.windows.observe(t.createdAt, ctx.now);
+    const inFile = ctx.replays ? this.written.state(source, start, d.partition, ctx.offset) : "open";
+    if (inFile !== "open") this.windows.observe(t.createdAt, ctx.now, source);
     if (inFile === "counted") {
       // Counted in the file already.
     } else if (
       inFile === "closed" ||
-      this.windows.add(t.createdAt, s.sentiment.compound, s.sentiment.label, ctx.now).late
+      this.windows.add(t.createdAt, s.sentiment.compound, s.sentiment.label, ctx.now, source).late
     ) {
       inSentiment = false;
       if (!replay)
@@ -104,20 +141,22 @@ export class TweetModel implements SinkModel<TweetUnit> {
           `tweet ${t.id} at ${t.createdAt} falls in a window that already closed; stored, not counted in /sentiment`,
         );
     } else {
-      if (ctx.replays) ctx.hold(windowKey(start));
-      else this.frontier.note(KEY, t.createdAt);
+      if (ctx.replays) ctx.hold(windowKey(source, start));
+      else this.frontier.note(source, t.createdAt);
       // A replayed tweet counted again: its row is stored, its window was not written.
       if (replay) return;
     }
     if (replay) return ctx.replayed();
-    this.rows.push(
-      buildTweetRow(t, s, start, inSentiment, WIDTHS, {
-        partition: ctx.replays ? d.partition : -1,
-        offset: ctx.offset,
-      }),
-    );
-    this.pendingIds.add(t.id);
+    const row = buildTweetRow(t, s, start, inSentiment, WIDTHS, {
+      partition: ctx.replays ? d.partition : -1,
+      offset: ctx.offset,
+    });
+    this.rows.push(row);
+    this.pendingRows.set(t.id, row);
     if (ctx.replays) ctx.hold(ROWS_KEY);
+    // Its delete came first (deletes of posts not held are remembered a while).
+    if (this.deletes.onPost(row, { partition: row.logPartition, offset: row.logOffset }) && ctx.replays)
+      ctx.hold(DELETES_KEY);
     ctx.eventTime(t.createdAt);
   }
 
@@ -128,6 +167,7 @@ export class TweetModel implements SinkModel<TweetUnit> {
   takeReady(): Ready<TweetUnit>[] {
     const out: Ready<TweetUnit>[] = this.rows.map((row) => ({ key: ROWS_KEY, unit: { row } }));
     this.rows = [];
+    for (const del of this.deletes.takeRecords()) out.push({ key: DELETES_KEY, unit: { delete: del } });
     return out.concat(this.ready(this.windows.takeClosed()));
   }
 
@@ -137,8 +177,8 @@ export class TweetModel implements SinkModel<TweetUnit> {
 
   private ready(closed: readonly SentimentWindow[]): Ready<TweetUnit>[] {
     return closed.map((w) => {
-      if (this.frontier.partial(KEY, w.windowStart)) w.complete = false;
-      return { key: windowKey(w.windowStart), unit: { window: w } };
+      if (this.frontier.partial(w.source, w.windowStart)) w.complete = false;
+      return { key: windowKey(w.source, w.windowStart), unit: { window: w } };
     });
   }
 
@@ -149,8 +189,10 @@ export class TweetModel implements SinkModel<TweetUnit> {
   layout(units: readonly Written<TweetUnit>[]): SinkWrite {
     const rows: TweetRow[] = [];
     const windows: Written<TweetUnit>[] = [];
+    const deletes: DeleteRecord[] = [];
     for (const u of units)
       if ("row" in u.unit) rows.push(u.unit.row);
+      else if ("delete" in u.unit) deletes.push(u.unit.delete);
       else windows.push(u);
     const attrs = { windowSeconds: this.o.windowSeconds, latenessSeconds: this.o.latenessSeconds };
     const tweets = tweetBatch(rows, attrs);
@@ -159,9 +201,17 @@ export class TweetModel implements SinkModel<TweetUnit> {
       attrs,
       windows.map((u) => u.origin),
     );
+    const deleteRows = deletesWrite(deletes, attrs);
+    const applied = deleteRows.data.get("applied") as number[];
     return {
-      writes: [tweets.write, sentiment],
+      writes: [tweets.write, sentiment, deleteRows],
       inTransaction: (file) => {
+        this.rowBase = (file.get(TWEETS_PATH) as H5Dataset | null)?.shape?.[0] ?? 0;
+        deletes.forEach((x, i) => {
+          if (!x.inFile) return;
+          x.applied = blankStoredPost(file, x.id, this.o.ids.row(x.id), x.deletedAt);
+          applied[i] = x.applied ? 1 : 0;
+        });
         if (rows.length === 0) return;
         // The heap always exists next to /tweets, so readers need no special case.
         ensureByteHeap(file, TEXT_HEAP);
@@ -171,18 +221,22 @@ export class TweetModel implements SinkModel<TweetUnit> {
   }
 
   onWritten(units: readonly Written<TweetUnit>[]): void {
+    let row = this.rowBase ?? -1;
     for (const u of units) {
+      if ("delete" in u.unit) this.deletes.written(u.unit.delete.id);
       if (!("row" in u.unit)) continue;
       const r = u.unit.row;
-      this.o.ids.add(r.id, logPosition(r.logPartition, r.logOffset));
-      this.pendingIds.delete(r.id);
+      this.o.ids.add(r.id, logPosition(r.logPartition, r.logOffset), row >= 0 ? row++ : undefined);
+      this.pendingRows.delete(r.id);
     }
+    this.rowBase = undefined;
   }
 
   reset(): void {
     this.windows = new SentimentWindows(this.o.rules);
     this.rows = [];
-    this.pendingIds.clear();
+    this.pendingRows.clear();
+    this.deletes.reset();
   }
 
   restore(file: H5File | undefined, ctx: RestoreContext): void {
@@ -193,11 +247,15 @@ export class TweetModel implements SinkModel<TweetUnit> {
     if (ctx.reason === "start") {
       const t0 = performance.now();
       const counts = readRecentIds(file, TWEETS_PATH, this.o.ids);
+      this.deletes.restore(file);
       this.o.onIdsLoaded?.({ ...counts, ms: Math.round(performance.now() - t0) });
     }
     if (!ctx.replays) return;
-    readWrittenRows(file, SENTIMENT_PATH, KEY, this.written, this.o.restoreRows);
-    const newest = this.written.newestComplete(KEY);
-    if (newest !== undefined) this.windows.restore(newest + this.o.rules.sizeMs, ctx.now);
+    // Rows of files without a source column (schema 3) are Twitter's.
+    readWrittenRows(file, SENTIMENT_PATH, "twitter", this.written, this.o.restoreRows, "source");
+    for (const source of [...this.written.keys()]) {
+      const newest = this.written.newestComplete(source);
+      if (newest !== undefined) this.windows.restore(newest + this.o.rules.sizeMs, ctx.now, source);
+    }
   }
 }

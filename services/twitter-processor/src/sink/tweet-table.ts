@@ -9,8 +9,12 @@ import type { ColumnSpec, TableSpec } from "@cryptostream/common/hdf5/table-sche
 import { NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD } from "../text/index.js";
 import type { FieldWidths, TweetRow } from "../tweets/tweet-row.js";
 
-/** 3: VADER scores (sentiment_score is the compound score; sentiment_pos/neu/neg added). */
-export const TWITTER_SCHEMA_VERSION = 3;
+/**
+ * 3: VADER scores (sentiment_score is the compound score; sentiment_pos/neu/neg added).
+ * 4: /tweets gains source, uri and deleted_at, author_id widens to whole DIDs; /sentiment
+ * rows are per source; /deletes.
+ */
+export const TWITTER_SCHEMA_VERSION = 4;
 export const TWEETS_PATH = "/tweets";
 export const TEXT_HEAP_PATH = "/text_heap";
 
@@ -21,12 +25,19 @@ export const TEXT_HEAP_PATH = "/text_heap";
  * it is shorter; NFKC expansions that are not go to the heap too. gzip makes
  * the unused padding nearly free on disk.
  */
-export const WIDTHS: FieldWidths = { id: 24, lang: 8, text: 1120, cleaned: 560 };
+/**
+ * author_id holds a Bluesky DID whole: did:plc: ids are 32 bytes, did:web: ones are
+ * "did:web:" plus a host name (at most 253 bytes), 261 in all. A post's at:// uri is
+ * "at://" + DID + "/app.bsky.feed.post/" + a 13-character record key: at most 299.
+ */
+export const WIDTHS: FieldWidths = { id: 24, author: 264, source: 8, uri: 320, lang: 8, text: 1120, cleaned: 560 };
 
 export const TWEET_COLUMNS: readonly ColumnSpec[] = [
   { name: "id", type: `S${WIDTHS.id}` },
+  { name: "source", type: `S${WIDTHS.source}` },
+  { name: "uri", type: `S${WIDTHS.uri}` },
   { name: "created_at", type: "<i8" },
-  { name: "author_id", type: `S${WIDTHS.id}` },
+  { name: "author_id", type: `S${WIDTHS.author}` },
   { name: "lang", type: `S${WIDTHS.lang}` },
   { name: "text", type: `S${WIDTHS.text}` },
   { name: "text_bytes", type: "<i4" },
@@ -44,6 +55,7 @@ export const TWEET_COLUMNS: readonly ColumnSpec[] = [
   { name: "in_sentiment", type: "|u1" },
   { name: "log_partition", type: "<i4" },
   { name: "log_offset", type: "<i8" },
+  { name: "deleted_at", type: "<i8" },
 ];
 
 export interface TableAttrsInput {
@@ -54,7 +66,8 @@ export interface TableAttrsInput {
 export function commonAttrs(a: TableAttrsInput): Record<string, string | number> {
   return {
     schema_version: TWITTER_SCHEMA_VERSION,
-    source: "twitter api v2 recent search (pickled responses from twitter-producer)",
+    source:
+      "twitter api v2 recent search (twitter-producer) and Bluesky Jetstream (bluesky-producer), pickled responses; per row: the source column",
     time_unit: "ms since 1970-01-01T00:00:00Z (UTC)",
     window_seconds: a.windowSeconds,
     allowed_lateness_seconds: a.latenessSeconds,
@@ -82,6 +95,8 @@ export function tweetsTableSpec(a: TableAttrsInput): TableSpec {
         "if text_heap_offset >= 0: text = text_heap[off:off+text_bytes] decoded as UTF-8; else text = the text field (its UTF-8 is exactly text_bytes long); same for cleaned_text",
       in_sentiment: "1 = counted in /sentiment; 0 = its window had closed when it arrived (a late tweet)",
       log_offset: "log_partition, log_offset: the Kafka message that carried the tweet (-1 without a log)",
+      deleted_at:
+        "-1, or when the post was deleted upstream (ms): its text and cleaned_text are then empty (text_bytes 0, no heap bytes) and /deletes has a row; scores stay",
     },
   };
 }
@@ -129,6 +144,8 @@ export function tweetBatch(rows: readonly TweetRow[], attrs: TableAttrsInput): T
   const cleanedOffsets = cleanedRel.map((o) => BigInt(o));
   const data = new Map<string, Array<number | bigint | string>>([
     ["id", col((r) => r.id)],
+    ["source", col((r) => r.source)],
+    ["uri", col((r) => r.uri)],
     ["created_at", col((r) => BigInt(r.createdAt))],
     ["author_id", col((r) => r.authorId)],
     ["lang", col((r) => r.lang)],
@@ -148,6 +165,7 @@ export function tweetBatch(rows: readonly TweetRow[], attrs: TableAttrsInput): T
     ["in_sentiment", col((r) => (r.inSentiment ? 1 : 0))],
     ["log_partition", col((r) => r.logPartition)],
     ["log_offset", col((r) => BigInt(r.logOffset))],
+    ["deleted_at", col((r) => BigInt(r.deletedAt))],
   ]);
   return {
     write: { spec: tweetsTableSpec(attrs), data },

@@ -98,3 +98,14 @@ test("ids compare numerically as decimal strings", () => {
   assert.ok(compareIds("1800000000000000003", "1800000000000000002") > 0);
   assert.equal(compareIds("7", "7"), 0);
 });
+
+test("a response's source names its posts' source (absent: twitter); an unknown one is refused", () => {
+  const item = { id: "5", text: "x", created_at: "2024-05-01T00:00:00Z", uri: "at://did:plc:x/app.bsky.feed.post/r" };
+  const bsky = tweetsOfResponse({ data: [item], meta: { result_count: 1 }, source: "bluesky" });
+  assert.ok(bsky.kind === "tweets");
+  assert.deepEqual([bsky.tweets[0]!.source, bsky.tweets[0]!.uri], ["bluesky", item.uri]);
+  const tw = tweetsOfResponse({ data: [{ ...item, uri: undefined }], meta: { result_count: 1 } });
+  assert.ok(tw.kind === "tweets");
+  assert.deepEqual([tw.tweets[0]!.source, tw.tweets[0]!.uri], ["twitter", ""]);
+  assert.equal(tweetsOfResponse({ data: [item], source: "mastodon" }).kind, "bad_source");
+});

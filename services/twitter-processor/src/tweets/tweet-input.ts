@@ -3,8 +3,15 @@
  * validated one by one and ordered oldest first. Pure; no IO.
  */
 
+/** Where a post came from: responses without a `source` field are the twitter-producer's. */
+export type Source = "twitter" | "bluesky";
+export const SOURCES: readonly Source[] = ["twitter", "bluesky"];
+
 export interface InputTweet {
   readonly id: string;
+  readonly source: Source;
+  /** Bluesky's at:// uri of the post; "" for a tweet. */
+  readonly uri: string;
   readonly text: string;
   /** ms since the epoch (UTC). */
   readonly createdAt: number;
@@ -21,7 +28,8 @@ export type ResponseTweets =
   | { readonly kind: "tweets"; readonly tweets: InputTweet[]; readonly bad: BadTweet[] }
   /** meta.result_count 0 and no data: a normal "nothing new". */
   | { readonly kind: "empty" }
-  | { readonly kind: "no_data"; readonly detail: string };
+  | { readonly kind: "no_data"; readonly detail: string }
+  | { readonly kind: "bad_source"; readonly detail: string };
 
 // Tweet ids are snowflakes: decimal, at most 19 digits (below 2^63).
 const TWEET_ID = /^\d{1,19}$/;
@@ -37,7 +45,14 @@ export function parseCreatedAt(value: unknown): number | undefined {
   return Number.isFinite(ms) ? ms : undefined;
 }
 
-function parseTweet(t: unknown, index: number): InputTweet | BadTweet {
+/** The response's `source` (absent: twitter), or undefined when it names none we know. */
+export function sourceOf(response: Record<string, unknown>): Source | undefined {
+  const s = response.source;
+  if (s === undefined) return "twitter";
+  return SOURCES.find((k) => k === s);
+}
+
+function parseTweet(t: unknown, index: number, source: Source): InputTweet | BadTweet {
   if (!isObject(t)) return { reason: "bad_tweet", detail: `data[${index}] is not an object` };
   const { id, text } = t;
   if (typeof id !== "string" || !TWEET_ID.test(id))
@@ -48,6 +63,8 @@ function parseTweet(t: unknown, index: number): InputTweet | BadTweet {
     return { reason: "bad_tweet", detail: `tweet ${id} has a missing or unparseable created_at` };
   return {
     id,
+    source,
+    uri: typeof t.uri === "string" ? t.uri : "",
     text,
     createdAt,
     authorId: typeof t.author_id === "string" ? t.author_id : "",
@@ -66,6 +83,12 @@ export function compareIds(a: string, b: string): number {
  */
 export function tweetsOfResponse(response: unknown): ResponseTweets {
   if (!isObject(response)) return { kind: "no_data", detail: "response is not a dict" };
+  const source = sourceOf(response);
+  if (source === undefined)
+    return {
+      kind: "bad_source",
+      detail: `response source ${JSON.stringify(response.source)} is not one of ${SOURCES}`,
+    };
   const data = response.data;
   if (data === undefined) {
     const meta = response.meta;
@@ -76,7 +99,7 @@ export function tweetsOfResponse(response: unknown): ResponseTweets {
   const tweets: InputTweet[] = [];
   const bad: BadTweet[] = [];
   data.forEach((t, i) => {
-    const p = parseTweet(t, i);
+    const p = parseTweet(t, i, source);
     if ("reason" in p) bad.push(p);
     else tweets.push(p);
   });

@@ -8,6 +8,10 @@ import { clipUtf8, fitUtf8, type FittedField } from "./utf8-field.js";
 
 export interface FieldWidths {
   readonly id: number;
+  /** author_id: a tweet's decimal id or a Bluesky DID. */
+  readonly author: number;
+  readonly source: number;
+  readonly uri: number;
   readonly lang: number;
   readonly text: number;
   readonly cleaned: number;
@@ -15,12 +19,17 @@ export interface FieldWidths {
 
 export interface TweetRow {
   readonly id: string;
+  readonly source: string;
+  readonly uri: string;
   readonly createdAt: number;
   readonly authorId: string;
   readonly lang: string;
-  readonly text: FittedField;
-  readonly cleaned: FittedField;
-  readonly tokenCount: number;
+  /** text, cleaned, tokenCount and deletedAt change when the post is deleted before it is written (blankRow). */
+  text: FittedField;
+  cleaned: FittedField;
+  tokenCount: number;
+  /** ms; -1 while the post is not deleted. */
+  deletedAt: number;
   readonly sentiment: Sentiment;
   readonly windowStart: number;
   /** False when the tweet's window had already closed (counted as late, not in /sentiment). */
@@ -52,16 +61,33 @@ export function buildTweetRow(
 ): TweetRow {
   return {
     id: t.id,
+    source: clipUtf8(t.source, w.source),
+    uri: clipUtf8(t.uri, w.uri),
     createdAt: t.createdAt,
-    authorId: clipUtf8(t.authorId, w.id),
+    authorId: clipUtf8(t.authorId, w.author),
     lang: clipUtf8(t.lang, w.lang),
     text: fitUtf8(t.text, w.text),
     cleaned: fitUtf8(s.cleaned, w.cleaned),
     tokenCount: s.tokenCount,
+    deletedAt: -1,
     sentiment: s.sentiment,
     windowStart,
     inSentiment,
     logPartition: log.partition,
     logOffset: log.offset,
   };
+}
+
+/** An empty text field (no heap bytes). */
+export const EMPTY_FIELD: FittedField = { prefix: "", byteLength: 0, overflow: undefined };
+
+/**
+ * The post was deleted upstream: its texts go (scores, labels and the window
+ * it counted in stay, so /sentiment still adds up to /tweets).
+ */
+export function blankRow(row: TweetRow, deletedAt: number): void {
+  row.text = EMPTY_FIELD;
+  row.cleaned = EMPTY_FIELD;
+  row.tokenCount = 0;
+  row.deletedAt = deletedAt;
 }
