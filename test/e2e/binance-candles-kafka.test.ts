@@ -82,6 +82,7 @@ test(
       const producer = new ServiceProcess("binance-producer", {
         ...kafkaEnv(broker.brokers, topic),
         BINANCE_WS_URL: sim.url,
+        BINANCE_REST_URL: sim.restUrl, // a reconnect's backfill stays on loopback
         BINANCE_STREAM: "aggtrade",
         BINANCE_SYMBOLS: SYMBOLS.join(","),
         BINANCE_RECONNECT_BASE_MS: "100",

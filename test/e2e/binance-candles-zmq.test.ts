@@ -65,6 +65,7 @@ test("every aggTrade candle row, /gaps row and gap flag equals what pandas compu
     await processor.healthPort();
     producer = new ServiceProcess("binance-producer", {
       BINANCE_WS_URL: simulator.url,
+      BINANCE_REST_URL: simulator.restUrl, // a reconnect's backfill stays on loopback
       ZMQ_BIND: `tcp://127.0.0.1:${zmqPort}`,
       BINANCE_STREAM: "aggtrade",
       BINANCE_SYMBOLS: SYMBOLS.join(","),
