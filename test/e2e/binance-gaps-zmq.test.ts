@@ -17,25 +17,14 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { rollOvers, runFaults } from "../support/binance-feed-collector.js";
-import {
-  historyInput,
-  lastTradeTimes,
-  loggedMarkers,
-  referenceCandles,
-  startLiveRun,
-} from "../support/binance-live-run.js";
+import { runFaults } from "../support/binance-feed-collector.js";
+import { aggTradeFaultRun, LATENESS_SECONDS, WINDOW_SECONDS } from "../support/binance-gaps-run.js";
+import { loggedMarkers, startLiveRun } from "../support/binance-live-run.js";
 import { readTable } from "../support/h5-table.js";
-import { ROOT, sleep, waitFor } from "../support/service-process.js";
-
-const WINDOW_SECONDS = 1;
-// Longer than any outage (reconnect + backfill): no backfilled trade finds its window closed.
-const LATENESS_SECONDS = 3;
-const DROPS = 5;
+import { sleep, waitFor } from "../support/service-process.js";
 
 let dir: string;
 before(() => {
@@ -44,128 +33,8 @@ before(() => {
 after(() => (process.env.KEEP_E2E_DIR ? console.log(`kept ${dir}`) : fs.rmSync(dir, { recursive: true, force: true })));
 
 test("aggTrade: 5 drops, 2 serverShutdowns, 2 age roll-overs; every row equals pandas on the simulator's trades, klines agree", async () => {
-  const started = Date.now();
-  const symbols = ["BTCUSDT", "ETHUSDT", "SOLUSDT"];
-  const runDir = fs.mkdtempSync(path.join(dir, "aggtrade-"));
-  const run = await startLiveRun(runDir, {
-    stream: "aggtrade",
-    symbols,
-    windowSeconds: WINDOW_SECONDS,
-    latenessSeconds: LATENESS_SECONDS,
-    producerEnv: { BINANCE_KLINES: "1s", BINANCE_MAX_CONNECTION_SECONDS: "2.5" },
-  });
-  try {
-    // Faults start once trades flow, each a second after the previous reconnect: well inside
-    // the 2.5 s age limit, so no drop falls into an age roll-over.
-    await waitFor("first trades at the processor", async () =>
-      (await run.processor.metric("pipeline_messages_in_total")) > 20 ? true : undefined,
-    );
-    await runFaults(run.sim, run.producer, { drops: DROPS, shutdowns: 2, ageRollOvers: 2 }, async (i) => {
-      // The drop's markers (after its backfill) before the next fault.
-      const want = i * symbols.length;
-      while (loggedMarkers(run.producer, symbols).length < want) await sleep(50);
-    });
-    await sleep(1_500);
-    const end = await run.finish();
-    assert.equal(end.producerExit, 0);
-    assert.equal(end.processorExit, 0);
-    assert.equal(end.lateRejects, 0, "no trade found its window closed");
-
-    const markers = loggedMarkers(run.producer, symbols);
-    const lastT = await lastTradeTimes(run.h5, symbols);
-    const { lines, trades } = historyInput(run.sim, lastT, markers);
-    const ref = referenceCandles(runDir, run.h5, lines, {
-      windowSeconds: WINDOW_SECONDS,
-      latenessSeconds: LATENESS_SECONDS,
-      symbols,
-    });
-    const r = ref.summary;
-    console.log(`reference_candles: ${JSON.stringify(r)}`);
-    assert.equal(ref.stderr.trim(), "", "the reference ran cleanly");
-    assert.deepEqual(r.problems, [], "every row equals pandas' candle from the simulator's trades");
-    assert.equal(ref.status, 0);
-    assert.equal(r.rel_tol, 0, "compared exactly");
-    assert.equal(r.windows_compared, r.expected_windows, "one row per window, no more, no less");
-    assert.equal(r.late, 0);
-
-    // Every trade of the span exactly once: the rows' counts add up to the history's.
-    for (const s of symbols) {
-      const rows = await readTable(run.h5, `/aggTrade/${s}`);
-      const history = run.sim.tradeHistory(s).filter((t) => t.T <= lastT.get(s)!);
-      assert.equal(
-        rows.reduce((n, w) => n + Number(w.count), 0),
-        history.length,
-        `${s}: aggregate trades in the file = in the simulator's history`,
-      );
-      assert.equal(
-        rows.reduce((n, w) => n + Number(w.trade_count), 0),
-        history.reduce((n, t) => n + t.l - t.f + 1, 0),
-        `${s}: underlying trades`,
-      );
-      assert.equal(
-        Number(rows[0]!.event_time_first),
-        history[0]!.T,
-        `${s}: the span starts at the market's first trade`,
-      );
-    }
-
-    // /gaps: one filled marker per drop per symbol (roll-overs and serverShutdowns leave none).
-    const gaps = await readTable(run.h5, "/gaps");
-    assert.equal(gaps.length, DROPS * symbols.length, "one /gaps row per drop per symbol");
-    let missing = 0;
-    for (const s of symbols) {
-      const own = gaps.filter((g) => g.symbol === s);
-      assert.equal(own.length, DROPS, `${s}: one marker per drop`);
-      for (const g of own) {
-        assert.equal(g.cause, "drop");
-        assert.equal(g.filled, 1, `${s}: the backfill filled the gap (${g.from}, ${g.to})`);
-        assert.equal(g.stream, `${s.toLowerCase()}@aggTrade`);
-        assert.ok(Number(g.from) < Number(g.to));
-        missing += Number(g.missing);
-      }
-    }
-    assert.ok(missing > 0, "the drops really missed trades and the backfill fetched them");
-    assert.ok((r.windows_gap_filled as number) >= DROPS * symbols.length, "the overlapped windows are flagged 1");
-    assert.equal(r.windows_gap_unfilled, 0);
-    assert.ok(rollOvers(run.producer, "shutdown") >= 2 && rollOvers(run.producer, "roll-over") >= 2);
-
-    // Binance-style klines beside our candles: stored, and equal for every common interval.
-    const inspect = spawnSync(process.execPath, [path.join(ROOT, "scripts/inspect.mjs"), run.h5, "--json"], {
-      encoding: "utf8",
-    });
-    assert.equal(inspect.status, 0, inspect.stderr);
-    const report = (
-      JSON.parse(inspect.stdout) as {
-        klines: Array<{
-          symbol: string;
-          klines: number;
-          compared: number;
-          otherInterval: number;
-          differences: unknown[];
-        }>;
-      }
-    ).klines;
-    assert.deepEqual(report.map((k) => k.symbol).sort(), [...symbols].sort(), "a /kline table per symbol");
-    for (const k of report) {
-      assert.ok(k.compared >= 10, `${k.symbol}: klines compared (${k.compared})`);
-      assert.equal(k.otherInterval, 0);
-      assert.deepEqual(k.differences, [], `${k.symbol}: our candles equal the klines`);
-    }
-    console.log(
-      JSON.stringify({
-        trades: Object.fromEntries(trades),
-        windows: r.windows_compared,
-        markers: gaps.length,
-        backfilled: missing,
-        flaggedWindows: r.windows_gap_filled,
-        klinesCompared: report.reduce((n, k) => n + k.compared, 0),
-        rollOvers: { shutdown: rollOvers(run.producer, "shutdown"), age: rollOvers(run.producer, "roll-over") },
-        seconds: (Date.now() - started) / 1000,
-      }),
-    );
-  } finally {
-    await run.kill();
-  }
+  const r = await aggTradeFaultRun(fs.mkdtempSync(path.join(dir, "aggtrade-")));
+  console.log(JSON.stringify(r));
 });
 
 test("ticker: every drop is a /gaps row with the producer's bounds, its windows flagged 2; rows count every event outside the gaps", async () => {

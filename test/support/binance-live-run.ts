@@ -28,7 +28,12 @@ export interface LiveRunOptions {
   /** Extra producer environment (BINANCE_KLINES, BINANCE_MAX_CONNECTION_SECONDS, ...). */
   readonly producerEnv?: Record<string, string>;
   /** Transport environment of each service; ZeroMQ on a free port when absent. */
-  readonly transport?: { readonly processor: Record<string, string>; readonly producer: Record<string, string> };
+  readonly transport?: {
+    readonly processor: Record<string, string>;
+    readonly producer: Record<string, string>;
+    /** A processor log message to wait for before the producer starts (Kafka: the group join). */
+    readonly processorReady?: string;
+  };
 }
 
 export interface LiveRun {
@@ -84,6 +89,8 @@ export async function startLiveRun(dir: string, o: LiveRunOptions): Promise<Live
   });
   try {
     await processor.healthPort(30_000);
+    const ready = transport.processorReady;
+    if (ready) await processor.waitForLog((l) => l.msg === ready, 30_000);
     producer = new ServiceProcess("binance-producer", {
       ...transport.producer,
       ...shared,
