@@ -31,11 +31,15 @@ test(
   async () => {
     const topic = uniqueName("gaps");
     const env = kafkaEnv(broker.brokers, topic);
-    const r = await aggTradeFaultRun(fs.mkdtempSync(path.join(dir, "aggtrade-")), {
-      processor: { ...env, KAFKA_GROUP_ID: uniqueName("proc-gaps"), BINANCE_FLUSH_SECONDS: "1" },
-      producer: env,
-      processorReady: "joined Kafka consumer group",
-    });
+    const r = await aggTradeFaultRun(
+      fs.mkdtempSync(path.join(dir, "aggtrade-")),
+      {
+        processor: { ...env, KAFKA_GROUP_ID: uniqueName("proc-gaps"), BINANCE_FLUSH_SECONDS: "1" },
+        producer: env,
+        processorReady: "joined Kafka consumer group",
+      },
+      true, // a stop leaves the open windows in the log
+    );
     console.log(JSON.stringify(r));
   },
 );

@@ -7,6 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import type { KlineComparison } from "@cryptostream/binance-processor/klines/kline-diff";
 import path from "node:path";
 import { rollOvers, runFaults } from "./binance-feed-collector.js";
 import {
@@ -25,7 +26,15 @@ export const WINDOW_SECONDS = 1;
 export const LATENESS_SECONDS = 3;
 const DROPS = 5;
 
-export async function aggTradeFaultRun(runDir: string, transport?: LiveRunOptions["transport"]) {
+/**
+ * `openWindowsStayInLog`: the transport is a log (Kafka), where a stop writes no partial rows,
+ * so the newest klines may have no candle row yet.
+ */
+export async function aggTradeFaultRun(
+  runDir: string,
+  transport?: LiveRunOptions["transport"],
+  openWindowsStayInLog = false,
+) {
   const started = Date.now();
   const symbols = ["BTCUSDT", "ETHUSDT", "SOLUSDT"];
   const run = await startLiveRun(runDir, {
@@ -116,22 +125,28 @@ export async function aggTradeFaultRun(runDir: string, transport?: LiveRunOption
       encoding: "utf8",
     });
     assert.equal(inspect.status, 0, inspect.stderr);
-    const report = (
-      JSON.parse(inspect.stdout) as {
-        klines: Array<{
-          symbol: string;
-          klines: number;
-          compared: number;
-          otherInterval: number;
-          differences: unknown[];
-        }>;
-      }
-    ).klines;
+    const report = (JSON.parse(inspect.stdout) as { klines: Array<KlineComparison & { symbol: string }> }).klines;
     assert.deepEqual(report.map((k) => k.symbol).sort(), [...symbols].sort(), "a /kline table per symbol");
+    let klinesAfterStop = 0;
     for (const k of report) {
       assert.ok(k.compared >= 10, `${k.symbol}: klines compared (${k.compared})`);
       assert.equal(k.otherInterval, 0);
-      assert.deepEqual(k.differences, [], `${k.symbol}: our candles equal the klines`);
+      // Over Kafka a stop leaves the windows still open in the log (the next start replays
+      // them), so the klines of the last seconds have no candle row yet; nothing else may differ.
+      const rows = await readTable(run.h5, `/aggTrade/${k.symbol}`);
+      const newest = Math.max(...rows.map((w) => Number(w.window_start)));
+      const stillOpen = (d: (typeof k.differences)[number]) =>
+        openWindowsStayInLog && d.kind === "no candle" && d.openTime > newest;
+      assert.deepEqual(
+        k.differences.filter((d) => !stillOpen(d)),
+        [],
+        `${k.symbol}: our candles equal the klines`,
+      );
+      assert.ok(
+        k.differences.filter(stillOpen).length <= Math.ceil(LATENESS_SECONDS / WINDOW_SECONDS) + 1,
+        `${k.symbol}: only the windows open at the stop lack a row`,
+      );
+      klinesAfterStop += k.differences.filter(stillOpen).length;
     }
     return {
       trades: Object.fromEntries(trades),
@@ -140,6 +155,7 @@ export async function aggTradeFaultRun(runDir: string, transport?: LiveRunOption
       backfilled: missing,
       flaggedWindows: r.windows_gap_filled,
       klinesCompared: report.reduce((n, k) => n + k.compared, 0),
+      klinesAfterStop,
       rollOvers: { shutdown: rollOvers(run.producer, "shutdown"), age: rollOvers(run.producer, "roll-over") },
       seconds: (Date.now() - started) / 1000,
     };
