@@ -15,8 +15,8 @@ import {
 } from "@cryptostream/binance-simulator/simulator";
 import { logsOf } from "./binance-feed-collector.js";
 import { readTable } from "./h5-table.js";
-import { requirePythonModule, runPython } from "./python.js";
-import { freePort, ROOT, ServiceProcess, sleep } from "./service-process.js";
+import { requirePythonModule, runReferenceCandles } from "./python.js";
+import { freePort, ServiceProcess, sleep } from "./service-process.js";
 
 export interface LiveRunOptions {
   readonly stream: "aggtrade" | "ticker";
@@ -191,19 +191,7 @@ export function referenceCandles(
   requirePythonModule("pandas", "python3-pandas");
   const input = path.join(dir, "history.jsonl");
   fs.writeFileSync(input, lines.join("\n") + "\n");
-  const r = runPython([
-    path.join(ROOT, "test/support/reference_candles.py"),
-    "--input",
-    input,
-    "--h5",
-    h5,
-    "--window-ms",
-    String(o.windowSeconds * 1000),
-    "--lateness-ms",
-    String(o.latenessSeconds * 1000),
-    "--symbols",
-    o.symbols.join(","),
-  ]);
+  const r = runReferenceCandles(input, h5, o);
   return {
     summary: JSON.parse(r.stdout || "{}") as Record<string, number | string[]>,
     status: r.status,
