@@ -20,7 +20,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { runFaults } from "../support/binance-feed-collector.js";
+import { runFaults, until } from "../support/binance-feed-collector.js";
 import { aggTradeFaultRun, LATENESS_SECONDS, WINDOW_SECONDS } from "../support/binance-gaps-run.js";
 import { loggedMarkers, startLiveRun } from "../support/binance-live-run.js";
 import { readTable } from "../support/h5-table.js";
@@ -56,7 +56,7 @@ test("ticker: every drop is a /gaps row with the producer's bounds, its windows 
       (await run.processor.metric("pipeline_messages_in_total")) > 20 ? true : undefined,
     );
     await runFaults(run.sim, run.producer, { drops }, async (i) => {
-      while (loggedMarkers(run.producer, symbols).length < i * symbols.length) await sleep(50);
+      await until(`the markers of drop ${i}`, () => loggedMarkers(run.producer, symbols).length >= i * symbols.length);
     });
     await sleep(1_500);
     const end = await run.finish();

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import type { KlineComparison } from "@cryptostream/binance-processor/klines/kline-diff";
 import path from "node:path";
-import { rollOvers, runFaults } from "./binance-feed-collector.js";
+import { rollOvers, runFaults, until } from "./binance-feed-collector.js";
 import {
   historyInput,
   lastTradeTimes,
@@ -53,8 +53,7 @@ export async function aggTradeFaultRun(
     );
     await runFaults(run.sim, run.producer, { drops: DROPS, shutdowns: 2, ageRollOvers: 2 }, async (i) => {
       // The drop's markers (after its backfill) before the next fault.
-      const want = i * symbols.length;
-      while (loggedMarkers(run.producer, symbols).length < want) await sleep(50);
+      await until(`the markers of drop ${i}`, () => loggedMarkers(run.producer, symbols).length >= i * symbols.length);
     });
     await sleep(1_500);
     const end = await run.finish();
