@@ -60,6 +60,7 @@ export async function aggTradeFaultRun(
     assert.equal(end.producerExit, 0);
     assert.equal(end.processorExit, 0);
     assert.equal(end.lateRejects, 0, "no trade found its window closed");
+    assert.equal(end.processorMetrics.binance_gaps_after_write_total ?? 0, 0, "every marker flagged its windows");
 
     const markers = loggedMarkers(run.producer, symbols);
     const lastT = await lastTradeTimes(run.h5, symbols);
