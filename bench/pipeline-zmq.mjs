@@ -21,6 +21,7 @@ export async function benchPipelineZmq({ seconds = 15, rate = 200_000 } = {}) {
   await Promise.all([sim.healthPort(60_000), proc.healthPort(60_000)]);
   const prod = start("binance-producer", {
     BINANCE_WS_URL: `ws://127.0.0.1:${simPort}`,
+    BINANCE_REST_URL: `http://127.0.0.1:${simPort}`,
     ZMQ_BIND: `tcp://127.0.0.1:${zmqPort}`,
   });
   await prod.healthPort(60_000);

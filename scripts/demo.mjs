@@ -74,6 +74,8 @@ try {
     ...common,
     ZMQ_BIND: `tcp://127.0.0.1:${ports.binanceZmq}`,
     BINANCE_WS_URL: `ws://127.0.0.1:${ports.binanceSim}`,
+    // The aggTrade backfill after a drop asks the simulator's REST API, never Binance.
+    BINANCE_REST_URL: `http://127.0.0.1:${ports.binanceSim}`,
   });
   if (hasTwitter) {
     await stack.start("twitter-producer", {

@@ -15,8 +15,8 @@ import { writeCandleInput } from "../support/candle-input.js";
 import { kafkaEnv } from "../support/binance-kafka.js";
 import { startTestBroker, type TestBroker } from "../support/kafka-broker.js";
 import { committedTotal, groupCaughtUp, uniqueName } from "../support/kafka-admin.js";
-import { requirePythonModule, runPython } from "../support/python.js";
-import { ROOT, ServiceProcess, waitFor } from "../support/service-process.js";
+import { requirePythonModule, runReferenceCandles } from "../support/python.js";
+import { ServiceProcess, waitFor } from "../support/service-process.js";
 
 const SYMBOLS = ["btcusdt", "ethusdt", "solusdt"];
 const WINDOW_SECONDS = 10;
@@ -82,6 +82,7 @@ test(
       const producer = new ServiceProcess("binance-producer", {
         ...kafkaEnv(broker.brokers, topic),
         BINANCE_WS_URL: sim.url,
+        BINANCE_REST_URL: sim.restUrl, // a reconnect's backfill stays on loopback
         BINANCE_STREAM: "aggtrade",
         BINANCE_SYMBOLS: SYMBOLS.join(","),
         BINANCE_RECONNECT_BASE_MS: "100",
@@ -114,19 +115,11 @@ test(
       assert.ok(replayed > 0, "the restart replayed messages whose effect was already in the file");
       assert.equal(badMarkers, 1);
 
-      const ref = runPython([
-        path.join(ROOT, "test/support/reference_candles.py"),
-        "--input",
-        input,
-        "--h5",
-        h5,
-        "--window-ms",
-        String(WINDOW_SECONDS * 1000),
-        "--lateness-ms",
-        String(LATENESS_SECONDS * 1000),
-        "--symbols",
-        SYMBOLS.join(","),
-      ]);
+      const ref = runReferenceCandles(input, h5, {
+        windowSeconds: WINDOW_SECONDS,
+        latenessSeconds: LATENESS_SECONDS,
+        symbols: SYMBOLS,
+      });
       assert.equal(ref.stderr.trim(), "", "the reference ran cleanly");
       console.log(
         `# candles over Kafka (committed at kill ${committedAtKill}, replayed ${replayed}): ${ref.stdout.trim()}`,

@@ -12,8 +12,8 @@ import os from "node:os";
 import path from "node:path";
 import { startBinanceSimulator, type BinanceSimulator } from "@cryptostream/binance-simulator/simulator";
 import { writeCandleInput } from "../support/candle-input.js";
-import { freePort, ROOT, ServiceProcess, waitFor } from "../support/service-process.js";
-import { requirePythonModule, runPython } from "../support/python.js";
+import { freePort, ServiceProcess, waitFor } from "../support/service-process.js";
+import { requirePythonModule, runReferenceCandles } from "../support/python.js";
 
 const SYMBOLS = ["btcusdt", "ethusdt", "solusdt"];
 const WINDOW_SECONDS = 10;
@@ -65,6 +65,7 @@ test("every aggTrade candle row, /gaps row and gap flag equals what pandas compu
     await processor.healthPort();
     producer = new ServiceProcess("binance-producer", {
       BINANCE_WS_URL: simulator.url,
+      BINANCE_REST_URL: simulator.restUrl, // a reconnect's backfill stays on loopback
       ZMQ_BIND: `tcp://127.0.0.1:${zmqPort}`,
       BINANCE_STREAM: "aggtrade",
       BINANCE_SYMBOLS: SYMBOLS.join(","),
@@ -86,19 +87,11 @@ test("every aggTrade candle row, /gaps row and gap flag equals what pandas compu
     assert.equal(badTrades, 1, "the trade whose m is not a boolean is a counted rejection");
     assert.equal(wrongType, 0, "gap markers are not rejected as wrong events");
 
-    const ref = runPython([
-      path.join(ROOT, "test/support/reference_candles.py"),
-      "--input",
-      input,
-      "--h5",
-      h5,
-      "--window-ms",
-      String(WINDOW_SECONDS * 1000),
-      "--lateness-ms",
-      String(LATENESS_SECONDS * 1000),
-      "--symbols",
-      SYMBOLS.join(","),
-    ]);
+    const ref = runReferenceCandles(input, h5, {
+      windowSeconds: WINDOW_SECONDS,
+      latenessSeconds: LATENESS_SECONDS,
+      symbols: SYMBOLS,
+    });
     assert.equal(ref.stderr.trim(), "", "the reference ran cleanly");
     const r = JSON.parse(ref.stdout) as Record<string, number | string[]>;
     console.log(`reference_candles: ${ref.stdout.trim()}`);

@@ -11,7 +11,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { startBinanceSimulator } from "@cryptostream/binance-simulator/simulator";
 import { freePort, ServiceProcess, sleep } from "../support/service-process.js";
-import { collectPublished, logsOf, until } from "../support/binance-feed-collector.js";
+import { collectPublished, logsOf, rollOvers, runFaults, until } from "../support/binance-feed-collector.js";
 
 const SYMBOLS = ["BTCUSDT", "ETHUSDT", "SOLUSDT"];
 const DROPS = 5;
@@ -39,25 +39,13 @@ test("aggTrade: drops are backfilled exactly, roll-overs and serverShutdowns los
     BINANCE_RECONNECT_MAX_MS: "600",
     ZMQ_BIND: endpoint,
   });
-  const reconnects = () => logsOf(producer, "reconnected").length;
-  const rolled = (cause: string) => logsOf(producer, "reconnected", (l) => l.rollOver === cause).length;
+  const rolled = (cause: string) => rollOvers(producer, cause);
   try {
     await until("first trades", () => out.events("aggTrade").length > 20);
     // Drops: each one a second after the previous reconnect, well inside the 2.5 s age limit.
-    for (let i = 1; i <= DROPS; i++) {
-      await sleep(1_000);
-      const before = reconnects();
-      assert.ok(sim.dropConnections("reset") >= 1, "a connection to cut");
-      await until(`reconnect after drop ${i}`, () => reconnects() > before);
-    }
+    await runFaults(sim, producer, { drops: DROPS });
     await until("a marker per symbol per drop", () => out.markers().length >= DROPS * SYMBOLS.length, 20_000);
-    for (let i = 1; i <= 2; i++) {
-      await sleep(1_000);
-      const before = rolled("shutdown");
-      assert.ok(sim.serverShutdownConnections() >= 1);
-      await until(`roll-over after serverShutdown ${i}`, () => rolled("shutdown") > before);
-    }
-    await until("two age roll-overs", () => rolled("roll-over") >= 2, 10_000);
+    await runFaults(sim, producer, { drops: 0, shutdowns: 2, ageRollOvers: 2 });
     await sleep(500);
     // No gap opens after the drops: the counters are final before the stop.
     const metrics = await producer.metricsText();

@@ -14,6 +14,7 @@ import { startBinanceSimulator, type BinanceSimulator } from "@cryptostream/bina
 import { writeReplayFile } from "@cryptostream/binance-simulator/replay-fixture";
 import { freePort, ROOT, ServiceProcess, waitFor } from "../support/service-process.js";
 import { requirePythonModule, runPython } from "../support/python.js";
+import { readTable, type PlainRow } from "../support/h5-table.js";
 
 const SYMBOLS = ["btcusdt", "ethusdt", "bnbusdt", "xrpusdt", "adausdt", "solusdt", "dogeusdt"];
 const WINDOW_SECONDS = 10;
@@ -30,6 +31,10 @@ interface RunResult {
   reference: Record<string, unknown>;
   referenceStatus: number | null;
   processorIn: number;
+  /** Gap markers the producer published (binance_gap_markers_total): the processor receives them beside the events. */
+  markers: number;
+  /** The file's /gaps rows. */
+  gaps: PlainRow[];
   rejects: number;
   reconnects: number;
   producerExit: number | null;
@@ -80,10 +85,15 @@ async function runPipeline(
     });
     const lines = fixture.lines.length;
     await waitFor("the simulator to send every line", () => simulator!.stats().replay?.finished || undefined, 60_000);
-    // Every valid event reaches the processor (malformed lines stop at the producer).
+    // Every valid event reaches the processor (malformed lines stop at the producer), and
+    // so does every gap marker the producer published after a reconnect.
+    const markers = () => producer!.metric("binance_gap_markers_total");
     await waitFor(
-      "the processor to receive every event",
-      async () => ((await processor!.metric("pipeline_messages_in_total")) >= fixture.events ? true : undefined),
+      "the processor to receive every event and marker",
+      async () =>
+        (await processor!.metric("pipeline_messages_in_total")) >= fixture.events + (await markers())
+          ? true
+          : undefined,
       30_000,
     );
     const producerRejects = await producer.metric("pipeline_rejects_total", 'reason="malformed_frame"');
@@ -94,6 +104,7 @@ async function runPipeline(
       `the producer rejects each of the ${fixture.malformed} malformed lines of ${lines}`,
     );
     const processorIn = await processor.metric("pipeline_messages_in_total");
+    const markerCount = await markers();
     const rejects = await processor.metric("pipeline_rejects_total");
     const processorExit = await processor.stop("SIGTERM");
     const producerExit = await producer.stop("SIGTERM");
@@ -117,6 +128,8 @@ async function runPipeline(
       reference: JSON.parse(ref.stdout) as Record<string, unknown>,
       referenceStatus: ref.status,
       processorIn,
+      markers: markerCount,
+      gaps: await readTable(h5, "/gaps"),
       rejects,
       reconnects,
       producerExit,
@@ -142,6 +155,8 @@ test("replayed ticker events become exactly the windows an independent reference
     "the input holds late events, and they were dropped as the reference drops them",
   );
   assert.equal(r.processorIn, 3_000);
+  assert.equal(r.markers, 0, "no reconnect, no gap marker");
+  assert.deepEqual(r.gaps, []);
   assert.equal(r.processorExit, 0);
   assert.equal(r.producerExit, 0);
 });
@@ -151,5 +166,20 @@ test("a connection dropped mid-stream is reconnected and the rows are still exac
   assert.ok(r.reconnects >= 2, `the producer reconnected (${r.reconnects})`);
   assert.deepEqual(r.reference.problems, []);
   assert.equal(r.referenceStatus, 0);
-  assert.equal(r.processorIn, 3_000);
+  // Each reconnect leaves one gap marker per symbol (ticker: never filled, count unknown);
+  // the processor receives them beside the 3000 events and records each one in /gaps.
+  assert.equal(r.markers, r.reconnects * SYMBOLS.length, "one marker per symbol per reconnect");
+  assert.equal(r.processorIn, 3_000 + r.markers, "every event and every marker reached the processor");
+  assert.equal(r.gaps.length, r.markers, "every marker is a /gaps row");
+  for (const symbol of SYMBOLS) {
+    const own = r.gaps.filter((g) => g.symbol === symbol.toUpperCase());
+    assert.equal(own.length, r.reconnects, `${symbol}: one /gaps row per reconnect`);
+    for (const g of own) {
+      assert.equal(g.stream, `${symbol}@ticker`);
+      assert.equal(g.cause, "drop");
+      assert.equal(g.filled, 0, "ticker gaps are never filled");
+      assert.equal(g.missing, -1);
+      assert.ok((g.from as number) < (g.to as number), `bounds (${g.from}, ${g.to})`);
+    }
+  }
 });

@@ -60,3 +60,54 @@ export async function until(what: string, probe: () => boolean, timeoutMs = 15_0
     await sleep(50);
   }
 }
+
+/** The forced faults of the issue-11 runs, in order, each waited out on the producer's own logs. */
+export interface FaultPlan {
+  /** `reset` drops (buffered data lost, the market keeps trading): each one a gap. */
+  readonly drops: number;
+  /** serverShutdown announcements: make-before-break roll-overs, no gap. */
+  readonly shutdowns?: number;
+  /** Age roll-overs (BINANCE_MAX_CONNECTION_SECONDS) to wait for after the rest. */
+  readonly ageRollOvers?: number;
+  /** Pause before each fault, ms (well inside the producer's age limit). */
+  readonly pauseMs?: number;
+}
+
+export interface FaultSimulator {
+  dropConnections(style: "flush" | "reset"): number;
+  serverShutdownConnections(): number;
+}
+
+/** Counts of "reconnected" records by roll-over cause ("shutdown", "roll-over"). */
+export function rollOvers(p: ServiceProcess, cause: string): number {
+  return logsOf(p, "reconnected", (l) => l.rollOver === cause).length;
+}
+
+/**
+ * Runs a FaultPlan against a running producer: each drop waits for the reconnect (and, when
+ * `afterDrop` is given, for it), each serverShutdown for its roll-over, then the age roll-overs.
+ */
+export async function runFaults(
+  sim: FaultSimulator,
+  producer: ServiceProcess,
+  plan: FaultPlan,
+  afterDrop?: (i: number) => Promise<void>,
+): Promise<void> {
+  const pause = plan.pauseMs ?? 1_000;
+  const reconnects = () => logsOf(producer, "reconnected").length;
+  for (let i = 1; i <= plan.drops; i++) {
+    await sleep(pause);
+    const before = reconnects();
+    if (sim.dropConnections("reset") < 1) throw new Error(`drop ${i}: no connection to cut`);
+    await until(`reconnect after drop ${i}`, () => reconnects() > before);
+    await afterDrop?.(i);
+  }
+  for (let i = 1; i <= (plan.shutdowns ?? 0); i++) {
+    await sleep(pause);
+    const before = rollOvers(producer, "shutdown");
+    if (sim.serverShutdownConnections() < 1) throw new Error(`serverShutdown ${i}: no connection`);
+    await until(`roll-over after serverShutdown ${i}`, () => rollOvers(producer, "shutdown") > before);
+  }
+  const age = plan.ageRollOvers ?? 0;
+  if (age > 0) await until(`${age} age roll-overs`, () => rollOvers(producer, "roll-over") >= age, 10_000);
+}

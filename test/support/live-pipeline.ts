@@ -73,6 +73,7 @@ export async function startLivePipeline(dir: string, opts: LivePipelineOptions =
     });
     envs.set("binance-producer", {
       BINANCE_WS_URL: binanceSim.url,
+      BINANCE_REST_URL: binanceSim.restUrl,
       BINANCE_SYMBOLS: symbols.join(","),
       ZMQ_BIND: `tcp://127.0.0.1:${bz}`,
       BINANCE_RECONNECT_BASE_MS: "100",

@@ -23,6 +23,10 @@ await runService({ name: "binance-processor", defaultHealthPort: 9102 }, async (
   const dfd = await loadDanfo();
   const file = replicaPath(cfg.BINANCE_H5_PATH, replicaIdFromEnv());
   const rules = windowRules(cfg.WINDOW_SECONDS, cfg.ALLOWED_LATENESS_SECONDS);
+  const gapsAfterWrite = registry.counter(
+    "binance_gaps_after_write_total",
+    "Gap markers that arrived after a window they overlap was written (its gap flag stays 0; /gaps has the marker), by filled.",
+  );
   const processor = marketProcessor({
     spec,
     dfd,
@@ -39,6 +43,17 @@ await runService({ name: "binance-processor", defaultHealthPort: 9102 }, async (
     windowSeconds: cfg.WINDOW_SECONDS,
     latenessSeconds: cfg.ALLOWED_LATENESS_SECONDS,
     maxFutureSkewMs: cfg.MAX_FUTURE_SKEW_SECONDS * 1000,
+    onGapAfterWrite: (gap) => {
+      gapsAfterWrite.inc({ filled: String(gap.filled) });
+      log.warn("gap marker after a window it overlaps was written; that row's gap flag stays 0 (see /gaps)", {
+        symbol: gap.symbol,
+        stream: gap.stream,
+        from: gap.from,
+        to: gap.to,
+        cause: gap.cause,
+        filled: gap.filled,
+      });
+    },
     sink,
     log,
     metrics,

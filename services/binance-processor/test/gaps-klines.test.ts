@@ -100,7 +100,7 @@ const LOG = [
   trade(BASE + 9 * W, 17, true),
 ];
 
-async function makeProcessor(file: string, consumer: Consumer) {
+async function makeProcessor(file: string, consumer: Consumer, onGapAfterWrite?: (g: { from: number }) => void) {
   const registry = new Registry();
   const metrics = standardMetrics(registry);
   const p = marketProcessor({
@@ -114,6 +114,7 @@ async function makeProcessor(file: string, consumer: Consumer) {
     windowSeconds: 10,
     latenessSeconds: 2,
     maxFutureSkewMs: Number.MAX_SAFE_INTEGER,
+    onGapAfterWrite,
     sink: { flushMs: 0, maxPendingRows: 1_000, retry: { baseMs: 0, maxMs: 0, floorMs: 0 } },
     log: silentLogger,
     metrics,
@@ -201,15 +202,18 @@ test("Kafka: a replay from the start after a crash writes no gap or kline twice 
 test("a marker that arrives after a window it overlaps was written leaves that row's flag alone; /gaps records it", async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gaps-"));
   const c = new FakeConsumer();
-  const { p } = await makeProcessor(path.join(dir, "late.h5"), c);
+  const afterWrite: number[] = [];
+  const { p } = await makeProcessor(path.join(dir, "late.h5"), c, (g) => afterWrite.push(g.from - BASE));
   const log = deliveries([
     trade(BASE + 1_000, 1, false),
     trade(BASE + 3 * W, 3, true), // closes window 0 and the empty window 1: written after this batch
     gap(BASE + 500, BASE + 2 * W + 500, false), // overlaps 0 (written), 1 (written), 2 (open)
     trade(BASE + 6 * W, 5, false),
+    gap(BASE + 6 * W, BASE + 6 * W + 100, true), // only the open window 6: nothing to report
   ]);
   for (const m of log) await c.deliver([m]); // one batch each: windows are written between them
   await p.stop();
+  assert.deepEqual(afterWrite, [500], "the marker that came after its windows were written is reported");
   const d = (await dump(path.join(dir, "late.h5")))!;
   assert.deepEqual(
     d.windows.get("window_start")!.map((v) => (Number(v) - BASE) / W),
@@ -218,6 +222,6 @@ test("a marker that arrives after a window it overlaps was written leaves that r
   assert.deepEqual(d.windows.get("gap")!.map(Number), [0, 0, 2, 0, 0], "only the window still open is flagged");
   assert.deepEqual(
     d.gaps.get("from")!.map((v) => Number(v) - BASE),
-    [500],
+    [500, 6 * W],
   );
 });

@@ -29,9 +29,14 @@ export class GapFlags {
     private readonly keep = 1000,
   ) {}
 
+  /** Whether the gap is of this table's stream type (only those flag its windows). */
+  covers(gap: Pick<GapMarker, "stream">): boolean {
+    return gap.stream.slice(gap.stream.indexOf("@") + 1).toLowerCase() === this.stream.toLowerCase();
+  }
+
   /** Notes a gap; gaps of another stream type are not this table's. */
   add(gap: GapMarker): void {
-    if (gap.stream.slice(gap.stream.indexOf("@") + 1).toLowerCase() !== this.stream.toLowerCase()) return;
+    if (!this.covers(gap)) return;
     let list = this.bySymbol.get(gap.symbol);
     if (!list) this.bySymbol.set(gap.symbol, (list = []));
     list.push(gap);

@@ -24,7 +24,7 @@ import { groupKey } from "../aggregate/micro-batch.js";
 import type { DanfoLike } from "../aggregate/reduce-danfo.js";
 import type { StreamSpec } from "../aggregate/spec.js";
 import { windowFrame } from "../aggregate/window-frame.js";
-import { gapPayload, parseGapMarker } from "../events/gap-marker.js";
+import { gapPayload, parseGapMarker, type GapMarker } from "../events/gap-marker.js";
 import { KLINE_EVENT_TYPE, parseKline } from "../events/kline-event.js";
 import { parseMarketMessage } from "../events/market-event.js";
 import { GapFlags } from "../gaps/gap-flags.js";
@@ -42,6 +42,11 @@ export interface MarketModelOptions {
   readonly windowSeconds: number;
   readonly latenessSeconds: number;
   readonly maxFutureSkewMs: number;
+  /**
+   * A gap marker of this table's stream type arrived after a window it overlaps was handed to
+   * the writer: that row keeps its flag (0), only /gaps records the gap.
+   */
+  readonly onGapAfterWrite?: (gap: GapMarker) => void;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -56,6 +61,8 @@ export class MarketModel implements SinkModel<MarketUnit> {
   /** symbol -> open_time of the klines written or accepted (one row per interval start). */
   private klineStarts = new Map<string, Set<number>>();
   private seq = 0;
+  /** symbol -> end of the newest window handed to the writer (a later marker cannot flag it). */
+  private handedEnd = new Map<string, number>();
   private written = new WrittenWindows();
   private frontier = new ResumeFrontier(false);
   /** Values of the event being parsed (reused: the aggregator copies them). */
@@ -112,6 +119,9 @@ export class MarketModel implements SinkModel<MarketUnit> {
       return ctx.reject("unknown_symbol", `symbol ${p.gap.symbol} is not configured`);
     if (ctx.replays && this.writtenGaps.has(`${d.partition}:${ctx.offset}`)) return ctx.replayed();
     this.flags.add(p.gap);
+    const handed = this.handedEnd.get(p.gap.symbol);
+    if (handed !== undefined && p.gap.from < p.gap.to && p.gap.from < handed && this.flags.covers(p.gap))
+      this.o.onGapAfterWrite?.(p.gap);
     const key = `gap\u0000${this.seq++}`;
     ctx.hold(key);
     this.readyExtras.push({ key, unit: { kind: "gap", gap: p.gap } });
@@ -154,6 +164,7 @@ export class MarketModel implements SinkModel<MarketUnit> {
       // An empty window a replay re-creates is in the file already.
       if (w.partial.count === 0 && this.written.state(w.symbol, w.windowStart, -2, -2) !== "open") continue;
       const gap = this.flags.flag(w.symbol, w.windowStart, w.windowEnd);
+      if (w.windowEnd > (this.handedEnd.get(w.symbol) ?? -Infinity)) this.handedEnd.set(w.symbol, w.windowEnd);
       const complete = w.complete && !this.frontier.partial(w.symbol, w.windowStart);
       out.push({ key: groupKey(w.symbol, w.windowStart), unit: { kind: "window", window: { ...w, complete, gap } } });
     }
@@ -200,6 +211,7 @@ export class MarketModel implements SinkModel<MarketUnit> {
     );
     this.written = new WrittenWindows();
     this.flags = new GapFlags(this.o.spec.stream);
+    this.handedEnd = new Map();
     this.writtenGaps = new Set();
     this.klineStarts = file ? readKlineStarts(file, datasetPaths(file)) : new Map();
     for (const { gap, origin } of file ? readGaps(file) : []) {

@@ -65,3 +65,10 @@ test("kline frames are told apart from the main stream only when klines are subs
   });
   assert.equal(classifyFrame(k, "aggTrade").kind, "malformed");
 });
+
+test("a gap marker in the input (a replayed recording of published messages) is a marker of its symbol", () => {
+  const marker = JSON.stringify({ stream: "btcusdt@aggTrade", data: { e: "gap", E: 5, s: "btcusdt", from: 1, to: 5 } });
+  assert.deepEqual(classifyFrame(marker, "aggTrade"), { kind: "marker", symbol: "BTCUSDT" });
+  const noSymbol = JSON.stringify({ stream: "btcusdt@aggTrade", data: { e: "gap", E: 5 } });
+  assert.equal(classifyFrame(noSymbol, "aggTrade").kind, "malformed");
+});

@@ -22,9 +22,21 @@ export type Frame =
       readonly openTime: number;
       readonly closed: boolean;
     }
+  | {
+      /**
+       * A gap marker already in the input (a replay of recorded pipeline output carries the
+       * markers the producer published then): forwarded as received, keyed by its symbol; the
+       * processor validates it.
+       */
+      readonly kind: "marker";
+      readonly symbol: string;
+    }
   | { readonly kind: "serverShutdown" }
   | { readonly kind: "reply" }
   | { readonly kind: "malformed"; readonly reason: string };
+
+/** `e` of the producer's own gap markers (gaps/gap-marker.ts). */
+const GAP_EVENT_TYPE = "gap";
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -53,6 +65,7 @@ export function classifyFrame(text: string, expectedStream: string, klineStreams
   if (typeof data.s !== "string" || data.s.length === 0) return { kind: "malformed", reason: "payload has no symbol" };
   if (typeof data.E !== "number") return { kind: "malformed", reason: "payload has no event time" };
   const symbol = data.s.toUpperCase();
+  if (data.e === GAP_EVENT_TYPE && !isKline) return { kind: "marker", symbol };
   if (isKline) {
     const k = data.k;
     if (!isObject(k) || typeof k.t !== "number" || typeof k.x !== "boolean")

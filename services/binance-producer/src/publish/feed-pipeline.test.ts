@@ -73,3 +73,21 @@ test("events of a symbol not subscribed and malformed frames are rejected and co
   assert.equal(rejects.get({ reason: "unknown_symbol" }), 1);
   assert.equal(rejects.get({ reason: "malformed_frame" }), 1);
 });
+
+test("gap markers already in the input (a replayed recording) pass through keyed by symbol, unvalidated", () => {
+  const { p, published, metrics, rejects } = pipeline();
+  const marker = (s: string, extra: Record<string, unknown> = {}) =>
+    JSON.stringify({ stream: `${s.toLowerCase()}@ticker`, data: { e: "gap", E: 5, s, ...extra } });
+  assert.equal(p.frame(marker("BTCUSDT", { from: 1, to: 5, cause: "drop" }), 1), "data");
+  assert.equal(p.frame(marker("ETHUSDT"), 1), "data", "the processor, not the producer, rejects a bad marker");
+  assert.equal(p.frame(marker("XRPUSDT"), 1), "other");
+  assert.deepEqual(
+    published.map((m) => [m.key, m.data.e, m.data.from]),
+    [
+      ["BTCUSDT", "gap", 1],
+      ["ETHUSDT", "gap", undefined],
+    ],
+  );
+  assert.equal(metrics.markers.get(), 0, "not counted as the producer's own markers");
+  assert.equal(rejects.get({ reason: "unknown_symbol" }), 1);
+});

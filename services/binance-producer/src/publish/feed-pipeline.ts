@@ -68,7 +68,11 @@ export class FeedPipeline {
   /** What a frame is, without acting on it. */
   kind(text: string): FrameKind {
     const f = classifyFrame(text, this.o.stream, this.o.klineStreams);
-    return f.kind === "event" || f.kind === "kline" ? "data" : f.kind === "serverShutdown" ? "serverShutdown" : "other";
+    return f.kind === "event" || f.kind === "kline" || f.kind === "marker"
+      ? "data"
+      : f.kind === "serverShutdown"
+        ? "serverShutdown"
+        : "other";
   }
 
   frame(text: string, conn: number): FrameKind {
@@ -84,6 +88,15 @@ export class FeedPipeline {
         const gap = this.gaps.observe(f.eventTime);
         if (gap) for (const l of this.lanes.values()) l.gap(gap, conn);
         lane.live({ text, seq: f.seq, conn });
+        return "data";
+      }
+      case "marker": {
+        const lane = this.lanes.get(f.symbol);
+        if (!lane) {
+          this.o.rejections.reject("unknown_symbol", `gap marker of unsubscribed symbol ${f.symbol}`);
+          return "other";
+        }
+        lane.forward(text);
         return "data";
       }
       case "kline": {

@@ -172,3 +172,21 @@ test("after a loss without backfilled trades, the new connection's events pass a
   );
   assert.equal(dupes(), 0);
 });
+
+test("a recorded gap marker is forwarded as received, after the live events that wait behind a backfill", async () => {
+  let release!: (r: BackfillResult) => void;
+  const { l, out } = lane("aggTrade", () => new Promise((r) => (release = r)));
+  const recorded = JSON.stringify({ stream: "btcusdt@aggTrade", data: { e: "gap", s: "BTCUSDT", from: 1, to: 2 } });
+  l.forward(recorded); // idle lane: at once
+  l.live(live(1));
+  l.gap({ from: 100, to: 200, cause: "drop" }, 2);
+  l.live(live(4, 2));
+  l.forward(recorded);
+  l.live(live(5, 2));
+  release({ trades: [2, 3, 4].map(trade), complete: true });
+  await l.whenIdle();
+  assert.deepEqual(
+    out.map((d) => d.e + ":" + (d.a ?? d.from)),
+    ["gap:1", "aggTrade:1", "aggTrade:2", "aggTrade:3", "gap:100", "aggTrade:4", "gap:1", "aggTrade:5"],
+  );
+});

@@ -26,7 +26,7 @@ export interface LiveEvent {
   readonly seq: number;
 }
 
-type Item = { readonly live: LiveEvent } | { readonly gap: Gap; readonly conn: number };
+type Item = { readonly live: LiveEvent } | { readonly gap: Gap; readonly conn: number } | { readonly forward: string };
 
 export interface LaneDeps {
   readonly stream: MarkedStream;
@@ -75,6 +75,12 @@ export class SymbolLane {
     if (this.queue.length > this.deps.maxQueued) this.abort?.abort();
   }
 
+  /** A message published as received, in order with the live events (a recorded gap marker). */
+  forward(text: string): void {
+    if (!this.busy && this.queue.length === 0) return this.deps.publish(this.symbol, text);
+    this.queue.push({ forward: text });
+  }
+
   /** A gap that `conn`, the new connection, closed. */
   gap(gap: Gap, conn: number): void {
     this.queue.push({ gap, conn });
@@ -104,6 +110,7 @@ export class SymbolLane {
     try {
       for (let item = this.queue.shift(); item; item = this.queue.shift()) {
         if ("live" in item) this.publishLive(item.live);
+        else if ("forward" in item) this.deps.publish(this.symbol, item.forward);
         else await this.closeGap(item.gap, item.conn);
       }
     } finally {
@@ -115,7 +122,7 @@ export class SymbolLane {
   private firstQueuedLive(): number | undefined {
     for (const item of this.queue) {
       if ("gap" in item) return undefined;
-      return item.live.seq;
+      if ("live" in item) return item.live.seq;
     }
     return undefined;
   }
