@@ -69,7 +69,12 @@ export const naiveNode = (endpoint) =>
   ]);
 
 /** The binance-processor service, counted by pipeline_messages_in_total. */
-export async function ourProcessor(name, env, nodeArgs = []) {
+// BENCH_NODE_FLAGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") goes to our processors' node.
+export async function ourProcessor(
+  name,
+  env,
+  nodeArgs = (process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter(Boolean),
+) {
   const proc = new ServiceProcess(
     "binance-processor",
     { BINANCE_SYMBOLS: "*", WINDOW_SECONDS: "60", ALLOWED_LATENESS_SECONDS: "5", ...env },

@@ -51,6 +51,7 @@ function zmqOptions(env: NodeJS.ProcessEnv) {
       ZMQ_SNDHWM: int(defaultZmqOptions.sendHighWaterMark, 1),
       ZMQ_RCVHWM: int(defaultZmqOptions.receiveHighWaterMark, 1),
       ZMQ_LINGER_MS: int(defaultZmqOptions.lingerMs, 0),
+      ZMQ_MAX_FRAME_BYTES: int(defaultZmqOptions.maxFrameBytes, 1),
     },
     env,
   );
@@ -59,6 +60,7 @@ function zmqOptions(env: NodeJS.ProcessEnv) {
     sendHighWaterMark: o.ZMQ_SNDHWM,
     receiveHighWaterMark: o.ZMQ_RCVHWM,
     lingerMs: o.ZMQ_LINGER_MS,
+    maxFrameBytes: o.ZMQ_MAX_FRAME_BYTES,
   };
 }
 
