@@ -8,7 +8,7 @@ import { ROOT, ServiceProcess } from "../../scripts/lib/service-process.mjs";
 const PYTHON = process.env.BENCH_PYTHON ?? "/usr/bin/python3";
 
 /** A process that prints "ready" then "progress <n>" lines. */
-async function lineProcess(name, cmd, args, env = {}) {
+export async function lineProcess(name, cmd, args, env = {}) {
   const child = spawn(cmd, args, {
     env: { ...process.env, MALLOC_MMAP_THRESHOLD_: "8192", ...env },
     stdio: ["ignore", "pipe", "inherit"],
