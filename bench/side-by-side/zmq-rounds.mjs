@@ -21,13 +21,33 @@ export const ZMQ_CONTENDERS = {
     frames: 1,
     start: (ep, dir) => ourProcessor("binance-processor, single-frame producer", procEnv(ep, dir)),
   },
+  oursSingleFrameMainThread: {
+    frames: 1,
+    start: (ep, dir) =>
+      ourProcessor(
+        "binance-processor, single-frame producer, socket read on the main thread",
+        procEnv(ep, dir, { ZMQ_RECEIVE_THREAD: "main" }),
+      ),
+  },
+  oursSingleFrameWorker: {
+    frames: 1,
+    start: (ep, dir) =>
+      ourProcessor(
+        "binance-processor, single-frame producer, socket read by a worker thread",
+        procEnv(ep, dir, { ZMQ_RECEIVE_THREAD: "worker" }),
+      ),
+  },
   oursMultipart: {
     frames: 64,
     start: (ep, dir) => ourProcessor("binance-processor, multipart producer", procEnv(ep, dir)),
   },
 };
 
-const procEnv = (ep, dir) => ({ ZMQ_CONNECT: ep, BINANCE_H5_PATH: path.join(dir, `ours-${port}.h5`) });
+const procEnv = (ep, dir, extra = {}) => ({
+  ZMQ_CONNECT: ep,
+  BINANCE_H5_PATH: path.join(dir, `ours-${port}.h5`),
+  ...extra,
+});
 
 /** One contender, one load generator, `events` events; returns the measurement. */
 export async function runZmqContender(key, { events, symbols = 200 }) {

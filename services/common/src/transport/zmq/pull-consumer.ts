@@ -22,7 +22,7 @@ export interface ZmqBatchLimits {
   readonly maxBytes: number;
 }
 
-export const defaultZmqBatchLimits: ZmqBatchLimits = { maxEvents: 5_000, maxBytes: 4 * 2 ** 20 };
+export const defaultZmqBatchLimits: ZmqBatchLimits = { maxEvents: 1_000, maxBytes: 4 * 2 ** 20 };
 
 const isEagain = (err: unknown) => (err as { code?: string }).code === "EAGAIN";
 
