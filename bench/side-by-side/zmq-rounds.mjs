@@ -19,7 +19,7 @@ export const ZMQ_CONTENDERS = {
   naive: { frames: 1, start: (ep) => naiveNode(ep) },
   oursSingleFrame: {
     frames: 1,
-    start: (ep, dir) => ourProcessor("binance-processor, single-frame producer", procEnv(ep, dir)),
+    start: (ep, dir, nodeArgs) => ourProcessor("binance-processor, single-frame producer", procEnv(ep, dir), nodeArgs),
   },
   oursSingleFrameMainThread: {
     frames: 1,
@@ -39,7 +39,7 @@ export const ZMQ_CONTENDERS = {
   },
   oursMultipart: {
     frames: 64,
-    start: (ep, dir) => ourProcessor("binance-processor, multipart producer", procEnv(ep, dir)),
+    start: (ep, dir, nodeArgs) => ourProcessor("binance-processor, multipart producer", procEnv(ep, dir), nodeArgs),
   },
 };
 
@@ -50,7 +50,7 @@ const procEnv = (ep, dir, extra = {}) => ({
 });
 
 /** One contender, one load generator, `events` events; returns the measurement. */
-export async function runZmqContender(key, { events, symbols = 200 }) {
+export async function runZmqContender(key, { events, symbols = 200, nodeArgs }) {
   const c = ZMQ_CONTENDERS[key];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-sbs-"));
   const endpoint = `tcp://127.0.0.1:${port++}`;
@@ -62,12 +62,13 @@ export async function runZmqContender(key, { events, symbols = 200 }) {
     },
   );
   await new Promise((r) => gen.once("message", r)); // bound: the contender connects to it
-  const contender = await c.start(endpoint, dir);
+  const contender = await c.start(endpoint, dir, nodeArgs);
   try {
     return {
       contender: key,
       name: contender.name,
       framesPerMessage: c.frames,
+      nodeArgs: nodeArgs ?? [],
       ...(await measure(contender, { events })),
     };
   } finally {

@@ -59,7 +59,12 @@ export class ZmqWorkerPullConsumer implements Consumer {
       maxBytes: this.limits.maxBytes,
       maxOutstanding: this.maxOutstanding,
     };
-    const worker = new Worker(new URL("./receive-worker.js", import.meta.url), { workerData: setup });
+    const worker = new Worker(new URL("./receive-worker.js", import.meta.url), {
+      workerData: setup,
+      // Its live set is one batch (at most maxEvents frames); small heaps make it collect
+      // the frames (and their native ZeroMQ memory) early instead of growing.
+      resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 },
+    });
     this.worker = worker;
     worker.on("message", (b: ReceivedBatch) => {
       this.queue.push(b);
