@@ -30,7 +30,7 @@ function rssMb(pid) {
 const unique = (prefix) => `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
-async function withBroker(fn) {
+export async function withBroker(fn) {
   if (process.env.KAFKA_BROKERS) return fn({ brokers: process.env.KAFKA_BROKERS, external: true, startMs: 0 });
   const { startBroker, KAFKA_VERSION } = await import(path.join(ROOT, "scripts/kafka/broker-lib.mjs"));
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-kafka-"));
@@ -44,7 +44,7 @@ async function withBroker(fn) {
 }
 
 /** The product's Kafka producer (services/common), configured as the services configure it. */
-async function productProducer(brokers, partitions) {
+export async function productProducer(brokers, partitions) {
   const common = (p) => path.join(ROOT, "services/common/dist", p);
   const { createKafkaTransport } = await import(common("transport/kafka/index.js"));
   const { silentLogger } = await import(common("index.js"));
@@ -84,7 +84,7 @@ async function startProcessor({ brokers, topic, dir }) {
 }
 
 /** (i) Publishes `events` in arrays of BATCH, each awaited (acks=all). */
-async function benchProduce({ producer, topic, gen, events }) {
+export async function benchProduce({ producer, topic, gen, events }) {
   await producer.ensureTopics([topic]);
   let bytes = 0;
   const t0 = performance.now();

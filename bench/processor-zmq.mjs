@@ -43,6 +43,8 @@ export async function benchProcessorZmq({ events, symbols = 200, port = 25555 })
       WINDOW_SECONDS: "60",
       ALLOWED_LATENESS_SECONDS: "5",
       BINANCE_H5_PATH: path.join(dir, "bench.h5"),
+      // main | worker (see README's configuration table); the service's default when unset.
+      ...(process.env.ZMQ_RECEIVE_THREAD ? { ZMQ_RECEIVE_THREAD: process.env.ZMQ_RECEIVE_THREAD } : {}),
     },
     { nodeArgs: nodeFlags, stderr: "inherit" },
   );

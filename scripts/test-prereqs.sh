@@ -2,7 +2,8 @@
 # Installs what the tests need beyond npm packages: Debian's Python readers (the
 # independent checks read HDF5 with h5py and pickles with Python's own pickle),
 # h5dump, Java 17 + Maven for the local Kafka broker, Debian's Chromium for the dashboard's
-# browser specs (driven by playwright-core, which downloads no browser), and the sentiment
+# browser specs (driven by playwright-core, which downloads no browser), kafka-python for the
+# benchmark's Python reference consumer, and the sentiment
 # reference (Python vaderSentiment 3.3.2 from PyPI, into VADER_REFERENCE_DIR). Idempotent;
 # quiet when everything is already there. Needs root (or sudo) only when something is missing.
 set -euo pipefail
@@ -25,6 +26,8 @@ need=()
 /usr/bin/python3 -c "import zmq" 2>/dev/null || need+=(python3-zmq)
 /usr/bin/python3 -c "import pandas" 2>/dev/null || need+=(python3-pandas)
 /usr/bin/python3 -c "import tables" 2>/dev/null || need+=(python3-tables)
+# kafka-python 2.0.2: the Kafka consumer of the benchmark's Python reference (bench/reference).
+/usr/bin/python3 -c "import kafka" 2>/dev/null || need+=(python3-kafka)
 command -v h5dump >/dev/null 2>&1 || need+=(hdf5-tools)
 command -v java >/dev/null 2>&1 || need+=(openjdk-17-jre-headless)
 command -v mvn >/dev/null 2>&1 || need+=(maven)

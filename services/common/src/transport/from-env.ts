@@ -2,6 +2,7 @@ import { type Logger } from "../log/logger.js";
 import { list, oneOf, readEnv, str } from "../config/env.js";
 import type { Consumer, Producer } from "./transport.js";
 import { ZmqPullConsumer } from "./zmq/pull-consumer.js";
+import { ZmqWorkerPullConsumer } from "./zmq/worker-pull-consumer.js";
 import { ZmqPushProducer } from "./zmq/push-producer.js";
 import { defaultZmqOptions } from "./zmq/options.js";
 import { int } from "../config/env.js";
@@ -51,6 +52,7 @@ function zmqOptions(env: NodeJS.ProcessEnv) {
       ZMQ_SNDHWM: int(defaultZmqOptions.sendHighWaterMark, 1),
       ZMQ_RCVHWM: int(defaultZmqOptions.receiveHighWaterMark, 1),
       ZMQ_LINGER_MS: int(defaultZmqOptions.lingerMs, 0),
+      ZMQ_MAX_FRAME_BYTES: int(defaultZmqOptions.maxFrameBytes, 1),
     },
     env,
   );
@@ -59,6 +61,7 @@ function zmqOptions(env: NodeJS.ProcessEnv) {
     sendHighWaterMark: o.ZMQ_SNDHWM,
     receiveHighWaterMark: o.ZMQ_RCVHWM,
     lingerMs: o.ZMQ_LINGER_MS,
+    maxFrameBytes: o.ZMQ_MAX_FRAME_BYTES,
   };
 }
 
@@ -87,5 +90,12 @@ export async function consumerFromEnv(c: TransportChoice): Promise<ConsumerFromE
   }
   // ZMQ_CONNECT may list several producers; PULL fair-queues between them.
   const { ZMQ_CONNECT } = readEnv({ ZMQ_CONNECT: list([c.defaultEndpoint]) }, env);
-  return { kind, topic, consumer: new ZmqPullConsumer({ [topic]: ZMQ_CONNECT.join(",") }, zmqOptions(env)) };
+  const endpoints = { [topic]: ZMQ_CONNECT.join(",") };
+  // ZMQ_RECEIVE_THREAD: "worker" reads the socket in a worker thread (zmq/receive-worker.ts).
+  const { ZMQ_RECEIVE_THREAD } = readEnv({ ZMQ_RECEIVE_THREAD: oneOf(["main", "worker"] as const, "worker") }, env);
+  const consumer =
+    ZMQ_RECEIVE_THREAD === "worker"
+      ? new ZmqWorkerPullConsumer(endpoints, zmqOptions(env))
+      : new ZmqPullConsumer(endpoints, zmqOptions(env));
+  return { kind, topic, consumer };
 }

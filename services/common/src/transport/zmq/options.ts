@@ -11,7 +11,13 @@
  * - PULL receive high-water mark (default 100 messages, at most 6,400
  *   events): enough to keep a busy processor fed, small because every queued
  *   frame is a separate native allocation: at 2,000 a processor under full
- *   load held about 90 MB more resident memory, and ran no faster.
+ *   load held about 90 MB more resident memory, and ran no faster. ZeroMQ
+ *   counts it in messages, whose size the sender decides; the bytes are
+ *   bounded by the largest frame accepted (below) and, after receipt, by the
+ *   consumer's batch limits in events and bytes (ZmqPullConsumer).
+ * - Largest frame accepted (default 16 MB, ZMQ_MAXMSGSIZE): a peer sending a
+ *   bigger frame is disconnected instead of filling the receive queue. Our
+ *   largest frames (a pickled page of 100 tweets) are tens of kilobytes.
  * - linger (default 5,000 ms): on a graceful stop the PUSH socket keeps trying
  *   to hand over what is queued for this long before the process exits.
  * - immediate on PUSH: messages are queued only for peers whose connection is
@@ -22,6 +28,7 @@ export interface ZmqOptions {
   readonly sendHighWaterMark: number;
   readonly receiveHighWaterMark: number;
   readonly lingerMs: number;
+  readonly maxFrameBytes: number;
 }
 
 export const defaultZmqOptions: ZmqOptions = {
@@ -29,6 +36,7 @@ export const defaultZmqOptions: ZmqOptions = {
   sendHighWaterMark: 1_000,
   receiveHighWaterMark: 100,
   lingerMs: 5_000,
+  maxFrameBytes: 16 * 2 ** 20,
 };
 
 /**

@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+// Our side of the twitter comparison, as its own process (so its RSS and CPU are its own):
+// the twitter-processor's pipeline (pickle decode -> validation + dedupe -> preprocessing +
+// VADER -> windows -> HDF5, one flush per transport batch of 10 responses), fed the
+// responses of a file written by twitter-input.mjs through the test kit's FakeConsumer.
+//   node bench/side-by-side/twitter-ours.mjs <input> <out.h5> <t0 ms>
+// Prints "ready" when loaded and "progress <tweets>" after every batch.
+import path from "node:path";
+import { ROOT } from "../../scripts/lib/service-process.mjs";
+import { readTwitterInput } from "./twitter-input.mjs";
+
+const dist = (p) => path.join(ROOT, "services", p);
+const { Registry, silentLogger, standardMetrics } = await import(dist("common/dist/index.js"));
+const { H5Appender } = await import(dist("common/dist/hdf5/appender.js"));
+const { windowRules } = await import(dist("common/dist/window/window-book.js"));
+const { twitterProcessor } = await import(dist("twitter-processor/dist/processor.js"));
+const { sinkMetrics } = await import(dist("common/dist/sink/sink-metrics.js"));
+const { FakeConsumer } = await import(dist("testkit/dist/index.js"));
+const { RecentIds } = await import(dist("twitter-processor/dist/dedupe/recent-ids.js"));
+
+const [input, out, t0Arg] = process.argv.slice(2);
+const PER_RESPONSE = 100;
+const PER_BATCH = 10;
+const messages = readTwitterInput(input);
+const t0 = Number(t0Arg);
+const registry = new Registry();
+const consumer = new FakeConsumer({ replays: false });
+let clock = t0;
+const processor = twitterProcessor({
+  appender: new H5Appender(out),
+  consumer,
+  topic: "twitter",
+  rules: windowRules(60, 5),
+  ids: new RecentIds(500_000),
+  windowSeconds: 60,
+  latenessSeconds: 5,
+  maxFutureSkewMs: 3_600_000,
+  sink: { flushMs: 0, maxPendingRows: 1_000_000, retry: { baseMs: 500, maxMs: 30_000, floorMs: 100 } },
+  log: silentLogger,
+  metrics: standardMetrics(registry),
+  sinkMetrics: sinkMetrics(registry),
+  now: () => clock,
+  tickMs: 0,
+});
+await processor.start();
+process.stdout.write("ready\n");
+let offset = 0;
+for (let i = 0; i < messages.length; i += PER_BATCH) {
+  const batch = messages
+    .slice(i, i + PER_BATCH)
+    .map((value) => ({ topic: "twitter", key: undefined, value, partition: 0, offset: String(offset++) }));
+  clock = t0 + (i + PER_BATCH) * PER_RESPONSE * 20;
+  await consumer.deliver(batch);
+  process.stdout.write(`progress ${Math.min(i + PER_BATCH, messages.length) * PER_RESPONSE}\n`);
+}
+await processor.stop();
+// Stay alive until the harness has read the last count and stops us.
+setInterval(() => {}, 1000);
