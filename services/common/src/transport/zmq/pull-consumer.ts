@@ -1,5 +1,6 @@
 import * as zmq from "zeromq";
 import type { BatchHandler, CommitPoint, Consumer, Delivery } from "../transport.js";
+import { PauseGate } from "./pause-gate.js";
 import { type ZmqEndpoints, type ZmqOptions, defaultZmqOptions, endpointFor } from "./options.js";
 
 /** A received frame; its offset (a local counter) is only formatted when asked for. */
@@ -42,9 +43,7 @@ const isEagain = (err: unknown) => (err as { code?: string }).code === "EAGAIN";
  */
 export class ZmqPullConsumer implements Consumer {
   readonly replays = false;
-  /** Resolves when intake may go on; set while paused. */
-  private resumed: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
+  private readonly gate = new PauseGate();
   private sock: zmq.Pull | undefined;
   private loop: Promise<void> | undefined;
   private stopping = false;
@@ -71,7 +70,7 @@ export class ZmqPullConsumer implements Consumer {
   private async run(sock: zmq.Pull, topic: string, handler: BatchHandler): Promise<void> {
     while (!this.stopping) {
       // Paused: the socket is not read, so ZeroMQ's high-water marks push back on the producer.
-      if (this.resumed) await this.resumed;
+      if (this.gate.held) await this.gate.held;
       if (this.stopping) break;
       const batch: Delivery[] = [];
       let drained = false;
@@ -121,15 +120,11 @@ export class ZmqPullConsumer implements Consumer {
   }
 
   pause(): void {
-    if (this.resumed) return;
-    this.resumed = new Promise((resolve) => (this.wake = resolve));
+    this.gate.pause();
   }
 
   resume(): void {
-    const wake = this.wake;
-    this.resumed = undefined;
-    this.wake = undefined;
-    wake?.();
+    this.gate.resume();
   }
 
   async stop(): Promise<void> {

@@ -1,6 +1,7 @@
 import { Worker } from "node:worker_threads";
 import type { BatchHandler, CommitPoint, Consumer, Delivery } from "../transport.js";
 import { type ZmqEndpoints, type ZmqOptions, defaultZmqOptions, endpointFor } from "./options.js";
+import { PauseGate } from "./pause-gate.js";
 import { type ZmqBatchLimits, defaultZmqBatchLimits } from "./pull-consumer.js";
 import type { ReceivedBatch, ReceiveWorkerSetup } from "./receive-worker.js";
 
@@ -32,9 +33,7 @@ export class ZmqWorkerPullConsumer implements Consumer {
   private worker: Worker | undefined;
   private readonly queue: ReceivedBatch[] = [];
   private handling: Promise<void> | undefined;
-  /** Resolves when intake may go on; set while paused. */
-  private resumed: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
+  private readonly gate = new PauseGate();
   /** Credits held back while paused. */
   private owed = 0;
   private counter = 0;
@@ -87,10 +86,10 @@ export class ZmqWorkerPullConsumer implements Consumer {
     try {
       for (let b = this.queue.shift(); b && !this.stopping; b = this.queue.shift()) {
         await handler(this.deliveries(topic, b));
-        if (this.resumed) this.owed++;
+        if (this.gate.held) this.owed++;
         else this.worker?.postMessage("credit");
         // Paused: batches already received wait here, the worker gets no credit to read more.
-        if (this.resumed) await this.resumed;
+        if (this.gate.held) await this.gate.held;
       }
     } finally {
       this.handling = undefined;
@@ -114,16 +113,12 @@ export class ZmqWorkerPullConsumer implements Consumer {
   }
 
   pause(): void {
-    if (this.resumed) return;
-    this.resumed = new Promise((resolve) => (this.wake = resolve));
+    this.gate.pause();
   }
 
   resume(): void {
-    const wake = this.wake;
-    this.resumed = undefined;
-    this.wake = undefined;
     for (; this.owed > 0; this.owed--) this.worker?.postMessage("credit");
-    wake?.();
+    this.gate.resume();
   }
 
   async stop(): Promise<void> {
