@@ -288,15 +288,19 @@ export class BinanceFeed {
     }
   }
 
+  /** Abandons a roll-over's new connection that has not taken over yet. */
+  private dropSuccessor(): void {
+    const succ = this.successor;
+    if (!succ) return;
+    clearTimeout(succ.timer);
+    this.successor = undefined;
+    succ.conn.held = [];
+    this.discard(succ.conn);
+  }
+
   /** Abandons the current socket (and any successor) and schedules a new one. */
   private drop(cause: LossCause, delayMs: number | undefined, reason: string = cause): void {
-    if (this.successor) {
-      clearTimeout(this.successor.timer);
-      const s = this.successor.conn;
-      this.successor = undefined;
-      s.held = [];
-      this.discard(s);
-    }
+    this.dropSuccessor();
     const conn = this.current;
     if (!conn) return;
     this.abandonRetiring();
@@ -331,13 +335,7 @@ export class BinanceFeed {
   async stop(): Promise<void> {
     this.stopped = true;
     this.clearTimers();
-    if (this.successor) {
-      clearTimeout(this.successor.timer);
-      const s = this.successor.conn;
-      this.successor = undefined;
-      s.held = [];
-      this.discard(s);
-    }
+    this.dropSuccessor();
     this.abandonRetiring();
     const conn = this.current;
     this.current = undefined;

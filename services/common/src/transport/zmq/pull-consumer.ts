@@ -4,7 +4,7 @@ import { PauseGate } from "./pause-gate.js";
 import { type ZmqEndpoints, type ZmqOptions, defaultZmqOptions, endpointFor } from "./options.js";
 
 /** A received frame; its offset (a local counter) is only formatted when asked for. */
-class ZmqDelivery implements Delivery {
+export class ZmqDelivery implements Delivery {
   readonly key = undefined;
   readonly partition = 0;
   constructor(

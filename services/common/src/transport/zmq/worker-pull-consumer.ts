@@ -2,22 +2,8 @@ import { Worker } from "node:worker_threads";
 import type { BatchHandler, CommitPoint, Consumer, Delivery } from "../transport.js";
 import { type ZmqEndpoints, type ZmqOptions, defaultZmqOptions, endpointFor } from "./options.js";
 import { PauseGate } from "./pause-gate.js";
-import { type ZmqBatchLimits, defaultZmqBatchLimits } from "./pull-consumer.js";
+import { type ZmqBatchLimits, ZmqDelivery, defaultZmqBatchLimits } from "./pull-consumer.js";
 import type { ReceivedBatch, ReceiveWorkerSetup } from "./receive-worker.js";
-
-/** A frame of a received batch: a view into the batch's one buffer (no finalizer of its own). */
-class BatchDelivery implements Delivery {
-  readonly key = undefined;
-  readonly partition = 0;
-  constructor(
-    readonly topic: string,
-    readonly value: Buffer,
-    private readonly seq: number,
-  ) {}
-  get offset(): string {
-    return String(this.seq);
-  }
-}
 
 /**
  * ZeroMQ PULL consumer whose socket is read by a worker thread
@@ -98,11 +84,12 @@ export class ZmqWorkerPullConsumer implements Consumer {
 
   private deliveries(topic: string, b: ReceivedBatch): Delivery[] {
     const all = Buffer.from(b.bytes);
+    // Each delivery is a view into the batch's one buffer (no finalizer per frame).
     const out = new Array<Delivery>(b.ends.length);
     let at = 0;
     for (let i = 0; i < b.ends.length; i++) {
       const end = b.ends[i]!;
-      out[i] = new BatchDelivery(topic, all.subarray(at, end), this.counter++);
+      out[i] = new ZmqDelivery(topic, all.subarray(at, end), this.counter++);
       at = end;
     }
     return out;
