@@ -138,7 +138,16 @@ export function tweetBatch(rows: readonly TweetRow[], attrs: TableAttrsInput): T
   };
   // One array per column, filled in one pass: typed where the column is a number.
   const str = (): string[] => new Array<string>(n);
-  const [id, source, uri, authorId, lang, text, cleaned, label] = [str(), str(), str(), str(), str(), str(), str(), str()];
+  const [id, source, uri, authorId, lang, text, cleaned, label] = [
+    str(),
+    str(),
+    str(),
+    str(),
+    str(),
+    str(),
+    str(),
+    str(),
+  ];
   const [createdAt, windowStart, logOffset, deletedAt] = [n, n, n, n].map((k) => new BigInt64Array(k)) as [
     BigInt64Array,
     BigInt64Array,
