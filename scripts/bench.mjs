@@ -8,6 +8,8 @@
 //   BENCH_KAFKA_EVENTS events in the Kafka topic (default 1,000,000)
 //   BENCH_TWEETS    tweets per twitter round (default 50,000)
 //   BENCH_ABSOLUTE=1 also the older absolute benchmarks (Kafka lag, pipeline end to end)
+//   BENCH_ONLY      comma-separated parts to run (zmq, long, kafka, twitter; default all),
+//                   for iterating on one part; its ratios are judged like a whole run's
 import os from "node:os";
 import { calibrate } from "../bench/calibrate.mjs";
 import { kafkaRounds } from "../bench/side-by-side/kafka-rounds.mjs";
@@ -26,29 +28,34 @@ const cfg = {
   tweets: num("BENCH_TWEETS", 50_000, 5_000),
   twitterRounds: quick ? 1 : 2,
 };
+const only = new Set((process.env.BENCH_ONLY ?? "zmq,long,kafka,twitter").split(",").map((s) => s.trim()));
 const log = (s) => process.stderr.write(`bench: ${s}\n`);
 const t0 = performance.now();
 const atStart = calibrate();
 
-const zmqRuns = await zmqRounds({
-  keys: ["python", "naive", "oursSingleFrame", "oursSingleFrameMainThread", "oursMultipart"],
-  rounds: cfg.zmqRounds,
-  events: cfg.zmqEvents,
-  log,
-});
+const zmqRuns = !only.has("zmq")
+  ? []
+  : await zmqRounds({
+      keys: ["python", "naive", "oursSingleFrame", "oursSingleFrameMainThread", "oursMultipart"],
+      rounds: cfg.zmqRounds,
+      events: cfg.zmqEvents,
+      log,
+    });
 // Memory over a long run with either producer: must stay under 300 MB and flat.
 const longRuns = [];
 // As configured, and with the main thread's V8 old generation capped: with the socket read
 // by a worker, little native memory pressure is left on the main thread and V8 lets its old
 // generation grow lazily (no leak: capped, it collects and stays flat at the same rate).
-for (const nodeArgs of [[], ["--max-old-space-size=128"]])
+for (const nodeArgs of only.has("long") ? [[], ["--max-old-space-size=128"]] : [])
   for (const key of ["oursSingleFrame", "oursMultipart"]) {
     const m = await runZmqContender(key, { events: cfg.longEvents, nodeArgs });
     log(`long ${key} ${nodeArgs}: ${m.eventsPerSecond} events/s, peak ${m.peakRssMb} MB, steady ${m.steadyRssMb} MB`);
     longRuns.push({ ...m, rss: flatness(m) });
   }
-const kafka = await kafkaRounds({ events: cfg.kafkaEvents, rounds: cfg.kafkaRounds, log });
-const twitter = await twitterRounds({ tweets: cfg.tweets, rounds: cfg.twitterRounds, log });
+const kafka = only.has("kafka")
+  ? await kafkaRounds({ events: cfg.kafkaEvents, rounds: cfg.kafkaRounds, log })
+  : { runs: [] };
+const twitter = only.has("twitter") ? await twitterRounds({ tweets: cfg.tweets, rounds: cfg.twitterRounds, log }) : [];
 
 const absolute = [];
 if (process.env.BENCH_ABSOLUTE === "1") {
@@ -92,7 +99,7 @@ console.log(
         jsonParsesPerSecond: { atStart, atEnd: calibrate() },
       },
       minutes: Number(((performance.now() - t0) / 60_000).toFixed(1)),
-      goals: quick ? goals.map(({ met, ...g }) => g) : goals,
+      goals: (quick ? goals.map(({ met, ...g }) => g) : goals).filter((g) => !g.eachRound || g.eachRound.length > 0),
       zmq: { contenders: contenderSummary(zmqRuns), runs: strip(zmqRuns), long: longRuns },
       kafka: {
         broker: kafka.broker,

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Our side of the twitter comparison, as its own process (so its RSS and CPU are its own):
 // the twitter-processor's pipeline (pickle decode -> validation + dedupe -> preprocessing +
-// VADER -> windows -> HDF5, one flush per transport batch of 10 responses), fed the
+// VADER -> windows -> HDF5, one flush per transport batch of 10 responses), configured as
+// a deployment with no variables set (the service's own defaults), fed the
 // responses of a file written by twitter-input.mjs through the test kit's FakeConsumer.
 //   node bench/side-by-side/twitter-ours.mjs <input> <out.h5> <t0 ms>
 // Prints "ready" when loaded and "progress <tweets>" after every batch.
@@ -10,7 +11,9 @@ import { ROOT } from "../../scripts/lib/service-process.mjs";
 import { readTwitterInput } from "./twitter-input.mjs";
 
 const dist = (p) => path.join(ROOT, "services", p);
-const { Registry, silentLogger, standardMetrics } = await import(dist("common/dist/index.js"));
+const { readEnv, Registry, silentLogger, standardMetrics } = await import(dist("common/dist/index.js"));
+const { readSinkConfig } = await import(dist("common/dist/sink/sink-config.js"));
+const { processorEnv, SINK_DEFAULTS } = await import(dist("twitter-processor/dist/config.js"));
 const { H5Appender } = await import(dist("common/dist/hdf5/appender.js"));
 const { windowRules } = await import(dist("common/dist/window/window-book.js"));
 const { twitterProcessor } = await import(dist("twitter-processor/dist/processor.js"));
@@ -23,6 +26,9 @@ const PER_RESPONSE = 100;
 const PER_BATCH = 10;
 const messages = readTwitterInput(input);
 const t0 = Number(t0Arg);
+// The defaults, whatever this shell's environment says.
+const cfg = readEnv(processorEnv, {});
+const sink = readSinkConfig("TWITTER", SINK_DEFAULTS, {});
 const registry = new Registry();
 const consumer = new FakeConsumer({ replays: false });
 let clock = t0;
@@ -30,12 +36,12 @@ const processor = twitterProcessor({
   appender: new H5Appender(out),
   consumer,
   topic: "twitter",
-  rules: windowRules(60, 5),
-  ids: new RecentIds(500_000),
-  windowSeconds: 60,
-  latenessSeconds: 5,
-  maxFutureSkewMs: 3_600_000,
-  sink: { flushMs: 0, maxPendingRows: 1_000_000, retry: { baseMs: 500, maxMs: 30_000, floorMs: 100 } },
+  rules: windowRules(cfg.WINDOW_SECONDS, cfg.ALLOWED_LATENESS_SECONDS),
+  ids: new RecentIds(cfg.TWITTER_DEDUPE_IDS),
+  windowSeconds: cfg.WINDOW_SECONDS,
+  latenessSeconds: cfg.ALLOWED_LATENESS_SECONDS,
+  maxFutureSkewMs: cfg.MAX_FUTURE_SKEW_SECONDS * 1000,
+  sink,
   log: silentLogger,
   metrics: standardMetrics(registry),
   sinkMetrics: sinkMetrics(registry),
@@ -54,5 +60,7 @@ for (let i = 0; i < messages.length; i += PER_BATCH) {
   process.stdout.write(`progress ${Math.min(i + PER_BATCH, messages.length) * PER_RESPONSE}\n`);
 }
 await processor.stop();
+// For `node --cpu-prof`: exit when done (the profile is written at exit).
+if (process.env.TWITTER_OURS_EXIT === "1") process.exit(0);
 // Stay alive until the harness has read the last count and stops us.
 setInterval(() => {}, 1000);

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { loadH5, type H5Dataset, type H5File } from "./h5.js";
+import { type MemberLayout, writePackedRows } from "./packed-rows.js";
 import { type ColumnData, type TableSpec, h5Dtype, rowCount } from "./table-schema.js";
 
 /** The file holds a table whose columns differ from what this version writes. */
@@ -173,6 +174,9 @@ function ensureGroups(file: H5File, datasetPath: string): void {
 interface DatasetMeta {
   shape: number[] | null;
   total_size: number;
+  /** Bytes per row. */
+  size: number;
+  compound_type?: { members: MemberLayout[] };
   [other: string]: unknown;
 }
 
@@ -185,23 +189,24 @@ function appendRows(file: H5File, spec: TableSpec, data: ColumnData, known: Map<
   for (const [name, col] of columns) {
     if (col === undefined) throw new Error(`${spec.path}: no values for column ${name}`);
   }
-  const existing = file.get(spec.path) as H5Dataset | null;
+  let existing = file.get(spec.path) as H5Dataset | null;
+  let meta = known.get(spec.path);
   if (existing === null) {
+    // Created empty, then appended to like any existing table.
     ensureGroups(file, spec.path);
-    const ds = file.create_dataset({
+    existing = file.create_dataset({
       name: spec.path,
-      data: columns as Map<string, unknown[]>,
-      shape: [n],
+      data: new Map(spec.columns.map((c) => [c.name, []])),
+      shape: [0],
       maxshape: [null],
       chunks: [spec.chunkRows],
       dtype: h5Dtype(spec.columns),
       compression: "gzip",
       compression_opts: spec.gzip,
-    });
-    for (const [k, v] of Object.entries(spec.attrs)) ds.create_attribute(k, v);
-    return;
+    }) as H5Dataset;
+    for (const [k, v] of Object.entries(spec.attrs)) existing.create_attribute(k, v);
+    meta = existing.metadata as unknown as DatasetMeta;
   }
-  let meta = known.get(spec.path);
   if (!meta) {
     meta = existing.metadata as unknown as DatasetMeta;
     const found = (existing.dtype as Array<[string, string]>).map(([name]) => name);
@@ -213,6 +218,8 @@ function appendRows(file: H5File, spec: TableSpec, data: ColumnData, known: Map<
   // What h5wasm would read back after the resize: the same metadata, n rows longer.
   const grown: DatasetMeta = { ...meta, shape: [start + n], total_size: start + n };
   (existing as unknown as MetaSlot)._metadata = grown;
-  existing.write_slice([[start, start + n]], columns);
+  const members = meta.compound_type?.members;
+  if (!members || !writePackedRows(file, existing, meta.size, members, columns, start, n))
+    existing.write_slice([[start, start + n]], columns as Map<string, unknown[]>);
   known.set(spec.path, grown);
 }

@@ -7,6 +7,8 @@
  * UTF-8 bytes of at most n bytes (h5py returns bytes; decode as UTF-8).
  */
 
+import type { ColumnValues } from "./packed-rows.js";
+
 export type ColumnType = "<i8" | "<i4" | "<f8" | "|u1" | `S${number}`;
 
 export interface ColumnSpec {
@@ -27,8 +29,11 @@ export interface TableSpec {
   readonly gzip: number;
 }
 
-/** Rows to append, column-wise: every column has the same length. */
-export type ColumnData = ReadonlyMap<string, ReadonlyArray<number | bigint | string>>;
+/**
+ * Rows to append, column-wise: every column has the same length. Numbers may come as
+ * typed arrays, strings as their UTF-8 bytes (hdf5/packed-rows.ts).
+ */
+export type ColumnData = ReadonlyMap<string, ColumnValues>;
 
 /**
  * h5wasm's compound dtype form for a schema. h5wasm reads Python struct
