@@ -3,6 +3,7 @@
  * start (open_time), columns named like the aggTrade candle's so the two compare
  * column by column. See docs/hdf5-layout.md, "/kline".
  */
+import { KlineStarts } from "./kline-starts.js";
 import type { TableWrite } from "@cryptostream/common/hdf5/appender";
 import type { H5Dataset, H5File } from "@cryptostream/common/hdf5/h5";
 import type { ColumnSpec, TableSpec } from "@cryptostream/common/hdf5/table-schema";
@@ -79,16 +80,19 @@ export function klineWrites(klines: ReadonlyArray<{ kline: Kline; origin: Origin
 }
 
 /** symbol -> open_time of every kline the file holds. */
-export function readKlineStarts(file: H5File, paths: readonly string[]): Map<string, Set<number>> {
-  const out = new Map<string, Set<number>>();
+export function readKlineStarts(file: H5File, paths: readonly string[], keep: number): KlineStarts {
+  const out = new KlineStarts(keep);
   for (const path of paths) {
     if (!path.startsWith(`${KLINE_GROUP}/`)) continue;
     const ds = file.get(path) as H5Dataset | null;
     const n = ds?.shape?.[0] ?? 0;
     if (!ds || n === 0) continue;
     const i = (ds.dtype as Array<[string, string]>).findIndex(([name]) => name === "open_time");
-    const rows = ds.slice([[0, n]]) as unknown[][];
-    out.set(path.slice(KLINE_GROUP.length + 1), new Set(rows.map((r) => Number(r[i]))));
+    // Only the newest rows are read; the ones before them are known by the largest start among them.
+    const from = Math.max(0, n - keep);
+    const starts = (ds.slice([[from, n]]) as unknown[][]).map((r) => Number(r[i]));
+    const floor = from > 0 ? Number((ds.slice([[from - 1, from]]) as unknown[][])[0]![i]) : -Infinity;
+    out.seed(path.slice(KLINE_GROUP.length + 1), starts, floor);
   }
   return out;
 }

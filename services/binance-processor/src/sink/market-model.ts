@@ -29,6 +29,7 @@ import { KLINE_EVENT_TYPE, parseKline } from "../events/kline-event.js";
 import { parseMarketMessage } from "../events/market-event.js";
 import { GapFlags } from "../gaps/gap-flags.js";
 import { gapWrite, readGaps } from "../gaps/gap-table.js";
+import { KlineStarts } from "../klines/kline-starts.js";
 import { klineWrites, readKlineStarts } from "../klines/kline-table.js";
 import type { MarketUnit } from "./market-unit.js";
 import { marketWrites } from "./market-table.js";
@@ -49,6 +50,9 @@ export interface MarketModelOptions {
   readonly onGapAfterWrite?: (gap: GapMarker) => void;
 }
 
+/** Kline starts remembered exactly per symbol (a week of 1m klines). */
+const KLINES_KEPT = 10_080;
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 export class MarketModel implements SinkModel<MarketUnit> {
@@ -58,8 +62,8 @@ export class MarketModel implements SinkModel<MarketUnit> {
   private readyExtras: Ready<MarketUnit>[] = [];
   /** "partition:offset" of the gap markers the file holds (Kafka replays skip them). */
   private writtenGaps = new Set<string>();
-  /** symbol -> open_time of the klines written or accepted (one row per interval start). */
-  private klineStarts = new Map<string, Set<number>>();
+  /** The klines written or accepted, per symbol (one row per interval start). */
+  private klineStarts = new KlineStarts(KLINES_KEPT);
   private seq = 0;
   /** symbol -> end of the newest window handed to the writer (a later marker cannot flag it). */
   private handedEnd = new Map<string, number>();
@@ -135,10 +139,7 @@ export class MarketModel implements SinkModel<MarketUnit> {
     if (k === undefined) return;
     if (this.o.symbols && !this.o.symbols.has(k.symbol))
       return ctx.reject("unknown_symbol", `symbol ${k.symbol} is not configured`);
-    let starts = this.klineStarts.get(k.symbol);
-    if (!starts) this.klineStarts.set(k.symbol, (starts = new Set()));
-    if (starts.has(k.openTime)) return ctx.replayed();
-    starts.add(k.openTime);
+    if (!this.klineStarts.add(k.symbol, k.openTime)) return ctx.replayed();
     const key = `kline\u0000${this.seq++}`;
     ctx.hold(key);
     this.readyExtras.push({ key, unit: { kind: "kline", kline: k } });
@@ -213,7 +214,7 @@ export class MarketModel implements SinkModel<MarketUnit> {
     this.flags = new GapFlags(this.o.spec.stream);
     this.handedEnd = new Map();
     this.writtenGaps = new Set();
-    this.klineStarts = file ? readKlineStarts(file, datasetPaths(file)) : new Map();
+    this.klineStarts = file ? readKlineStarts(file, datasetPaths(file), KLINES_KEPT) : new KlineStarts(KLINES_KEPT);
     for (const { gap, origin } of file ? readGaps(file) : []) {
       this.flags.add(gap);
       if (origin.partition >= 0) this.writtenGaps.add(`${origin.partition}:${origin.first}`);
