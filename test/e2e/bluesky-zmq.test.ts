@@ -45,7 +45,9 @@ test(
     assert.ok(r.cursors.length >= 3 && r.cursors.slice(1).every((c) => c !== null), "reconnects asked for a cursor");
     assert.ok(r.check.heap_rows >= 3, `long, ZWJ and NUL texts went through the overflow heap (${r.check.heap_rows})`);
     assert.ok(r.check.multibyte_texts >= 5, `multi-byte texts (${r.check.multibyte_texts})`);
-    assert.ok(r.check.on_time > 0 && r.check.sentiment_by_source.bluesky!.windows > 1, "windows were written");
+    // How many 10 s windows a ~6 s run spans depends on the clock: at least one (runScenario
+    // checks that the windows count every on-time post).
+    assert.ok(r.check.on_time > 0 && r.check.sentiment_by_source.bluesky!.windows >= 1, "windows were written");
     console.log(`# bluesky zmq run: ${JSON.stringify({ ...r, check: { ...r.check, problems: undefined } })}`);
   },
 );
