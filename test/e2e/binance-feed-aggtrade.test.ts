@@ -9,35 +9,28 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startBinanceSimulator } from "@cryptostream/binance-simulator/simulator";
-import { freePort, ServiceProcess, sleep } from "../support/service-process.js";
-import { collectPublished, logsOf, rollOvers, runFaults, until } from "../support/binance-feed-collector.js";
+import { sleep } from "../support/service-process.js";
+import { startFeedRun, logsOf, rollOvers, runFaults, until } from "../support/binance-feed-collector.js";
 
 const SYMBOLS = ["BTCUSDT", "ETHUSDT", "SOLUSDT"];
 const DROPS = 5;
 
 test("aggTrade: drops are backfilled exactly, roll-overs and serverShutdowns lose and repeat nothing", async () => {
-  const sim = await startBinanceSimulator({
-    port: 0,
-    symbols: SYMBOLS.map((s) => s.toLowerCase()),
-    intervalMs: 40,
-    marketAlwaysOn: true,
-    rest429Every: 4,
-    restRetryAfterS: 1,
-    pingIntervalMs: 1_000,
-    serverShutdownGraceMs: 1_000,
-  });
-  const endpoint = `tcp://127.0.0.1:${await freePort()}`;
-  const out = await collectPublished(endpoint);
-  const producer = new ServiceProcess("binance-producer", {
-    BINANCE_WS_URL: sim.url,
-    BINANCE_REST_URL: sim.restUrl,
-    BINANCE_STREAM: "aggtrade",
-    BINANCE_SYMBOLS: SYMBOLS.join(","),
-    BINANCE_MAX_CONNECTION_SECONDS: "2.5",
-    BINANCE_RECONNECT_BASE_MS: "300",
-    BINANCE_RECONNECT_MAX_MS: "600",
-    ZMQ_BIND: endpoint,
+  const { sim, out, producer, close } = await startFeedRun({
+    symbols: SYMBOLS,
+    stream: "aggtrade",
+    sim: {
+      intervalMs: 40,
+      marketAlwaysOn: true,
+      rest429Every: 4,
+      restRetryAfterS: 1,
+      serverShutdownGraceMs: 1_000,
+    },
+    producerEnv: {
+      BINANCE_MAX_CONNECTION_SECONDS: "2.5",
+      BINANCE_RECONNECT_BASE_MS: "300",
+      BINANCE_RECONNECT_MAX_MS: "600",
+    },
   });
   const rolled = (cause: string) => rollOvers(producer, cause);
   try {
@@ -111,9 +104,7 @@ test("aggTrade: drops are backfilled exactly, roll-overs and serverShutdowns los
       }),
     );
   } finally {
-    await producer.stop("SIGKILL");
-    out.close();
-    await sim.stop();
+    await close();
   }
 });
 

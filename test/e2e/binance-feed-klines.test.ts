@@ -6,29 +6,22 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startBinanceSimulator } from "@cryptostream/binance-simulator/simulator";
-import { freePort, ServiceProcess, sleep } from "../support/service-process.js";
-import { collectPublished, logsOf, until } from "../support/binance-feed-collector.js";
+import { sleep } from "../support/service-process.js";
+import { startFeedRun, logsOf, until } from "../support/binance-feed-collector.js";
 
 const SYMBOLS = ["BTCUSDT", "ETHUSDT"];
 
 test("closed klines are published once each, beside an exact aggTrade stream, across roll-overs", async () => {
-  const sim = await startBinanceSimulator({
-    port: 0,
-    symbols: SYMBOLS.map((s) => s.toLowerCase()),
-    intervalMs: 50,
-    pingIntervalMs: 1_000,
-  });
-  const endpoint = `tcp://127.0.0.1:${await freePort()}`;
-  const out = await collectPublished(endpoint);
-  const producer = new ServiceProcess("binance-producer", {
-    BINANCE_WS_URL: sim.url,
-    BINANCE_REST_URL: sim.restUrl,
-    BINANCE_STREAM: "aggtrade",
-    BINANCE_SYMBOLS: SYMBOLS.join(","),
-    BINANCE_KLINES: "1s,1m", // 1m klines only update here (x = false): accepted, not published
-    BINANCE_MAX_CONNECTION_SECONDS: "1.7",
-    ZMQ_BIND: endpoint,
+  const { sim, out, producer, close } = await startFeedRun({
+    symbols: SYMBOLS,
+    stream: "aggtrade",
+    sim: {
+      intervalMs: 50,
+    },
+    producerEnv: {
+      BINANCE_KLINES: "1s,1m", // 1m klines only update here (x = false): accepted, not published
+      BINANCE_MAX_CONNECTION_SECONDS: "1.7",
+    },
   });
   try {
     await until(
@@ -69,8 +62,6 @@ test("closed klines are published once each, beside an exact aggTrade stream, ac
     }
     assert.equal(out.markers().length, 0, "roll-overs leave no marker");
   } finally {
-    await producer.stop("SIGKILL");
-    out.close();
-    await sim.stop();
+    await close();
   }
 });

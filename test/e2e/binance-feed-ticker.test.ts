@@ -8,9 +8,8 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startBinanceSimulator } from "@cryptostream/binance-simulator/simulator";
-import { freePort, ServiceProcess, sleep } from "../support/service-process.js";
-import { collectPublished, rollOvers, runFaults, until } from "../support/binance-feed-collector.js";
+import { sleep } from "../support/service-process.js";
+import { startFeedRun, rollOvers, runFaults, until } from "../support/binance-feed-collector.js";
 
 const SYMBOLS = ["BTCUSDT", "ETHUSDT", "BNBUSDT"];
 const DROPS = 3;
@@ -18,25 +17,20 @@ const DROPS = 3;
 test("ticker: every drop is marked with bounds that hold exactly the missed events; roll-overs lose nothing", async () => {
   // Each ticker event is one market step: its last trade id L names it (two can share an E under load).
   const generated = new Map<string, Array<{ E: number; L: number }>>(SYMBOLS.map((s) => [s, []]));
-  const sim = await startBinanceSimulator({
-    port: 0,
-    symbols: SYMBOLS.map((s) => s.toLowerCase()),
-    intervalMs: 60,
-    marketAlwaysOn: true,
-    pingIntervalMs: 1_000,
-    serverShutdownGraceMs: 1_000,
-    onEvent: (_stream, data) => data.e === "24hrTicker" && generated.get(data.s)?.push({ E: data.E, L: data.L }),
-  });
-  const endpoint = `tcp://127.0.0.1:${await freePort()}`;
-  const out = await collectPublished(endpoint);
-  const producer = new ServiceProcess("binance-producer", {
-    BINANCE_WS_URL: sim.url,
-    BINANCE_STREAM: "ticker",
-    BINANCE_SYMBOLS: SYMBOLS.join(","),
-    BINANCE_MAX_CONNECTION_SECONDS: "2.5",
-    BINANCE_RECONNECT_BASE_MS: "300",
-    BINANCE_RECONNECT_MAX_MS: "600",
-    ZMQ_BIND: endpoint,
+  const { sim, out, producer, close } = await startFeedRun({
+    symbols: SYMBOLS,
+    stream: "ticker",
+    sim: {
+      intervalMs: 60,
+      marketAlwaysOn: true,
+      serverShutdownGraceMs: 1_000,
+      onEvent: (_stream, data) => data.e === "24hrTicker" && generated.get(data.s)?.push({ E: data.E, L: data.L }),
+    },
+    producerEnv: {
+      BINANCE_MAX_CONNECTION_SECONDS: "2.5",
+      BINANCE_RECONNECT_BASE_MS: "300",
+      BINANCE_RECONNECT_MAX_MS: "600",
+    },
   });
   const rolled = (cause: string) => rollOvers(producer, cause);
   try {
@@ -89,8 +83,6 @@ test("ticker: every drop is marked with bounds that hold exactly the missed even
       }),
     );
   } finally {
-    await producer.stop("SIGKILL");
-    out.close();
-    await sim.stop();
+    await close();
   }
 });

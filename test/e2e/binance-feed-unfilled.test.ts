@@ -6,33 +6,26 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startBinanceSimulator } from "@cryptostream/binance-simulator/simulator";
-import { freePort, ServiceProcess, sleep } from "../support/service-process.js";
-import { collectPublished, logsOf, until } from "../support/binance-feed-collector.js";
+import { sleep } from "../support/service-process.js";
+import { startFeedRun, logsOf, until } from "../support/binance-feed-collector.js";
 
 const SYMBOLS = ["BTCUSDT", "ETHUSDT"];
 const DROPS = 2;
 
 test("aggTrade under a 418 ban: unfilled markers whose bounds hold every unpublished trade, no request while banned", async () => {
-  const sim = await startBinanceSimulator({
-    port: 0,
-    symbols: SYMBOLS.map((s) => s.toLowerCase()),
-    intervalMs: 40,
-    marketAlwaysOn: true,
-    rest418Every: 1,
-    restRetryAfterS: 30,
-    pingIntervalMs: 1_000,
-  });
-  const endpoint = `tcp://127.0.0.1:${await freePort()}`;
-  const out = await collectPublished(endpoint);
-  const producer = new ServiceProcess("binance-producer", {
-    BINANCE_WS_URL: sim.url,
-    BINANCE_REST_URL: sim.restUrl,
-    BINANCE_STREAM: "aggtrade",
-    BINANCE_SYMBOLS: SYMBOLS.join(","),
-    BINANCE_RECONNECT_BASE_MS: "300",
-    BINANCE_RECONNECT_MAX_MS: "600",
-    ZMQ_BIND: endpoint,
+  const { sim, out, producer, close } = await startFeedRun({
+    symbols: SYMBOLS,
+    stream: "aggtrade",
+    sim: {
+      intervalMs: 40,
+      marketAlwaysOn: true,
+      rest418Every: 1,
+      restRetryAfterS: 30,
+    },
+    producerEnv: {
+      BINANCE_RECONNECT_BASE_MS: "300",
+      BINANCE_RECONNECT_MAX_MS: "600",
+    },
   });
   try {
     await until("first trades", () => out.events("aggTrade").length > 20);
@@ -74,8 +67,6 @@ test("aggTrade under a 418 ban: unfilled markers whose bounds hold every unpubli
     assert.ok(unpublished > 0, "trades were really missed");
     console.log(JSON.stringify({ markers: out.markers().length, unpublished, restRequests: sim.stats().restRequests }));
   } finally {
-    await producer.stop("SIGKILL");
-    out.close();
-    await sim.stop();
+    await close();
   }
 });

@@ -4,8 +4,8 @@
  * events and gap markers, for the binance-feed-* end-to-end specs.
  */
 import * as zmq from "zeromq";
-import type { ServiceProcess } from "./service-process.js";
-import { sleep } from "./service-process.js";
+import { startBinanceSimulator, type SimulatorOptions } from "@cryptostream/binance-simulator/simulator";
+import { freePort, ServiceProcess, sleep } from "./service-process.js";
 
 export interface Published {
   readonly stream: string;
@@ -110,4 +110,40 @@ export async function runFaults(
   }
   const age = plan.ageRollOvers ?? 0;
   if (age > 0) await until(`${age} age roll-overs`, () => rollOvers(producer, "roll-over") >= age, 10_000);
+}
+
+/**
+ * One producer-level run: a simulator of `symbols` (pings every second), the real
+ * binance-producer taking `stream` from it (REST backfill aimed at it too) and pushing
+ * to a fresh loopback endpoint, and the collector on that endpoint. `close` kills the
+ * producer and stops the rest.
+ */
+export async function startFeedRun(o: {
+  readonly symbols: readonly string[];
+  readonly stream: "aggtrade" | "ticker";
+  readonly sim: SimulatorOptions;
+  readonly producerEnv?: Record<string, string>;
+}) {
+  const sim = await startBinanceSimulator({
+    port: 0,
+    symbols: o.symbols.map((s) => s.toLowerCase()),
+    pingIntervalMs: 1_000,
+    ...o.sim,
+  });
+  const endpoint = `tcp://127.0.0.1:${await freePort()}`;
+  const out = await collectPublished(endpoint);
+  const producer = new ServiceProcess("binance-producer", {
+    BINANCE_WS_URL: sim.url,
+    BINANCE_REST_URL: sim.restUrl,
+    BINANCE_STREAM: o.stream,
+    BINANCE_SYMBOLS: o.symbols.join(","),
+    ZMQ_BIND: endpoint,
+    ...o.producerEnv,
+  });
+  const close = async () => {
+    await producer.stop("SIGKILL");
+    out.close();
+    await sim.stop();
+  };
+  return { sim, out, producer, close };
 }
