@@ -185,7 +185,7 @@ export function referenceCandles(
   dir: string,
   h5: string,
   lines: readonly string[],
-  o: { windowSeconds: number; latenessSeconds: number; symbols: readonly string[] },
+  o: Parameters<typeof runReferenceCandles>[2],
 ): { summary: Record<string, number | string[]>; status: number | null; stderr: string } {
   requirePythonModule("h5py", "python3-h5py");
   requirePythonModule("pandas", "python3-pandas");

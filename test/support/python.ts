@@ -25,7 +25,13 @@ export function runPython(args: string[], input?: string): { status: number | nu
 export function runReferenceCandles(
   input: string,
   h5: string,
-  o: { readonly windowSeconds: number; readonly latenessSeconds: number; readonly symbols: readonly string[] },
+  o: {
+    readonly windowSeconds: number;
+    readonly latenessSeconds: number;
+    readonly symbols: readonly string[];
+    /** A window may have several rows (late backfill, flags of late markers): merge them first. */
+    readonly mergeRows?: boolean;
+  },
 ): { status: number | null; stdout: string; stderr: string } {
   return runPython([
     path.join(ROOT, "test/support/reference_candles.py"),
@@ -39,5 +45,6 @@ export function runReferenceCandles(
     String(o.latenessSeconds * 1000),
     "--symbols",
     o.symbols.join(","),
+    ...(o.mergeRows ? ["--merge-rows"] : []),
   ]);
 }

@@ -25,8 +25,13 @@ await runService({ name: "binance-processor", defaultHealthPort: 9102 }, async (
   const rules = windowRules(cfg.WINDOW_SECONDS, cfg.ALLOWED_LATENESS_SECONDS);
   const gapsAfterWrite = registry.counter(
     "binance_gaps_after_write_total",
-    "Gap markers that arrived after a window they overlap was written (its gap flag stays 0; /gaps has the marker), by filled.",
+    "Gap markers that arrived after a window they overlap was written (each such window gets an extra count-0 row with the flag), by filled.",
   );
+  const lateBackfill = registry.counter(
+    "binance_late_backfill_total",
+    "Backfilled trades that came after their window was written (an outage longer than the lateness): counted in an extra row of that window.",
+  );
+  let lateWindow = "";
   const processor = marketProcessor({
     spec,
     dfd,
@@ -45,7 +50,7 @@ await runService({ name: "binance-processor", defaultHealthPort: 9102 }, async (
     maxFutureSkewMs: cfg.MAX_FUTURE_SKEW_SECONDS * 1000,
     onGapAfterWrite: (gap) => {
       gapsAfterWrite.inc({ filled: String(gap.filled) });
-      log.warn("gap marker after a window it overlaps was written; that row's gap flag stays 0 (see /gaps)", {
+      log.info("gap marker after a window it overlaps was written; an extra count-0 row carries its flag", {
         symbol: gap.symbol,
         stream: gap.stream,
         from: gap.from,
@@ -53,6 +58,13 @@ await runService({ name: "binance-processor", defaultHealthPort: 9102 }, async (
         cause: gap.cause,
         filled: gap.filled,
       });
+    },
+    onLateBackfill: (symbol, windowStart) => {
+      lateBackfill.inc();
+      const key = `${symbol}@${windowStart}`;
+      if (key === lateWindow) return;
+      lateWindow = key;
+      log.info("backfilled trades of a window already written go to an extra row of it", { symbol, windowStart });
     },
     sink,
     log,

@@ -23,6 +23,7 @@ import { marketColumns } from "@cryptostream/binance-processor/sink/market-table
 import { GAP_COLUMNS } from "@cryptostream/binance-processor/gaps/gap-table";
 import { KLINE_COLUMNS } from "@cryptostream/binance-processor/klines/kline-table";
 import { marketProcessor } from "@cryptostream/binance-processor/processor";
+import { mergeWindowRows } from "@cryptostream/common/hdf5/merge-windows";
 
 const BASE = 1_700_000_040_000; // a multiple of 10 s
 const W = 10_000;
@@ -100,7 +101,13 @@ const LOG = [
   trade(BASE + 9 * W, 17, true),
 ];
 
-async function makeProcessor(file: string, consumer: Consumer, onGapAfterWrite?: (g: { from: number }) => void) {
+async function makeProcessor(
+  file: string,
+  consumer: Consumer,
+  onGapAfterWrite?: (g: { from: number }) => void,
+  now: () => number = () => 0,
+  onLateBackfill?: (symbol: string, windowStart: number) => void,
+) {
   const registry = new Registry();
   const metrics = standardMetrics(registry);
   const p = marketProcessor({
@@ -115,11 +122,12 @@ async function makeProcessor(file: string, consumer: Consumer, onGapAfterWrite?:
     latenessSeconds: 2,
     maxFutureSkewMs: Number.MAX_SAFE_INTEGER,
     onGapAfterWrite,
+    onLateBackfill,
     sink: { flushMs: 0, maxPendingRows: 1_000, retry: { baseMs: 0, maxMs: 0, floorMs: 0 } },
     log: silentLogger,
     metrics,
     sinkMetrics: sinkMetrics(registry),
-    now: () => 0,
+    now,
     tickMs: 0,
   });
   await p.start();
@@ -199,7 +207,7 @@ test("Kafka: a replay from the start after a crash writes no gap or kline twice 
   assert.deepEqual(await dump(fileB), await dump(path.join(dir, "a.h5")));
 });
 
-test("a marker that arrives after a window it overlaps was written leaves that row's flag alone; /gaps records it", async () => {
+test("a marker that arrives after windows it overlaps were written gives each a count-0 row with the flag; /gaps records it", async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gaps-"));
   const c = new FakeConsumer();
   const afterWrite: number[] = [];
@@ -217,11 +225,103 @@ test("a marker that arrives after a window it overlaps was written leaves that r
   const d = (await dump(path.join(dir, "late.h5")))!;
   assert.deepEqual(
     d.windows.get("window_start")!.map((v) => (Number(v) - BASE) / W),
-    [0, 1, 2, 3, 4],
+    [0, 1, 0, 1, 2, 3, 4],
   );
-  assert.deepEqual(d.windows.get("gap")!.map(Number), [0, 0, 2, 0, 0], "only the window still open is flagged");
+  assert.deepEqual(d.windows.get("count")!.map(Number), [1, 0, 0, 0, 0, 1, 0]);
+  assert.deepEqual(d.windows.get("gap")!.map(Number), [0, 0, 2, 2, 2, 0, 0], "written ones by an extra row");
+  const { merged } = await mergedWindows(path.join(dir, "late.h5"));
+  assert.deepEqual(
+    merged.map((r) => [(Number(r.window_start) - BASE) / W, Number(r.count), Number(r.gap)]),
+    [
+      [0, 1, 2],
+      [1, 0, 2],
+      [2, 0, 2],
+      [3, 1, 0],
+      [4, 0, 0],
+    ],
+  );
   assert.deepEqual(
     d.gaps.get("from")!.map((v) => Number(v) - BASE),
     [500, 6 * W],
+  );
+});
+
+const backfilled = (T: number, id: number, m: boolean) => ({ ...trade(T, id, m), backfill: true });
+
+/** Rows of /aggTrade/BTCUSDT as objects, merged per window by the documented rule. */
+async function mergedWindows(file: string) {
+  const d = (await dump(file))!;
+  const names = [...d.windows.keys()];
+  const n = d.windows.get("window_start")!.length;
+  const rows = Array.from({ length: n }, (_, i) =>
+    Object.fromEntries(names.map((c) => [c, d.windows.get(c)![i] as number | string])),
+  );
+  return { rows, merged: mergeWindowRows(rows) };
+}
+
+test("backfilled trades whose window the wall clock already wrote go to an extra row; merged, the file equals an on-time run", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gaps-"));
+  let clock = BASE + 1_500;
+  const c = new FakeConsumer();
+  const late: number[] = [];
+  const { p, metrics } = await makeProcessor(
+    path.join(dir, "outage.h5"),
+    c,
+    undefined,
+    () => clock,
+    (_s, start) => late.push((start - BASE) / W),
+  );
+  const before = [trade(BASE + 1_000, 1, false), trade(BASE + 2_000, 3, true)];
+  const after = [
+    backfilled(BASE + 3_000, 5, false), // window 0: written while the producer was away
+    backfilled(BASE + 4_000, 7, true),
+    backfilled(BASE + W + 100, 9, false), // window 1: still open, counted as usual
+    gap(BASE + 2_000, BASE + W + 100, true),
+    trade(BASE + W + 200, 11, true),
+    trade(BASE + 3 * W, 13, false), // closes window 1
+  ];
+  await c.deliver(deliveries(before));
+  clock = BASE + W + 5_000; // window 0's end + lateness + idle time have passed
+  await (p as unknown as { tick(): Promise<void> }).tick();
+  await c.deliver(deliveries([...before, ...after]).slice(before.length));
+  await c.deliver(deliveries([...before, ...after, trade(BASE + 4_500, 15, false)]).slice(-1)); // live and late
+  await p.stop();
+
+  assert.deepEqual(late, [0, 0], "the two backfilled trades of window 0 were counted late");
+  assert.equal(metrics.rejects.get({ reason: "late" }), 1, "a live trade that comes late is still rejected");
+  const { rows, merged } = await mergedWindows(path.join(dir, "outage.h5"));
+  assert.deepEqual(
+    rows.map((r) => [(Number(r.window_start) - BASE) / W, Number(r.count), Number(r.gap), Number(r.complete)]),
+    [
+      [0, 2, 0, 1], // written by the wall clock before the marker came
+      [0, 0, 1, 1], // the marker's flag for it
+      [1, 2, 1, 1],
+      [0, 2, 1, 1], // the extra row: only the backfilled trades
+    ],
+  );
+
+  // The commits were lost: the whole log replays into the same file, and nothing is counted twice.
+  const file = path.join(dir, "outage.h5");
+  const written = await dump(file);
+  const again = new FakeConsumer();
+  const replay = await makeProcessor(file, again, undefined, () => clock);
+  await again.deliver(deliveries([...before, ...after, trade(BASE + 4_500, 15, false)]));
+  await replay.p.stop();
+  assert.deepEqual(await dump(file), written, "a replay adds no row");
+
+  const onTime = new FakeConsumer();
+  const ref = await makeProcessor(path.join(dir, "on-time.h5"), onTime);
+  await onTime.deliver(deliveries([...before, ...after]));
+  await ref.p.stop();
+  const want = (await mergedWindows(path.join(dir, "on-time.h5"))).merged;
+  const strip = (r: Record<string, number | string>) => {
+    const { log_partition: _p, log_offset_first: _f, log_offset_last: _l, gap: _g, ...rest } = r;
+    return Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, typeof v === "bigint" ? Number(v) : v]));
+  };
+  assert.deepEqual(merged.map(strip), want.map(strip), "merged rows equal the run where nothing came late");
+  assert.deepEqual(
+    merged.map((r) => Number(r.gap)),
+    [1, 1],
+    "merged, window 0 carries the gap flag too",
   );
 });

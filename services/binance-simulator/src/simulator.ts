@@ -60,6 +60,11 @@ export interface BinanceSimulator {
   dropConnections(style?: "flush" | "reset"): number;
   /** Sends serverShutdown on every open connection now (closed after the grace time); returns how many. */
   serverShutdownConnections(): number;
+  /**
+   * A network outage: cuts every open connection (reset) and refuses new ones with 503 for
+   * `ms`, while the market keeps trading and REST keeps serving; returns how many were cut.
+   */
+  outage(ms: number): number;
   /** The aggregate trades the market made for a symbol (upper case), oldest first, as REST serves them. */
   tradeHistory(symbol: string): HistoricTrade[];
 }
@@ -164,6 +169,8 @@ export async function startBinanceSimulator(options: SimulatorOptions = {}): Pro
   const connections = new Set<Connection>();
   let nextId = 1;
   let stopping = false;
+  /** Wall-clock ms until which websocket upgrades are refused (outage). */
+  let outageUntil = 0;
 
   const hooks = {
     onDataSent: () => {
@@ -281,6 +288,7 @@ export async function startBinanceSimulator(options: SimulatorOptions = {}): Pro
     // A client that resets during the handshake must not crash the simulator.
     socket.on("error", (err) => log.debug("socket error during upgrade", { err }));
     if (stopping) return rejectUpgrade(socket, 503, "simulator stopping");
+    if (Date.now() < outageUntil) return rejectUpgrade(socket, 503, "outage");
     const route = routeFor(req.url);
     if ("status" in route) {
       log.warn("upgrade rejected", { url: req.url, status: route.status, reason: route.message });
@@ -326,6 +334,11 @@ export async function startBinanceSimulator(options: SimulatorOptions = {}): Pro
     }
     return n;
   };
+  const outage = (ms: number): number => {
+    outageUntil = Date.now() + ms;
+    log.info("outage", { ms });
+    return dropConnections("reset");
+  };
   const forceTimers = o.forceDropsAtMs.map((t) => setTimeout(() => dropConnections(), t));
 
   let stopped: Promise<void> | undefined;
@@ -359,6 +372,7 @@ export async function startBinanceSimulator(options: SimulatorOptions = {}): Pro
     stop,
     dropConnections,
     serverShutdownConnections,
+    outage,
     tradeHistory: (symbol) => history.all(symbol.toUpperCase()),
     stats: () => ({
       mode: replay ? "replay" : "generate",

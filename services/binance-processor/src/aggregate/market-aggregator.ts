@@ -105,6 +105,14 @@ export class MarketAggregator {
     }
   }
 
+  /**
+   * A trade counted outside the open windows (a late backfilled one, aggregate/late-backfill.ts):
+   * its window had trades, so the empty windows before it are rows and none is made for it later.
+   */
+  noteCounted(symbol: string, windowStart: number): void {
+    if (this.spec.fillEmpty) this.fillEmpty(symbol, windowStart);
+  }
+
   /** Closes windows of idle symbols whose end + lateness the wall clock has passed. */
   tick(nowMs: number): void {
     const due = this.book.tick(nowMs);

@@ -19,7 +19,8 @@ import type {
 import { readWrittenRows, WrittenWindows } from "@cryptostream/common/sink/written-windows";
 import { ResumeFrontier } from "@cryptostream/common/window/resume-frontier";
 import { windowStartOf } from "@cryptostream/common/window/window-book";
-import type { ClosedWindow, MarketAggregator } from "../aggregate/market-aggregator.js";
+import { LateBackfill } from "../aggregate/late-backfill.js";
+import { type ClosedWindow, MAX_EMPTY_WINDOWS, type MarketAggregator } from "../aggregate/market-aggregator.js";
 import { groupKey } from "../aggregate/micro-batch.js";
 import type { DanfoLike } from "../aggregate/reduce-danfo.js";
 import type { StreamSpec } from "../aggregate/spec.js";
@@ -27,7 +28,8 @@ import { windowFrame } from "../aggregate/window-frame.js";
 import { gapPayload, parseGapMarker, type GapMarker } from "../events/gap-marker.js";
 import { KLINE_EVENT_TYPE, parseKline } from "../events/kline-event.js";
 import { parseMarketMessage } from "../events/market-event.js";
-import { GapFlags } from "../gaps/gap-flags.js";
+import { GAP_FLAG, GapFlags, gapFlag } from "../gaps/gap-flags.js";
+import { emptyPartial } from "../aggregate/partial.js";
 import { gapWrite, readGaps } from "../gaps/gap-table.js";
 import { KlineStarts } from "../klines/kline-starts.js";
 import { klineWrites, readKlineStarts } from "../klines/kline-table.js";
@@ -45,9 +47,11 @@ export interface MarketModelOptions {
   readonly maxFutureSkewMs: number;
   /**
    * A gap marker of this table's stream type arrived after a window it overlaps was handed to
-   * the writer: that row keeps its flag (0), only /gaps records the gap.
+   * the writer: each such window gets an extra count-0 row carrying the flag.
    */
   readonly onGapAfterWrite?: (gap: GapMarker) => void;
+  /** A backfilled trade came after its window was written: it goes to an extra row of that window. */
+  readonly onLateBackfill?: (symbol: string, windowStart: number) => void;
 }
 
 /** Kline starts remembered exactly per symbol (a week of 1m klines). */
@@ -69,6 +73,8 @@ export class MarketModel implements SinkModel<MarketUnit> {
   private handedEnd = new Map<string, number>();
   private written = new WrittenWindows();
   private frontier = new ResumeFrontier(false);
+  /** Backfilled trades of windows already written (an outage longer than the lateness). */
+  private lateBackfill: LateBackfill;
   /** Values of the event being parsed (reused: the aggregator copies them). */
   private readonly scratch: Float64Array;
   private readonly sizeMs: number;
@@ -78,6 +84,7 @@ export class MarketModel implements SinkModel<MarketUnit> {
     this.flags = new GapFlags(o.spec.stream);
     this.scratch = new Float64Array(o.spec.fields.length);
     this.sizeMs = Math.round(o.windowSeconds * 1000);
+    this.lateBackfill = new LateBackfill(o.spec.fields.length, this.sizeMs);
   }
 
   accept(d: Delivery, ctx: AcceptContext): void {
@@ -92,6 +99,8 @@ export class MarketModel implements SinkModel<MarketUnit> {
     if (isObject(msg) && isObject(msg.data) && msg.data.e === KLINE_EVENT_TYPE) return this.acceptKline(msg.data, ctx);
     const p = parseMarketMessage(msg, this.o.spec, this.o.symbols, this.scratch);
     if (!p.ok) return ctx.reject(p.reason, p.detail);
+    const backfilled = this.o.spec.stream === "aggTrade" && (msg as { backfill?: unknown }).backfill === true;
+    if (!backfilled) this.lateBackfill.settle(p.symbol);
     if (p.time > ctx.now + this.o.maxFutureSkewMs)
       return ctx.reject(
         "bad_event_time",
@@ -103,32 +112,72 @@ export class MarketModel implements SinkModel<MarketUnit> {
       // Event time moves as it did the first time; the count is in the file, or the window closed before it came.
       this.aggregator.observe(p.symbol, p.time, ctx.now);
       if (inFile === "counted") return ctx.replayed();
+      if (backfilled) return this.acceptLateBackfill(p.symbol, start, p.time, p.values, ctx);
       return ctx.reject("late", `${p.symbol} event at ${p.time} falls in a window that already closed`);
     }
-    if (this.aggregator.add(p.symbol, p.time, p.values, ctx.now) === "late")
+    if (this.aggregator.add(p.symbol, p.time, p.values, ctx.now) === "late") {
+      if (backfilled) return this.acceptLateBackfill(p.symbol, start, p.time, p.values, ctx);
       return ctx.reject("late", `${p.symbol} event at ${p.time} falls in a window that already closed`);
+    }
     if (ctx.replays) ctx.hold(groupKey(p.symbol, start));
     else this.frontier.note(p.symbol, p.time);
     ctx.eventTime(p.time);
   }
 
+  /** A backfilled trade of a window already closed: counted in an extra row of that window. */
+  private acceptLateBackfill(
+    symbol: string,
+    start: number,
+    time: number,
+    values: ArrayLike<number>,
+    ctx: AcceptContext,
+  ): void {
+    ctx.hold(this.lateBackfill.add(symbol, start, time, values));
+    this.aggregator.noteCounted(symbol, start);
+    this.o.onLateBackfill?.(symbol, start);
+    ctx.eventTime(time);
+  }
+
   /**
-   * A gap marker: flags the windows of its symbol that are still to be written (rows
-   * already in the file keep their flag; /gaps is the record) and becomes a /gaps row.
+   * A gap marker: flags the windows of its symbol that are still to be written, gives each
+   * window it overlaps that was already handed to the writer an extra count-0 row carrying
+   * the flag (merged, the window is flagged), and becomes a /gaps row.
    */
   private acceptGap(data: Record<string, unknown>, d: Delivery, ctx: AcceptContext): void {
     const p = parseGapMarker(data);
     if (!p.ok) return ctx.reject("bad_gap_marker", p.detail);
     if (this.o.symbols && !this.o.symbols.has(p.gap.symbol))
       return ctx.reject("unknown_symbol", `symbol ${p.gap.symbol} is not configured`);
+    this.lateBackfill.settle(p.gap.symbol);
     if (ctx.replays && this.writtenGaps.has(`${d.partition}:${ctx.offset}`)) return ctx.replayed();
     this.flags.add(p.gap);
     const handed = this.handedEnd.get(p.gap.symbol);
-    if (handed !== undefined && p.gap.from < p.gap.to && p.gap.from < handed && this.flags.covers(p.gap))
+    if (handed !== undefined && p.gap.from < p.gap.to && p.gap.from < handed && this.flags.covers(p.gap)) {
       this.o.onGapAfterWrite?.(p.gap);
+      this.flagWritten(p.gap, Math.min(handed, p.gap.to), ctx);
+    }
     const key = `gap\u0000${this.seq++}`;
     ctx.hold(key);
     this.readyExtras.push({ key, unit: { kind: "gap", gap: p.gap } });
+  }
+
+  /** Count-0 rows with the gap's flag for the windows from the gap's start up to `until`. */
+  private flagWritten(gap: GapMarker, until: number, ctx: AcceptContext): void {
+    const first = windowStartOf(gap.from, this.sizeMs);
+    const last = Math.min(until, first + MAX_EMPTY_WINDOWS * this.sizeMs);
+    for (let start = first; start < last; start += this.sizeMs) {
+      const key = `flag\u0000${this.seq++}`;
+      ctx.hold(key);
+      const window: ClosedWindow = {
+        symbol: gap.symbol,
+        windowStart: start,
+        windowEnd: start + this.sizeMs,
+        partial: emptyPartial(this.o.spec.fields.length),
+        complete: true,
+        gap: gapFlag(gap),
+      };
+      this.readyExtras.push({ key, unit: { kind: "window", window } });
+    }
   }
 
   /** A kline: a closed one not yet stored becomes a /kline/<SYMBOL> row; open ones are passed over. */
@@ -152,11 +201,19 @@ export class MarketModel implements SinkModel<MarketUnit> {
   takeReady(): Ready<MarketUnit>[] {
     const extras = this.readyExtras;
     this.readyExtras = [];
-    return [...extras, ...this.ready(this.aggregator.takeClosed())];
+    return [...extras, ...this.ready(this.aggregator.takeClosed()), ...this.lateRows(this.lateBackfill.take())];
   }
 
   drainOpen(): Ready<MarketUnit>[] {
-    return this.ready(this.aggregator.drain());
+    return [...this.ready(this.aggregator.drain()), ...this.lateRows(this.lateBackfill.take(true))];
+  }
+
+  /** Extra rows of late backfilled trades: a backfill is a gap's by definition, so gap >= 1. */
+  private lateRows(rows: ReturnType<LateBackfill["take"]>): Ready<MarketUnit>[] {
+    return rows.map(({ key, window: w }) => {
+      const gap = Math.max(GAP_FLAG.filled, this.flags.flag(w.symbol, w.windowStart, w.windowEnd));
+      return { key, unit: { kind: "window", window: { ...w, gap } } };
+    });
   }
 
   private ready(closed: readonly ClosedWindow[]): Ready<MarketUnit>[] {
@@ -201,6 +258,7 @@ export class MarketModel implements SinkModel<MarketUnit> {
 
   reset(): void {
     this.aggregator = this.o.aggregator();
+    this.lateBackfill = new LateBackfill(this.o.spec.fields.length, this.sizeMs);
     this.readyExtras = [];
   }
 

@@ -22,19 +22,22 @@ const live = (a: number, conn = 1) => ({
 
 function lane(stream: "aggTrade" | "ticker", backfill?: LaneDeps["backfill"], maxQueued = 100) {
   const out: Array<Record<string, unknown>> = [];
+  const envelopes: Array<Record<string, unknown>> = [];
   let dupes = 0;
   const l = new SymbolLane("BTCUSDT", {
     stream,
     symbols: ["BTCUSDT", "ETHUSDT"],
     publish: (key, text) => {
       assert.equal(key, "BTCUSDT");
-      out.push((JSON.parse(text) as { data: Record<string, unknown> }).data);
+      const envelope = JSON.parse(text) as { data: Record<string, unknown> };
+      envelopes.push(envelope);
+      out.push(envelope.data);
     },
     duplicate: () => dupes++,
     backfill,
     maxQueued,
   });
-  return { l, out, dupes: () => dupes };
+  return { l, out, envelopes, dupes: () => dupes };
 }
 
 test("a new connection's events at or below the last published id are dropped and counted (a roll-over's overlap)", () => {
@@ -67,7 +70,7 @@ test("once a connection has passed the mark its events pass as received (out of 
 test("after a gap: backfilled trades, then the marker, then the live events that waited", async () => {
   let release!: (r: BackfillResult) => void;
   const asked: number[] = [];
-  const { l, out } = lane("aggTrade", (req) => {
+  const { l, out, envelopes } = lane("aggTrade", (req) => {
     asked.push(req.fromId);
     return new Promise((r) => (release = r));
   });
@@ -86,6 +89,11 @@ test("after a gap: backfilled trades, then the marker, then the live events that
   );
   const backfilled = out[2]!;
   assert.equal(backfilled.E, backfilled.T, "REST has no E: T stands in");
+  assert.deepEqual(
+    envelopes.map((e) => e.backfill),
+    [undefined, undefined, true, true, true, undefined, undefined, undefined],
+    "only backfilled trades say so in their envelope",
+  );
   const marker = out[5]!;
   assert.equal(marker.filled, true);
   assert.equal(marker.from, 100);

@@ -45,12 +45,17 @@ export interface LaneDeps {
   readonly maxQueued: number;
 }
 
-/** REST has no event time: a backfilled trade's E is its trade time T. */
+/**
+ * REST has no event time: a backfilled trade's E is its trade time T. The envelope says
+ * `backfill: true` beside stream and data, so a processor can still count a trade whose
+ * window it already wrote (an outage longer than its lateness).
+ */
 export function backfilledEnvelope(symbol: string, t: RestAggTrade): string {
   const stream = `${symbol.toLowerCase()}@aggTrade`;
   return JSON.stringify({
     stream,
     data: { e: "aggTrade", E: t.T, s: symbol, a: t.a, p: t.p, q: t.q, f: t.f, l: t.l, T: t.T, m: t.m, M: t.M ?? true },
+    backfill: true,
   });
 }
 
