@@ -123,7 +123,7 @@ async function makeProcessor(
     maxFutureSkewMs: Number.MAX_SAFE_INTEGER,
     onGapAfterWrite,
     onLateBackfill,
-    sink: { flushMs: 0, maxPendingRows: 1_000, retry: { baseMs: 0, maxMs: 0, floorMs: 0 } },
+    sink: { flushMs: 0, maxPendingRows: 1_000, maxWriteShare: 1, retry: { baseMs: 0, maxMs: 0, floorMs: 0 } },
     log: silentLogger,
     metrics,
     sinkMetrics: sinkMetrics(registry),

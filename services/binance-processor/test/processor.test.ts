@@ -48,7 +48,7 @@ async function makeProcessor(file: string, consumer: Consumer, clock = { now: 0 
     windowSeconds: 10,
     latenessSeconds: 2,
     maxFutureSkewMs: Number.MAX_SAFE_INTEGER,
-    sink: { flushMs, maxPendingRows: 1_000, retry: { baseMs: 0, maxMs: 0, floorMs: 0 } },
+    sink: { flushMs, maxPendingRows: 1_000, maxWriteShare: 1, retry: { baseMs: 0, maxMs: 0, floorMs: 0 } },
     log: silentLogger,
     metrics,
     sinkMetrics: sinkMetrics(registry),

@@ -72,7 +72,7 @@ async function start(file: string, clock = { now: T0 + 10_000 }) {
     windowSeconds: 10,
     latenessSeconds: 2,
     maxFutureSkewMs: 3_600_000,
-    sink: { flushMs: 0, maxPendingRows: 1_000, retry: { baseMs: 0, maxMs: 0, floorMs: 0 } },
+    sink: { flushMs: 0, maxPendingRows: 1_000, maxWriteShare: 1, retry: { baseMs: 0, maxMs: 0, floorMs: 0 } },
     log: silentLogger,
     metrics,
     sinkMetrics: sinkMetrics(registry),

@@ -85,7 +85,7 @@ export async function kafkaProcessor(file: string, consumer: Consumer, opts: { t
     windowSeconds: 10,
     latenessSeconds: 2,
     maxFutureSkewMs: 3_600_000,
-    sink: { flushMs: 0, maxPendingRows: 100_000, retry: { baseMs: 0, maxMs: 0, floorMs: 0 } },
+    sink: { flushMs: 0, maxPendingRows: 100_000, maxWriteShare: 1, retry: { baseMs: 0, maxMs: 0, floorMs: 0 } },
     log: silentLogger,
     metrics,
     sinkMetrics: sinkMetrics(registry),

@@ -5,6 +5,11 @@ import type { BackoffPolicy } from "../retry/backoff.js";
 export interface SinkConfig {
   readonly flushMs: number;
   readonly maxPendingRows: number;
+  /**
+   * Most of the time spent writing: every flush copies the whole file (crash safety), so as
+   * the file grows a flush waits after the previous one for (1 / share - 1) times its length.
+   */
+  readonly maxWriteShare: number;
   readonly retry: BackoffPolicy;
 }
 
@@ -14,6 +19,8 @@ export function sinkEnv(prefix: string, defaults: { flushSeconds: number; maxPen
     [`${prefix}_FLUSH_SECONDS`]: num(defaults.flushSeconds, 0, 3_600),
     /** Rows waiting behind failing writes beyond which intake pauses. */
     [`${prefix}_MAX_PENDING_ROWS`]: int(defaults.maxPendingRows, 1),
+    /** Most of the wall-clock time spent writing the file (1: write whenever due). */
+    SINK_MAX_WRITE_SHARE: num(0.25, 0.01, 1),
     SINK_RETRY_BASE_MS: int(500, 1),
     SINK_RETRY_MAX_MS: int(30_000, 1),
   };
@@ -28,6 +35,7 @@ export function readSinkConfig(
   return {
     flushMs: v[`${prefix}_FLUSH_SECONDS`]! * 1000,
     maxPendingRows: v[`${prefix}_MAX_PENDING_ROWS`]!,
+    maxWriteShare: v.SINK_MAX_WRITE_SHARE!,
     retry: {
       baseMs: v.SINK_RETRY_BASE_MS!,
       maxMs: Math.max(v.SINK_RETRY_MAX_MS!, v.SINK_RETRY_BASE_MS!),

@@ -62,6 +62,7 @@ export function sinkRuntime<U>(model: SinkModel<U>, d: SinkDeps): SinkRuntime<U>
     sink: d.sinkMetrics,
     flushMs: d.sink.flushMs,
     maxPendingRows: d.sink.maxPendingRows,
+    maxWriteShare: d.sink.maxWriteShare,
     retry: d.sink.retry,
     ...(d.now ? { now: d.now } : {}),
     ...(d.tickMs !== undefined ? { tickMs: d.tickMs } : {}),
@@ -83,6 +84,12 @@ export interface SinkRuntimeOptions<U> {
   readonly maxPendingRows: number;
   /** Write at once when this many rows wait, failing or not (default 50,000). */
   readonly maxBatchRows?: number;
+  /**
+   * Most of the wall-clock time spent in writes (default 1: no bound). Each write copies the
+   * whole file, so its cost grows with the file; after a write that took d ms the next one
+   * waits until d * (1 / share - 1) ms have passed (unless forced or maxBatchRows wait).
+   */
+  readonly maxWriteShare?: number;
   readonly retry: BackoffPolicy;
   /** Wall-clock tick; 0 turns it off (tests drive `tick`). Default 1000 ms. */
   readonly tickMs?: number;
@@ -110,6 +117,8 @@ export class SinkRuntime<U> {
   private readonly replays: boolean;
   private pending: Array<Written<U>> = [];
   private pendingSince = 0;
+  /** No unforced write before this time (the write-share bound). */
+  private writeNotBefore = -Infinity;
   private failure: Failure | undefined;
   private paused = false;
   private timer: NodeJS.Timeout | undefined;
@@ -223,7 +232,9 @@ export class SinkRuntime<U> {
     const now = this.now();
     const due = this.failure
       ? force || now >= this.failure.nextAt
-      : force || now - this.pendingSince >= this.o.flushMs || this.pending.length >= (this.o.maxBatchRows ?? 50_000);
+      : force ||
+        this.pending.length >= (this.o.maxBatchRows ?? 50_000) ||
+        (now - this.pendingSince >= this.o.flushMs && now >= this.writeNotBefore);
     if (!due) return false;
     if (await this.write()) return true;
     // The file was set aside: the rows go to a new file at once.
@@ -237,6 +248,7 @@ export class SinkRuntime<U> {
     if (this.wroteFile && !appender.exists())
       log.warn("output file is missing; starting a new one", { file: appender.filePath });
     const t0 = performance.now();
+    const started = this.now();
     try {
       const w = model.layout(units);
       await appender.append(w.writes, w.inTransaction);
@@ -245,6 +257,9 @@ export class SinkRuntime<U> {
       return false;
     }
     metrics.flushSeconds.inc(undefined, (performance.now() - t0) / 1000);
+    const share = this.o.maxWriteShare ?? 1;
+    const ended = this.now();
+    this.writeNotBefore = ended + (ended - started) * (1 / share - 1);
     metrics.flushes.inc();
     metrics.messagesOut.inc(undefined, units.length);
     this.rowsWritten += units.length;

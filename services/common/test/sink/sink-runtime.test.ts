@@ -88,13 +88,17 @@ class CountModel implements SinkModel<Win> {
 /** An appender whose writes fail while `failing` is set (a full disk), like fs does: with ENOSPC. */
 class FlakyAppender extends H5Appender {
   failing = false;
+  /** Wall-clock ms each append takes (advances `clock`): a file that takes long to copy. */
+  costMs = 0;
+  clock: { now: number } | undefined;
   override async append(...args: Parameters<H5Appender["append"]>) {
     if (this.failing) throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" });
+    if (this.clock) this.clock.now += this.costMs;
     return super.append(...args);
   }
 }
 
-function setup(replays: boolean, opts: { maxPendingRows?: number; file?: string } = {}) {
+function setup(replays: boolean, opts: { maxPendingRows?: number; file?: string; maxWriteShare?: number } = {}) {
   const file = opts.file ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sink-")), "out.h5");
   const registry = new Registry();
   const metrics = standardMetrics(registry);
@@ -102,6 +106,7 @@ function setup(replays: boolean, opts: { maxPendingRows?: number; file?: string 
   const consumer = new FakeConsumer({ replays });
   const appender = new FlakyAppender(file);
   const clock = { now: 1_000 };
+  appender.clock = clock;
   const model = new CountModel();
   const rt = new SinkRuntime({
     model,
@@ -113,6 +118,7 @@ function setup(replays: boolean, opts: { maxPendingRows?: number; file?: string 
     sink,
     flushMs: 0,
     maxPendingRows: opts.maxPendingRows ?? 1_000,
+    ...(opts.maxWriteShare !== undefined ? { maxWriteShare: opts.maxWriteShare } : {}),
     retry: { baseMs: 1_000, maxMs: 1_000, floorMs: 1_000 },
     tickMs: 0,
     stopRetryMs: 0,
@@ -185,6 +191,33 @@ test("a failed write keeps the rows, reports unhealthy, retries with backoff, an
   );
   assert.equal(s.consumer.committed.get(0), 7n, "committed up to the open window's event");
   await s.rt.stop();
+});
+
+test("writes that take long (a big file to copy) space out: at most maxWriteShare of the time is spent writing", async () => {
+  const s = setup(true, { maxWriteShare: 0.25 });
+  await s.rt.start();
+  s.appender.costMs = 100;
+  await s.send("w:0", "close:10");
+  assert.deepEqual((await rows(s.file)).length, 1, "the first write is not held back");
+  await s.send("w:10", "close:20");
+  assert.equal((await rows(s.file)).length, 1, "100 ms of writing: the next write waits 300 ms");
+  assert.equal(s.consumer.committed.get(0), 2n, "commits wait for the rows");
+  s.clock.now += 299;
+  await s.rt.tick();
+  assert.equal((await rows(s.file)).length, 1);
+  s.clock.now += 1;
+  await s.rt.tick();
+  assert.deepEqual(
+    (await rows(s.file)).map((r) => r.slice(0, 2)),
+    [
+      [0, 1],
+      [10, 1],
+    ],
+  );
+  assert.equal(s.consumer.committed.get(0), 4n);
+  await s.send("w:20", "close:30");
+  await s.rt.stop();
+  assert.equal((await rows(s.file)).length, 3, "a stop writes at once");
 });
 
 test("past maxPendingRows intake pauses, and resumes once a write succeeds", async () => {
