@@ -4,13 +4,14 @@ import { backfillSymbol } from "./backfill/backfill-symbol.js";
 import { axiosGet } from "./backfill/http-get.js";
 import { producerEnv } from "./config.js";
 import { BinanceFeed } from "./feed/binance-feed.js";
-import { combinedStreamUrl } from "./feed/stream-url.js";
+import { combinedStreamUrl, connectionSymbols } from "./feed/stream-url.js";
 import { FeedPipeline } from "./publish/feed-pipeline.js";
 
 await runService({ name: "binance-producer", defaultHealthPort: 9101 }, async ({ log, metrics, registry }) => {
   const cfg = readEnv(producerEnv);
   const stream = cfg.BINANCE_STREAM === "aggtrade" ? "aggTrade" : "ticker";
-  const klineStreams = cfg.BINANCE_KLINES.map((i) => `kline_${i}`);
+  const klineStreams = [...new Set(cfg.BINANCE_KLINES)].map((i) => `kline_${i}`);
+  const symbols = connectionSymbols(cfg.BINANCE_SYMBOLS, 1 + klineStreams.length);
   const { producer, topic, kind } = await producerFromEnv({ stream: "binance", defaultEndpoint: "tcp://*:5555", log });
   await producer.start();
   const rejections = new Rejections(metrics.rejects, log);
@@ -39,7 +40,7 @@ await runService({ name: "binance-producer", defaultHealthPort: 9101 }, async ({
   });
   const pipeline = new FeedPipeline({
     stream,
-    symbols: cfg.BINANCE_SYMBOLS,
+    symbols,
     klineStreams,
     // Published as received: the JSON text Binance sent, UTF-8 encoded (markers and backfilled trades in the same envelope).
     publish: (key, text) => outbox.push({ key, value: Buffer.from(text, "utf8") }),
@@ -77,7 +78,7 @@ await runService({ name: "binance-producer", defaultHealthPort: 9101 }, async ({
 
   const feed: BinanceFeed = new BinanceFeed(
     {
-      url: combinedStreamUrl(cfg.BINANCE_WS_URL, cfg.BINANCE_SYMBOLS, stream, klineStreams),
+      url: combinedStreamUrl(cfg.BINANCE_WS_URL, symbols, stream, klineStreams),
       backoff: { baseMs: cfg.BINANCE_RECONNECT_BASE_MS, maxMs: cfg.BINANCE_RECONNECT_MAX_MS, floorMs: 100 },
       staleMs: cfg.BINANCE_STALE_SECONDS * 1000,
       maxConnectionMs: cfg.BINANCE_MAX_CONNECTION_SECONDS * 1000,
@@ -98,7 +99,7 @@ await runService({ name: "binance-producer", defaultHealthPort: 9101 }, async ({
     log,
   );
   feed.start();
-  log.info("producing", { transport: kind, topic, stream, symbols: cfg.BINANCE_SYMBOLS, klines: klineStreams });
+  log.info("producing", { transport: kind, topic, stream, symbols, klines: klineStreams });
 
   return {
     async stop() {
