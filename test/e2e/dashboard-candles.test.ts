@@ -1,7 +1,8 @@
 /**
  * The dashboard on an aggTrade file of schema 3 (kline columns), in Debian's Chromium: the
  * chart's candles are the rows' open, high, low and close, the volume bars their base volume,
- * and a window without trades (count 0, no price) draws no candle.
+ * a window without trades (count 0, no price) draws no candle, and windows a recorded gap
+ * overlaps are marked under their candles (filled or not).
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -29,7 +30,7 @@ after(async () => {
 });
 
 test(
-  "aggTrade candles show open/high/low/close and base volume; a window without trades shows none",
+  "aggTrade candles show open/high/low/close and base volume; a window without trades shows none; gap flags are marked",
   { timeout: 60_000 },
   async () => {
     const start = Math.floor(Date.now() / 60_000) * 60_000 - 10 * 60_000;
@@ -43,7 +44,7 @@ test(
         event_time_first: empty ? -1 : start + i * 60_000 + 5,
         event_time_last: empty ? -1 : start + i * 60_000 + 59_000,
         complete: 1,
-        gap: empty ? 2 : 0,
+        gap: empty || i === 5 ? 2 : i === 2 ? 1 : 0,
         open: empty ? NaN : o,
         high: empty ? NaN : o + 3,
         low: empty ? NaN : o - 2,
@@ -75,6 +76,7 @@ test(
     const chart = await page.evaluate(() => ({
       candles: (window as any).dashboard.candles.data(),
       volume: (window as any).dashboard.volume.data(),
+      markers: (window as any).dashboard.gapMarkers.markers(),
     }));
     const traded = rows.filter((r) => r.count! > 0);
     assert.deepEqual(
@@ -87,5 +89,13 @@ test(
     );
     assert.equal(chart.candles.length, 7, "the window without trades has no candle");
     assert.match((await page.textContent("#volume-of")) ?? "", /base/);
+    assert.deepEqual(
+      chart.markers.map((m: { time: number; text: string }) => [m.time, m.text]),
+      [
+        [rows[2]!.window_start! / 1000, "filled"],
+        [rows[5]!.window_start! / 1000, "gap"],
+      ],
+      "the gap flags of the candles' windows are marked",
+    );
   },
 );

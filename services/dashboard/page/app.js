@@ -35,6 +35,9 @@ const candles = chart.addSeries(LC.CandlestickSeries, {
   wickDownColor: COLORS.down,
   borderVisible: false,
 });
+// Windows a recorded gap overlaps (the rows' gap flag): marked under their candles.
+const gapMarkers = LC.createSeriesMarkers(candles, []);
+const gaps = new Map(); // chart time -> gap flag (1 filled, 2 events may be missing)
 const volume = chart.addSeries(LC.HistogramSeries, { priceFormat: { type: "volume" } }, 1);
 const means = new Map(); // "score_mean" or "score_mean/<source>" -> line series (pane 2)
 // Panes are numbered in order of creation: the mean pane (2) must exist before the labels' (3).
@@ -47,7 +50,7 @@ chart.panes()[0].setStretchFactor(3);
 // Tests read the chart's own data through these (series.data()), not the server's messages;
 // latencies: ms from the processor's write of a file version to its update on this page.
 const latencies = [];
-window.dashboard = { chart, candles, volume, means, labels, state, latencies };
+window.dashboard = { chart, candles, gapMarkers, volume, means, labels, state, latencies };
 
 function heard(msg) {
   if (msg.mode !== "append" || msg.fileTime === undefined) return;
@@ -94,6 +97,23 @@ function candle(p) {
 }
 const bar = (p) => ({ time: p.time, value: p.volume, color: p.close >= p.open ? COLORS.upVol : COLORS.downVol });
 
+function markGaps(mode, points) {
+  if (mode === "reset") gaps.clear();
+  for (const p of points) {
+    if (p.gap > 0) gaps.set(p.time, p.gap);
+    else gaps.delete(p.time);
+  }
+  gapMarkers.setMarkers(
+    [...gaps]
+      .sort((a, b) => a[0] - b[0])
+      .map(([time, gap]) =>
+        gap >= 2
+          ? { time, position: "belowBar", shape: "arrowUp", color: "#f97316", text: "gap" }
+          : { time, position: "belowBar", shape: "circle", color: "#64748b", text: "filled" },
+      ),
+  );
+}
+
 /** Applies points to a series: all of them (reset) or each in place (append). */
 function apply(series, mode, points) {
   if (mode === "reset") series.setData(points);
@@ -116,6 +136,7 @@ function onMarket(msg) {
   try {
     apply(candles, msg.mode, msg.points.map(candle));
     apply(volume, msg.mode, msg.points.map(bar));
+    markGaps(msg.mode, msg.points);
   } catch {
     connect(); // out of step with the server (an update older than the last bar): start over
     return;
@@ -303,6 +324,7 @@ function choose(dataset) {
   history.replaceState(null, "", `#${encodeURIComponent(dataset)}`);
   candles.setData([]);
   volume.setData([]);
+  markGaps("reset", []);
   connect();
 }
 

@@ -24,7 +24,7 @@ const row = (start: number, o: Record<string, number> = {}): WindowRow => ({
 
 test("a window is a candle: open = price_first, high = price_max, low = price_min, close = price_last", () => {
   assert.deepEqual(marketPoints([row(60_000)]), [
-    { time: 60, open: 100, high: 104, low: 99, close: 103, volume: 4, partial: false },
+    { time: 60, open: 100, high: 104, low: 99, close: 103, volume: 4, partial: false, gap: 0 },
   ]);
 });
 
@@ -40,7 +40,7 @@ test("partial rows of one window make one candle; a window with only partial row
     row(0, { count: 3, event_time_first: 20_000, price_first: 102, price_min: 95, price_sum: 300 }),
     row(60_000, { complete: 0 }),
   ]);
-  assert.deepEqual(pts[0], { time: 0, open: 100, high: 104, low: 95, close: 103, volume: 4, partial: false });
+  assert.deepEqual(pts[0], { time: 0, open: 100, high: 104, low: 95, close: 103, volume: 4, partial: false, gap: 0 });
   assert.equal(pts[1]!.partial, true);
 });
 
@@ -81,10 +81,11 @@ test("an aggTrade candle row (schema 3) draws its own open/high/low/close and ba
   const pts = marketPoints([
     candle(0),
     candle(60_000, { count: 0, open: NaN, high: NaN, low: NaN, close: NaN, volume: 0, gap: 2 }),
-    candle(120_000, { open: 52 }),
+    candle(120_000, { open: 52, gap: 1 }),
+    candle(120_000, { count: 0, open: NaN, high: NaN, low: NaN, close: NaN, volume: 0, gap: 2 }), // a late marker's row
   ]);
   assert.deepEqual(pts, [
-    { time: 0, open: 50, high: 55, low: 48, close: 52, volume: 7.5, partial: false },
-    { time: 120, open: 52, high: 55, low: 48, close: 52, volume: 7.5, partial: false },
+    { time: 0, open: 50, high: 55, low: 48, close: 52, volume: 7.5, partial: false, gap: 0 },
+    { time: 120, open: 52, high: 55, low: 48, close: 52, volume: 7.5, partial: false, gap: 2 },
   ]);
 });

@@ -5,6 +5,7 @@
  * high = price_max, low = price_min, close = price_last, and volume qty_sum where the table has
  * it, else the window's event count. Rows are merged by the documented rule first, so a window
  * cut by a restart is one candle; a window without trades (count 0, no price) draws no candle.
+ * Each point carries the window's gap flag, which the page marks under its candle.
  */
 import { mergeWindowRows, type WindowRow } from "@cryptostream/common/hdf5/merge-windows";
 
@@ -20,6 +21,8 @@ export interface MarketPoint {
   readonly volume: number;
   /** Only partial rows so far (complete = 0): the window may still change. */
   readonly partial: boolean;
+  /** The window's gap flag (0 none, 1 a filled gap, 2 events may be missing); 0 without the column. */
+  readonly gap: number;
 }
 
 export type VolumeColumn = "volume" | "qty_sum" | "count";
@@ -56,5 +59,6 @@ export function marketPoints(rows: readonly WindowRow[], maxWindows = Infinity):
       close: Number(w[c]),
       volume: Number(w[vol]),
       partial: Number(w.complete) === 0,
+      gap: w.gap === undefined ? 0 : Number(w.gap),
     }));
 }
