@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import type { AddressInfo } from "node:net";
 import { silentLogger } from "@cryptostream/common";
 import WebSocket, { WebSocketServer } from "ws";
-import { BinanceFeed, type FrameKind, type LossCause, type RollOverCause } from "./binance-feed.js";
+import { BinanceFeed, type FrameKind, handshakeHint, type LossCause, type RollOverCause } from "./binance-feed.js";
 
 /** A local websocket server; `behave(n, ws)` decides what connection n (1, 2, ...) does. */
 async function server(behave: (n: number, ws: WebSocket) => void) {
@@ -186,4 +186,11 @@ test("an old connection with frames still in flight: all of them come before the
     await f.stop();
     await s.stop();
   }
+});
+
+test("a handshake refused for the location says how Binance.US users connect; other errors get no hint", () => {
+  assert.match(handshakeHint("Unexpected server response: 451") ?? "", /stream\.binance\.us/);
+  assert.match(handshakeHint("Unexpected server response: 403") ?? "", /BINANCE_WS_URL/);
+  assert.equal(handshakeHint("connect ECONNREFUSED 127.0.0.1:9443"), undefined);
+  assert.equal(handshakeHint("Unexpected server response: 503"), undefined);
 });

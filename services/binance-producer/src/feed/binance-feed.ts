@@ -127,7 +127,7 @@ export class BinanceFeed {
     ws.on("pong", () => conn === this.current && this.armStale(conn));
     ws.on("error", (err) => {
       if (conn === this.current || conn === this.successor?.conn)
-        this.log.warn("websocket error", { error: err.message });
+        this.log.warn("websocket error", { error: err.message, hint: handshakeHint(err.message) });
       // A 'close' event follows every error; reconnection happens there.
     });
     ws.on("close", (code, reason) => this.onClose(conn, code, reason.toString()));
@@ -356,4 +356,16 @@ export class BinanceFeed {
       else ws.close(1000, "shutting down");
     });
   }
+}
+
+/**
+ * What a refused handshake usually means with Binance (ws reports "Unexpected server
+ * response: <status>"): 451 and 403 come from its location rules, which no retry changes.
+ */
+export function handshakeHint(message: string): string | undefined {
+  const status = /Unexpected server response: (\d{3})/.exec(message)?.[1];
+  if (status === "451" || status === "403")
+    return "Binance refuses connections from this location; Binance.US users set BINANCE_WS_URL=wss://stream.binance.us:9443 and BINANCE_REST_URL=https://api.binance.us (retrying meanwhile)";
+  if (status === "429") return "too many connection attempts from this IP; the backoff keeps retrying";
+  return undefined;
 }
