@@ -180,7 +180,7 @@ function postRow(p) {
     [p.label, p.counted ? "" : "arrived after its window closed: not counted"],
     [Number.isFinite(p.score) ? p.score.toFixed(2) : ""],
     [p.source ? `${p.lang} · ${p.source}` : p.lang],
-    p.deleted ? ["(deleted by its author)", "deleted upstream: its text is no longer stored"] : [p.text, p.text],
+    p.deleted ? DELETED : [p.text, p.text],
   ];
   for (const [text, title] of cells) {
     const td = document.createElement("td");
@@ -192,8 +192,17 @@ function postRow(p) {
   return tr;
 }
 
+const DELETED = ["(deleted by its author)", "deleted upstream: its text is no longer stored"];
+
 function onPosts(msg) {
   const body = $("posts");
+  if (msg.mode === "deleted") {
+    // Deleted upstream after this page got them: the text goes, as it went from the file.
+    const ids = new Set(msg.ids);
+    for (const tr of body.children)
+      if (ids.has(tr.dataset.id)) [tr.lastElementChild.textContent, tr.lastElementChild.title] = DELETED;
+    return;
+  }
   if (msg.mode === "reset") body.replaceChildren(...msg.posts.map(postRow));
   else body.prepend(...msg.posts.map(postRow));
   while (body.children.length > MAX_POSTS) body.lastElementChild.remove();

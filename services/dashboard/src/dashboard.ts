@@ -25,11 +25,13 @@ import { type SentimentPoint, sentimentSeries } from "./series/sentiment.js";
 
 /** Sources with rows in /sentiment (twitter, bluesky). */
 const SENTIMENT_SOURCES = 2;
-import { type PostView, postViews } from "./series/tweets.js";
+import { markDeleted, type PostView, postViews } from "./series/tweets.js";
 import { type SseClient, SseHub } from "./server/sse-hub.js";
 
 const CACHED_TABLES = 16;
 const KEEP_ALIVE_MS = 15_000;
+/** Newest /deletes rows read per change (the page shows at most a few hundred posts). */
+const MAX_DELETES_READ = 10_000;
 
 interface CachedSeries {
   rows: number;
@@ -46,6 +48,8 @@ export class Dashboard {
   private sentimentRows = -1;
   private posts: PostView[] = [];
   private postRows = -1;
+  /** Rows of /deletes seen: newer ones blank posts the page already shows. */
+  private deleteRows = -1;
   private health: ServiceStatus[] = [];
   private readonly watches: FileWatch[];
   private readonly poller: HealthPoller;
@@ -204,6 +208,7 @@ export class Dashboard {
     const r = await readH5(this.cfg.twitterFile, (f) => {
       const sentimentRows = tableRows(f, "/sentiment");
       const postRows = tableRows(f, "/tweets");
+      const deleteRows = tableRows(f, "/deletes");
       // Fewer rows than before: a new file; else only the rows added since are new.
       const fresh = this.postRows < 0 || postRows < this.postRows;
       const want = fresh ? tweets : Math.min(tweets, postRows - this.postRows);
@@ -217,6 +222,12 @@ export class Dashboard {
         postRows,
         fresh,
         posts: postRows !== this.postRows ? lastRows(f, "/tweets", want) : undefined,
+        deleteRows,
+        // A fresh read has the deletes in its rows already.
+        deletes:
+          !fresh && this.deleteRows >= 0 && deleteRows > this.deleteRows
+            ? lastRows(f, "/deletes", Math.min(deleteRows - this.deleteRows, MAX_DELETES_READ))
+            : undefined,
       };
     });
     this.setStatus("twitter", r.status);
@@ -224,7 +235,7 @@ export class Dashboard {
     if (!v) {
       this.sentiment = [];
       this.posts = [];
-      this.sentimentRows = this.postRows = -1;
+      this.sentimentRows = this.postRows = this.deleteRows = -1;
       return;
     }
     if (v.sentiment) {
@@ -241,6 +252,12 @@ export class Dashboard {
       this.posts = reset ? fresh : [...fresh, ...this.posts].slice(0, tweets);
       this.postRows = v.postRows;
       this.hub.broadcast("posts", reset ? { mode: "reset", posts: this.posts } : { mode: "prepend", posts: fresh });
+    }
+    this.deleteRows = v.deleteRows;
+    if (v.deletes) {
+      const { posts, changed } = markDeleted(this.posts, new Set(v.deletes.map((r) => String(r.id))));
+      this.posts = posts;
+      if (changed.length > 0) this.hub.broadcast("posts", { mode: "deleted", ids: changed });
     }
   }
 }

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { postViews } from "./tweets.js";
+import { markDeleted, type PostView, postViews } from "./tweets.js";
 
 test("posts come newest first with their label, score and whether they were counted", () => {
   const rows = [
@@ -37,4 +37,30 @@ test("a post deleted upstream is marked; one without deleted_at is not", () => {
   ]);
   assert.equal(a!.deleted, undefined);
   assert.equal(b!.deleted, true);
+});
+
+test("posts deleted after the page got them lose their text; others and those already deleted stay", () => {
+  const view = (id: string, o: Partial<PostView> = {}): PostView => ({
+    id,
+    createdAt: 1,
+    lang: "en",
+    text: `text ${id}`,
+    label: "neutral",
+    score: 0,
+    counted: true,
+    ...o,
+  });
+  const { posts, changed } = markDeleted(
+    [view("1"), view("2"), view("3", { text: "", deleted: true })],
+    new Set(["2", "3", "9"]),
+  );
+  assert.deepEqual(changed, ["2"]);
+  assert.deepEqual(
+    posts.map((p) => [p.id, p.text, p.deleted ?? false]),
+    [
+      ["1", "text 1", false],
+      ["2", "", true],
+      ["3", "", true],
+    ],
+  );
 });

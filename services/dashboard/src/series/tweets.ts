@@ -32,3 +32,20 @@ export function postViews(rows: readonly TableRow[]): PostView[] {
     }))
     .reverse();
 }
+
+/**
+ * Posts deleted upstream after the page got them (new /deletes rows): their text goes, as it
+ * went from the file. Returns the posts and the ids that changed.
+ */
+export function markDeleted(
+  posts: readonly PostView[],
+  deletedIds: ReadonlySet<string>,
+): { posts: PostView[]; changed: string[] } {
+  const changed: string[] = [];
+  const next = posts.map((p) => {
+    if (p.deleted || !deletedIds.has(p.id)) return p;
+    changed.push(p.id);
+    return { ...p, text: "", deleted: true as const };
+  });
+  return { posts: next, changed };
+}
