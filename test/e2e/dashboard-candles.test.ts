@@ -30,7 +30,7 @@ after(async () => {
 });
 
 test(
-  "aggTrade candles show open/high/low/close and base volume; a window without trades shows none; gap flags are marked",
+  "aggTrade candles show open/high/low/close and base volume; a window without trades shows none; gap flags and missing windows are marked",
   { timeout: 60_000 },
   async () => {
     const start = Math.floor(Date.now() / 60_000) * 60_000 - 10 * 60_000;
@@ -77,17 +77,25 @@ test(
       candles: (window as any).dashboard.candles.data(),
       volume: (window as any).dashboard.volume.data(),
       markers: (window as any).dashboard.gapMarkers.markers(),
+      missing: (window as any).dashboard.missingMarkers.markers(),
     }));
     const traded = rows.filter((r) => r.count! > 0);
+    const drawn = chart.candles.filter((c: Record<string, number>) => c.open !== undefined);
     assert.deepEqual(
-      chart.candles.map((c: Record<string, number>) => [c.time, c.open, c.high, c.low, c.close]),
+      drawn.map((c: Record<string, number>) => [c.time, c.open, c.high, c.low, c.close]),
       traded.map((r) => [r.window_start! / 1000, r.open, r.high, r.low, r.close]),
     );
+    assert.equal(drawn.length, 7, "the window without trades has no candle");
+    // It is missing data (an unfilled gap), not a quiet market: a blank in the chart, a zero bar and a marker.
+    const missing = rows[4]!.window_start! / 1000;
     assert.deepEqual(
       chart.volume.map((v: Record<string, number>) => [v.time, v.value]),
-      traded.map((r) => [r.window_start! / 1000, r.volume]),
+      rows.map((r) => [r.window_start! / 1000, r.volume]),
     );
-    assert.equal(chart.candles.length, 7, "the window without trades has no candle");
+    assert.deepEqual(
+      chart.missing.map((m: { time: number; text: string }) => [m.time, m.text]),
+      [[missing, "missing"]],
+    );
     assert.match((await page.textContent("#volume-of")) ?? "", /base/);
     assert.deepEqual(
       chart.markers.map((m: { time: number; text: string }) => [m.time, m.text]),

@@ -37,8 +37,9 @@ const candles = chart.addSeries(LC.CandlestickSeries, {
 });
 // Windows a recorded gap overlaps (the rows' gap flag): marked under their candles.
 const gapMarkers = LC.createSeriesMarkers(candles, []);
-const gaps = new Map(); // chart time -> gap flag (1 filled, 2 events may be missing)
+const gaps = new Map(); // chart time -> gap flag (1 filled, 2 events may be missing) or "missing" (none came)
 const volume = chart.addSeries(LC.HistogramSeries, { priceFormat: { type: "volume" } }, 1);
+const missingMarkers = LC.createSeriesMarkers(volume, []);
 const means = new Map(); // "score_mean" or "score_mean/<source>" -> line series (pane 2)
 // Panes are numbered in order of creation: the mean pane (2) must exist before the labels' (3).
 meanLine("score_mean");
@@ -50,7 +51,7 @@ chart.panes()[0].setStretchFactor(3);
 // Tests read the chart's own data through these (series.data()), not the server's messages;
 // latencies: ms from the processor's write of a file version to its update on this page.
 const latencies = [];
-window.dashboard = { chart, candles, gapMarkers, volume, means, labels, state, latencies };
+window.dashboard = { chart, candles, gapMarkers, volume, missingMarkers, means, labels, state, latencies };
 
 function heard(msg) {
   if (msg.mode !== "append" || msg.fileTime === undefined) return;
@@ -91,26 +92,37 @@ function renderLegend() {
 }
 
 function candle(p) {
+  if (p.missing) return { time: p.time }; // no prices: a gap in the chart, marked in the volume pane
   const c = { time: p.time, open: p.open, high: p.high, low: p.low, close: p.close };
   // A window with only partial rows (complete = 0) is drawn grey: it may still change.
   return p.partial ? { ...c, color: COLORS.partial, wickColor: COLORS.partial } : c;
 }
-const bar = (p) => ({ time: p.time, value: p.volume, color: p.close >= p.open ? COLORS.upVol : COLORS.downVol });
+const bar = (p) =>
+  p.missing
+    ? { time: p.time, value: 0 }
+    : { time: p.time, value: p.volume, color: p.close >= p.open ? COLORS.upVol : COLORS.downVol };
 
 function markGaps(mode, points) {
   if (mode === "reset") gaps.clear();
   for (const p of points) {
-    if (p.gap > 0) gaps.set(p.time, p.gap);
+    if (p.gap > 0) gaps.set(p.time, p.missing ? "missing" : p.gap);
     else gaps.delete(p.time);
   }
+  const sorted = [...gaps].sort((a, b) => a[0] - b[0]);
   gapMarkers.setMarkers(
-    [...gaps]
-      .sort((a, b) => a[0] - b[0])
+    sorted
+      .filter(([, gap]) => gap !== "missing")
       .map(([time, gap]) =>
         gap >= 2
           ? { time, position: "belowBar", shape: "arrowUp", color: "#f97316", text: "gap" }
           : { time, position: "belowBar", shape: "circle", color: "#64748b", text: "filled" },
       ),
+  );
+  // A window with no events that an unfilled gap overlaps: data missing, not a quiet market.
+  missingMarkers.setMarkers(
+    sorted
+      .filter(([, gap]) => gap === "missing")
+      .map(([time]) => ({ time, position: "aboveBar", shape: "square", color: "#f97316", text: "missing" })),
   );
 }
 
@@ -128,9 +140,10 @@ function onMarket(msg) {
       : msg.volumeOf === "qty_sum"
         ? "volume (qty_sum)"
         : "volume (events per window)";
-  if (msg.mode === "reset" && msg.points.length > 0) {
+  const priced = msg.points.find((p) => !p.missing);
+  if (msg.mode === "reset" && priced) {
     // Enough decimals for the symbol's price (0.4497 ADA, 64022.36 BTC).
-    const precision = Math.min(8, Math.max(2, 3 - Math.floor(Math.log10(Math.abs(msg.points[0].close) || 1))));
+    const precision = Math.min(8, Math.max(2, 3 - Math.floor(Math.log10(Math.abs(priced.close) || 1))));
     candles.applyOptions({ priceFormat: { type: "price", precision, minMove: 10 ** -precision } });
   }
   try {

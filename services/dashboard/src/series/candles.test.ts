@@ -76,16 +76,18 @@ const candle = (start: number, o: Record<string, number> = {}): WindowRow => ({
   ...o,
 });
 
-test("an aggTrade candle row (schema 3) draws its own open/high/low/close and base volume; windows without trades draw nothing", () => {
+test("an aggTrade candle row (schema 3) draws its own open/high/low/close and base volume; a window without trades is a point only when an unfilled gap says it is missing", () => {
   assert.equal(volumeColumn(Object.keys(candle(0))), "volume");
   const pts = marketPoints([
     candle(0),
     candle(60_000, { count: 0, open: NaN, high: NaN, low: NaN, close: NaN, volume: 0, gap: 2 }),
+    candle(90_000, { count: 0, open: NaN, high: NaN, low: NaN, close: NaN, volume: 0, gap: 1 }), // quiet, and covered
     candle(120_000, { open: 52, gap: 1 }),
     candle(120_000, { count: 0, open: NaN, high: NaN, low: NaN, close: NaN, volume: 0, gap: 2 }), // a late marker's row
   ]);
   assert.deepEqual(pts, [
     { time: 0, open: 50, high: 55, low: 48, close: 52, volume: 7.5, partial: false, gap: 0 },
+    { time: 60, open: NaN, high: NaN, low: NaN, close: NaN, volume: 0, partial: false, gap: 2, missing: true },
     { time: 120, open: 52, high: 55, low: 48, close: 52, volume: 7.5, partial: false, gap: 2 },
   ]);
 });

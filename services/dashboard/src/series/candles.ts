@@ -5,7 +5,9 @@
  * high = price_max, low = price_min, close = price_last, and volume qty_sum where the table has
  * it, else the window's event count. Rows are merged by the documented rule first, so a window
  * cut by a restart is one candle; a window without trades (count 0, no price) draws no candle.
- * Each point carries the window's gap flag, which the page marks under its candle.
+ * Each point carries the window's gap flag, which the page marks under its candle; a window
+ * without events that an unfilled gap overlaps is a point too (`missing`: no prices), so the
+ * page can tell a missing stretch from a quiet market.
  */
 import { mergeWindowRows, type WindowRow } from "@cryptostream/common/hdf5/merge-windows";
 
@@ -23,6 +25,8 @@ export interface MarketPoint {
   readonly partial: boolean;
   /** The window's gap flag (0 none, 1 a filled gap, 2 events may be missing); 0 without the column. */
   readonly gap: number;
+  /** No events and a gap that was not filled: a missing stretch, not a quiet market (no prices). */
+  readonly missing?: true;
 }
 
 export type VolumeColumn = "volume" | "qty_sum" | "count";
@@ -48,8 +52,9 @@ export function marketPoints(rows: readonly WindowRow[], maxWindows = Infinity):
   if (first === undefined) return [];
   const vol = volumeColumn(Object.keys(first));
   const [o, h, l, c] = priceColumns(Object.keys(first));
+  const gapOf = (w: WindowRow) => (w.gap === undefined ? 0 : Number(w.gap));
   return mergeWindowRows(rows)
-    .filter((w) => Number(w.count) > 0)
+    .filter((w) => Number(w.count) > 0 || gapOf(w) >= 2)
     .slice(-maxWindows)
     .map((w) => ({
       time: chartTime(Number(w.window_start)),
@@ -59,6 +64,7 @@ export function marketPoints(rows: readonly WindowRow[], maxWindows = Infinity):
       close: Number(w[c]),
       volume: Number(w[vol]),
       partial: Number(w.complete) === 0,
-      gap: w.gap === undefined ? 0 : Number(w.gap),
+      gap: gapOf(w),
+      ...(Number(w.count) === 0 ? { missing: true as const } : {}),
     }));
 }
