@@ -11,7 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import type { Browser } from "playwright-core";
 import { type Delivery, Registry, silentLogger, standardMetrics } from "@cryptostream/common";
-import { FakeConsumer } from "@cryptostream/testkit";
+import { FakeConsumer, specSinkConfig } from "@cryptostream/testkit";
 import { pickleCodec } from "@cryptostream/common/codecs/pickle/index";
 import { H5Appender } from "@cryptostream/common/hdf5/appender";
 import { sinkMetrics } from "@cryptostream/common/sink/sink-metrics";
@@ -59,7 +59,7 @@ test("a post deleted upstream after the page showed it loses its text on the pag
     windowSeconds: 10,
     latenessSeconds: 2,
     maxFutureSkewMs: 3_600_000,
-    sink: { flushMs: 0, maxPendingRows: 1_000, maxWriteShare: 1, retry: { baseMs: 0, maxMs: 0, floorMs: 0 } },
+    sink: specSinkConfig(),
     log: silentLogger,
     metrics: standardMetrics(registry),
     sinkMetrics: sinkMetrics(registry),

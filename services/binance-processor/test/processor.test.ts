@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { Registry, silentLogger, standardMetrics } from "@cryptostream/common";
 import type { Consumer, Delivery } from "@cryptostream/common";
-import { FakeConsumer } from "@cryptostream/testkit";
+import { FakeConsumer, specSinkConfig } from "@cryptostream/testkit";
 import { sinkMetrics } from "@cryptostream/common/sink/sink-metrics";
 import { H5Appender } from "@cryptostream/common/hdf5/appender";
 import { datasetPaths, readColumns, withFile } from "@cryptostream/common/hdf5/reader";
@@ -48,7 +48,7 @@ async function makeProcessor(file: string, consumer: Consumer, clock = { now: 0 
     windowSeconds: 10,
     latenessSeconds: 2,
     maxFutureSkewMs: Number.MAX_SAFE_INTEGER,
-    sink: { flushMs, maxPendingRows: 1_000, maxWriteShare: 1, retry: { baseMs: 0, maxMs: 0, floorMs: 0 } },
+    sink: specSinkConfig({ flushMs }),
     log: silentLogger,
     metrics,
     sinkMetrics: sinkMetrics(registry),

@@ -7,3 +7,4 @@
  * test/ folder.
  */
 export * from "./fake-consumer.js";
+export * from "./spec-sink.js";

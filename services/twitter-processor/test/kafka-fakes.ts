@@ -2,6 +2,7 @@
  * Test support (no test cases here): a fake Kafka consumer over an in-memory
  * log, and a processor wired over it the way main.ts wires it under Kafka.
  */
+import { specSinkConfig } from "@cryptostream/testkit";
 import { type Consumer, type Delivery, Registry, silentLogger, standardMetrics } from "@cryptostream/common";
 import { pickleCodec } from "@cryptostream/common/codecs/pickle/index";
 import { H5Appender } from "@cryptostream/common/hdf5/appender";
@@ -85,7 +86,7 @@ export async function kafkaProcessor(file: string, consumer: Consumer, opts: { t
     windowSeconds: 10,
     latenessSeconds: 2,
     maxFutureSkewMs: 3_600_000,
-    sink: { flushMs: 0, maxPendingRows: 100_000, maxWriteShare: 1, retry: { baseMs: 0, maxMs: 0, floorMs: 0 } },
+    sink: specSinkConfig({ maxPendingRows: 100_000 }),
     log: silentLogger,
     metrics,
     sinkMetrics: sinkMetrics(registry),

@@ -4,7 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { type Delivery, Registry, silentLogger, standardMetrics } from "@cryptostream/common";
-import { FakeConsumer } from "@cryptostream/testkit";
+import { FakeConsumer, specSinkConfig } from "@cryptostream/testkit";
 import { pickleCodec } from "@cryptostream/common/codecs/pickle/index";
 import { H5Appender } from "@cryptostream/common/hdf5/appender";
 import { readByteHeap } from "@cryptostream/common/hdf5/byte-heap";
@@ -65,7 +65,7 @@ async function makeProcessor(file: string, capacity = 1000) {
     windowSeconds: 10,
     latenessSeconds: 2,
     maxFutureSkewMs: 3_600_000,
-    sink: { flushMs: 0, maxPendingRows: 1_000, maxWriteShare: 1, retry: { baseMs: 0, maxMs: 0, floorMs: 0 } },
+    sink: specSinkConfig(),
     log: silentLogger,
     metrics,
     sinkMetrics: sinkMetrics(registry),
