@@ -16,8 +16,9 @@ import { freePort, ROOT, type ServiceProcess, sleep, waitFor } from "../support/
 import { startRecordingProxy } from "../support/twitter-recording-proxy.js";
 import {
   addAwkwardTweets,
+  allMatchingServed,
   AWKWARD_TEXTS,
-  matchingIds,
+  processorWrote,
   startTwitterProcessor,
   startTwitterProducer,
 } from "../support/twitter-e2e.js";
@@ -31,26 +32,6 @@ before(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-twitter-"));
 });
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-/** Waits until every tweet the simulator holds that matches the query has been served. */
-async function allMatchingServed(sim: RunningTwitterSimulator, timeoutMs = 40_000): Promise<void> {
-  await waitFor(
-    "every matching tweet to be served",
-    () => {
-      const served = new Set(sim.served().map((t) => t.id));
-      return matchingIds(sim).every((id) => served.has(id)) || undefined;
-    },
-    timeoutMs,
-  );
-}
-
-async function processorWrote(processor: ServiceProcess, n: number, timeoutMs = 30_000): Promise<void> {
-  await waitFor(
-    `the processor to write ${n} tweets`,
-    async () => ((await processor.metric("pipeline_messages_out_total")) >= n ? true : undefined),
-    timeoutMs,
-  );
-}
 
 interface Check {
   tweets: number;

@@ -2,7 +2,7 @@
 import type { RunningTwitterSimulator } from "@cryptostream/twitter-simulator/simulator";
 import { parseQuery } from "@cryptostream/twitter-simulator/query/parse";
 import { matchesQuery } from "@cryptostream/twitter-simulator/query/match";
-import { ServiceProcess } from "./service-process.js";
+import { ServiceProcess, waitFor } from "./service-process.js";
 
 /** Broad on purpose (no lang: filter) so Japanese, Chinese, Arabic... texts come through too. */
 export const E2E_QUERY =
@@ -77,4 +77,25 @@ export function startTwitterProcessor(connect: string, h5: string, extra: Record
     ALLOWED_LATENESS_SECONDS: "2",
     ...extra,
   });
+}
+
+/** Waits until every tweet the simulator holds that matches the query has been served. */
+export async function allMatchingServed(sim: RunningTwitterSimulator, timeoutMs = 40_000): Promise<void> {
+  await waitFor(
+    "every matching tweet to be served",
+    () => {
+      const served = new Set(sim.served().map((t) => t.id));
+      return matchingIds(sim).every((id) => served.has(id)) || undefined;
+    },
+    timeoutMs,
+  );
+}
+
+/** Waits until the processor has written at least `n` rows (pipeline_messages_out_total). */
+export async function processorWrote(processor: ServiceProcess, n: number, timeoutMs = 30_000): Promise<void> {
+  await waitFor(
+    `the processor to write ${n} tweets`,
+    async () => ((await processor.metric("pipeline_messages_out_total")) >= n ? true : undefined),
+    timeoutMs,
+  );
 }

@@ -9,7 +9,7 @@ import path from "node:path";
 import type { RunningTwitterSimulator } from "@cryptostream/twitter-simulator/simulator";
 import { runPython } from "./python.js";
 import { ROOT, type ServiceProcess, sleep, waitFor } from "./service-process.js";
-import { matchingIds, startTwitterProcessor, startTwitterProducer } from "./twitter-e2e.js";
+import { startTwitterProcessor, startTwitterProducer } from "./twitter-e2e.js";
 import { groupCaughtUp } from "./kafka-admin.js";
 
 export const WINDOW_MS = 10_000;
@@ -44,25 +44,8 @@ export function startKafkaTwitterProcessor(
   });
 }
 
-/** Waits until every tweet the simulator holds that matches the query has been served. */
-export async function allMatchingServed(sim: RunningTwitterSimulator, timeoutMs = 40_000): Promise<void> {
-  await waitFor(
-    "every matching tweet to be served",
-    () => {
-      const served = new Set(sim.served().map((t) => t.id));
-      return matchingIds(sim).every((id) => served.has(id)) || undefined;
-    },
-    timeoutMs,
-  );
-}
-
-export async function processorWrote(processor: ServiceProcess, n: number, timeoutMs = 30_000): Promise<void> {
-  await waitFor(
-    `the processor to write ${n} tweets`,
-    async () => ((await processor.metric("pipeline_messages_out_total")) >= n ? true : undefined),
-    timeoutMs,
-  );
-}
+// Transport-agnostic waits, re-exported for the Kafka specs that import them from here.
+export { allMatchingServed, processorWrote } from "./twitter-e2e.js";
 
 /**
  * Waits until the processor holds no open sentiment window (the wall clock
