@@ -22,6 +22,7 @@ import { windowStartOf } from "@cryptostream/common/window/window-book";
 import { LateBackfill } from "../aggregate/late-backfill.js";
 import { type ClosedWindow, MAX_EMPTY_WINDOWS, type MarketAggregator } from "../aggregate/market-aggregator.js";
 import { groupKey } from "../aggregate/micro-batch.js";
+import { emptyPartial } from "../aggregate/partial.js";
 import type { DanfoLike } from "../aggregate/reduce-danfo.js";
 import type { StreamSpec } from "../aggregate/spec.js";
 import { windowFrame } from "../aggregate/window-frame.js";
@@ -29,7 +30,6 @@ import { gapPayload, parseGapMarker, type GapMarker } from "../events/gap-marker
 import { KLINE_EVENT_TYPE, parseKline } from "../events/kline-event.js";
 import { parseMarketMessage } from "../events/market-event.js";
 import { GAP_FLAG, GapFlags, gapFlag } from "../gaps/gap-flags.js";
-import { emptyPartial } from "../aggregate/partial.js";
 import { gapWrite, readGaps } from "../gaps/gap-table.js";
 import { KlineStarts } from "../klines/kline-starts.js";
 import { klineWrites, readKlineStarts } from "../klines/kline-table.js";
