@@ -7,6 +7,7 @@
 // Types: service-process.d.mts. TypeScript and scripts import it as "#service-process"
 // (package.json "imports"); plain scripts beside it may use the relative path.
 import { spawn } from "node:child_process";
+import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -85,6 +86,12 @@ export class ServiceProcess {
       detached,
     });
     this.pid = this.child.pid;
+    // SERVICE_LOG_DIR=<dir>: every service's stdout also goes to <dir>/<name>-<pid>.log (to read after a failed run).
+    const logDir = process.env.SERVICE_LOG_DIR;
+    if (logDir) {
+      fs.mkdirSync(logDir, { recursive: true });
+      this.child.stdout.pipe(fs.createWriteStream(path.join(logDir, `${name}-${this.pid}.log`)));
+    }
     let buf = "";
     this.child.stdout.setEncoding("utf8").on("data", (chunk) => {
       buf += chunk;

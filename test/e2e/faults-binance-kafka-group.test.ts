@@ -20,7 +20,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { createRng } from "@cryptostream/binance-simulator/rng";
 import { type ServiceProcess, sleep } from "../support/service-process.js";
-import { createTopic, messageCount, uniqueName } from "../support/kafka-admin.js";
+import { createTopic, messageCount, readToEnd, uniqueName } from "../support/kafka-admin.js";
 import { assignedPartitions, startKafkaProcessor, startKafkaProducer, SYMBOLS } from "../support/binance-kafka.js";
 import {
   brief,
@@ -91,6 +91,10 @@ test(
         { procs: [a, b, producer], timeoutMs: 60_000 },
       );
       await until("a and b to hold every partition again", () => splitBetween(a, b), {
+        procs: [a, b],
+        timeoutMs: 60_000,
+      });
+      await until("a and b to read the whole topic", () => readToEnd(spec.broker.brokers, topic, [a, b]), {
         procs: [a, b],
         timeoutMs: 60_000,
       });

@@ -16,7 +16,7 @@ import os from "node:os";
 import path from "node:path";
 import { startBinanceSimulator, type BinanceSimulator } from "@cryptostream/binance-simulator/simulator";
 import { writeReplayFile, type ReplayFixture } from "@cryptostream/binance-simulator/replay-fixture";
-import { messageCount, uniqueName } from "./kafka-admin.js";
+import { messageCount, readToEnd, uniqueName } from "./kafka-admin.js";
 import { startTestBroker, type TestBroker } from "./kafka-broker.js";
 import { requirePythonModule } from "./python.js";
 import {
@@ -266,13 +266,18 @@ export async function startPipeline(c: Cleanup, o: PipelineOptions): Promise<Pip
         procs: [p, producer],
         timeoutMs,
       });
-      if (kafka)
+      if (kafka) {
         await until(
           `the topic to hold ${events} events`,
           async () => (await messageCount(o.brokers!, topic)) >= events,
           { procs: [p, producer], timeoutMs },
         );
-      else
+        // Quiet is not enough: after a broker outage a processor can be quiet while it waits to reconnect.
+        await until(`${p.name} to read the whole topic`, () => readToEnd(o.brokers!, topic, [p]), {
+          procs: [p, producer],
+          timeoutMs,
+        });
+      } else
         await until(
           "the producer's outbox to empty",
           async () => ((await producer.health()).body as { queued?: number }).queued === 0,

@@ -78,6 +78,27 @@ export async function groupCaughtUp(brokers: string, group: string, topic: strin
   return true;
 }
 
+/**
+ * True when the processors (members of one group) have taken in everything
+ * the topic holds: for every partition, one of them has a
+ * pipeline_log_position at its end offset. (A processor that is quiet may
+ * only be waiting to reconnect, or to be given partitions.)
+ */
+export async function readToEnd(
+  brokers: string,
+  topic: string,
+  processors: ReadonlyArray<{ metric(name: string, labels?: string): Promise<number> }>,
+): Promise<boolean> {
+  for (const [partition, end] of await endOffsets(brokers, topic)) {
+    if (end === 0) continue;
+    const positions = await Promise.all(
+      processors.map((p) => p.metric("pipeline_log_position", `partition="${partition}"`)),
+    );
+    if (Math.max(...positions) < end) return false;
+  }
+  return true;
+}
+
 export interface RawMessage {
   readonly partition: number;
   readonly offset: string;

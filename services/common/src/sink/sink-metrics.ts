@@ -14,6 +14,10 @@ export function sinkMetrics(registry: Registry) {
       "pipeline_files_set_aside_total",
       "Output files that could not be read or appended to and were renamed aside, by reason.",
     ),
+    logPosition: registry.gauge(
+      "pipeline_log_position",
+      "Log transports (Kafka): the next offset to read, per partition (highest offset taken in + 1); lag is the end offset minus this.",
+    ),
     commits: registry.counter("pipeline_commits_total", "Offset commits accepted by the transport."),
     commitFailures: registry.counter("pipeline_commit_failures_total", "Offset commits that failed (retried later)."),
     rebuilds: registry.counter(

@@ -208,7 +208,17 @@ export class SinkRuntime<U> {
       }
       model.accept(d, ctx);
     }
+    if (this.replays) this.notePositions(batch);
     await this.afterInput();
+  }
+
+  /** pipeline_log_position: per partition, the offset after the last one of each run (offsets rise within a partition). */
+  private notePositions(batch: readonly Delivery[]): void {
+    for (let i = 0; i < batch.length; i++) {
+      const d = batch[i]!;
+      if (i + 1 < batch.length && batch[i + 1]!.partition === d.partition) continue;
+      this.o.sink.logPosition.set(Number(d.offset) + 1, { partition: String(d.partition) });
+    }
   }
 
   /** Moves ready units to pending, flushes when due, commits, and applies back-pressure. */
