@@ -32,6 +32,7 @@ import {
   scenario,
   startPipeline,
   specFile,
+  until,
 } from "../support/binance-faults.js";
 
 const spec = specFile("faults-binance-kafka", { kafka: true });
@@ -132,6 +133,15 @@ test(
       const downAt = Date.now();
       await spec.broker.stopForRestart();
       const linesAtStop = pl.sim.stats().replay?.cursor ?? 0;
+      // While the broker is away the processor says so on /healthz (the dashboard shows it): watched meanwhile.
+      const away = until(
+        "the processor's /healthz to report the broker away",
+        async () => {
+          const h = await pl.processor.health();
+          return (h.body as { transport?: { state?: string } }).transport?.state === "reconnecting" && h;
+        },
+        { procs: [pl.processor], timeoutMs: 30_000 },
+      ).catch((err: Error) => err);
       await sleep(10_000 - (Date.now() - downAt));
       await spec.broker.start();
       Object.assign(numbers, {
@@ -140,6 +150,12 @@ test(
         linesAtStop,
         linesAtRestart: pl.sim.stats().replay?.cursor ?? 0,
       });
+      const seen = await away;
+      if (seen instanceof Error) exp.ok(false, seen.message);
+      else {
+        numbers.healthWhileDown = { status: seen.status, transport: (seen.body as { transport: unknown }).transport };
+        exp.equal(seen.status, 503, "/healthz answers 503 while the broker is away");
+      }
       // No supervisor here: a processor that gave up during the outage is started again, as one would be,
       // and counted (the contract does not say a processor rides out a broker outage).
       const exits: Array<number | null> = [];
@@ -154,6 +170,8 @@ test(
         }
       }
       const p = pl.processor;
+      const back = await p.health();
+      exp.equal(back.status, 200, `/healthz is ok again once the processor is back: ${JSON.stringify(back.body)}`);
       Object.assign(numbers, {
         processorExits: exits,
         publishRetries: pl.producer.logs.filter((l) => l.msg === "publish failed; retrying").length,

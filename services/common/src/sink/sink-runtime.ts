@@ -417,13 +417,15 @@ export class SinkRuntime<U> {
     sink.intakePaused.set(this.paused ? 1 : 0);
   }
 
+  /** Unhealthy while writes fail, and while the transport is away (a Kafka broker down): either way rows stop landing. */
   healthy(): boolean {
-    return this.failure === undefined;
+    return this.failure === undefined && this.o.consumer.status?.()?.state !== "reconnecting";
   }
 
   /** For /healthz. */
   status(): Record<string, unknown> {
     const f = this.failure;
+    const transport = this.o.consumer.status?.();
     return {
       rowsWritten: this.rowsWritten,
       sink: f
@@ -437,6 +439,7 @@ export class SinkRuntime<U> {
           }
         : { state: "ok", pendingRows: this.pending.length, intakePaused: this.paused },
       openWindows: this.o.model.openWindows(),
+      ...(transport ? { transport } : {}),
     };
   }
 

@@ -47,6 +47,15 @@ export interface CommitPoint {
   readonly offset: string;
 }
 
+/** Whether a consumer can reach its transport (Kafka: the brokers), for /healthz. */
+export interface ConsumerStatus {
+  readonly state: "connected" | "reconnecting";
+  /** ISO time of the last change. */
+  readonly since: string;
+  /** While reconnecting: the last error, its message only. */
+  readonly error?: string;
+}
+
 /** Why a consumer hands its partitions back (see Consumer.onRevoke). */
 export type RevokeReason = "rebalance" | "rejoin" | "restart" | "stop";
 
@@ -78,4 +87,6 @@ export interface Consumer {
   resume(): void;
   /** Stops intake, waits for the batch in progress, then closes. */
   stop(): Promise<void>;
+  /** Transports with a connection to lose (Kafka); ZeroMQ reconnects silently and has none. */
+  status?(): ConsumerStatus | undefined;
 }

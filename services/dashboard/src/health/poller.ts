@@ -4,7 +4,7 @@
  */
 import type { ServiceTarget } from "../config.js";
 import { parsePrometheus } from "./prometheus-text.js";
-import { type Scrape, type ServiceStatus, serviceStatus } from "./service-status.js";
+import { healthDetail, type Scrape, type ServiceStatus, serviceStatus } from "./service-status.js";
 
 async function scrape(target: ServiceTarget, timeoutMs: number): Promise<Scrape> {
   const signal = AbortSignal.timeout(timeoutMs);
@@ -20,14 +20,6 @@ async function scrape(target: ServiceTarget, timeoutMs: number): Promise<Scrape>
     const cause = (err as { cause?: { code?: string } }).cause?.code;
     return { at: Date.now(), error: cause ?? (err instanceof Error ? err.name : String(err)) };
   }
-}
-
-/** A short reason from an unhealthy /healthz body (e.g. the sink's state and reason). */
-function healthDetail(body: Record<string, unknown>): string {
-  const sink = body.sink as { state?: string; reason?: string } | undefined;
-  if (sink?.state) return `sink ${sink.state}${sink.reason ? `: ${sink.reason}` : ""}`;
-  if (body.stopping) return "stopping";
-  return String(body.status ?? "unhealthy");
 }
 
 export class HealthPoller {

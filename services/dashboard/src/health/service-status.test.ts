@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { byLabel, parsePrometheus, total } from "./prometheus-text.js";
-import { serviceStatus } from "./service-status.js";
+import { healthDetail, serviceStatus } from "./service-status.js";
 
 const TEXT = (inTotal: number, lateRejects: number) => `# HELP pipeline_messages_in_total Messages received.
 # TYPE pipeline_messages_in_total counter
@@ -44,4 +44,18 @@ test("a 503 is unhealthy with its reason; no answer is down", () => {
   assert.equal(s.detail, "sink failing: ENOSPC");
   const d = serviceStatus("p", { at: 2, error: "ECONNREFUSED" }, undefined, 1);
   assert.deepEqual(d, { name: "p", state: "down", detail: "ECONNREFUSED", rejects: {}, seenAt: 1 });
+});
+
+test("the reason shown for an unhealthy service: failing writes first, then a transport that is away", () => {
+  const away = { state: "reconnecting", since: "2026-12-01T21:11:23.719Z", error: "No broker available" };
+  assert.equal(
+    healthDetail({ status: "unhealthy", sink: { state: "failing", reason: "ENOSPC" }, transport: away }),
+    "sink failing: ENOSPC",
+  );
+  assert.equal(
+    healthDetail({ status: "unhealthy", sink: { state: "ok" }, transport: away }),
+    "transport reconnecting since 2026-12-01T21:11:23.719Z: No broker available",
+  );
+  assert.equal(healthDetail({ status: "unhealthy", stopping: true }), "stopping");
+  assert.equal(healthDetail({ status: "unhealthy" }), "unhealthy");
 });

@@ -70,3 +70,14 @@ export function serviceStatus(name: string, cur: Scrape, prev?: Scrape, lastSeen
     seenAt: cur.at,
   };
 }
+
+/** A short reason from an unhealthy /healthz body: failing writes first, then a transport that is away. */
+export function healthDetail(body: Record<string, unknown>): string {
+  const sink = body.sink as { state?: string; reason?: string } | undefined;
+  if (sink?.state && sink.state !== "ok") return `sink ${sink.state}${sink.reason ? `: ${sink.reason}` : ""}`;
+  const transport = body.transport as { state?: string; since?: string; error?: string } | undefined;
+  if (transport?.state === "reconnecting")
+    return `transport reconnecting since ${transport.since ?? "?"}${transport.error ? `: ${transport.error}` : ""}`;
+  if (body.stopping) return "stopping";
+  return String(body.status ?? "unhealthy");
+}

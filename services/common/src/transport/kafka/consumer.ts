@@ -1,6 +1,7 @@
 import type { Consumer as KafkajsConsumer, EachBatchPayload, Kafka, KafkaMessage } from "kafkajs";
 import type { Logger } from "../../log/logger.js";
-import type { BatchHandler, CommitPoint, Consumer, Delivery, RevokeReason } from "../transport.js";
+import type { BatchHandler, CommitPoint, Consumer, ConsumerStatus, Delivery, RevokeReason } from "../transport.js";
+import { BrokerContact } from "./broker-contact.js";
 import { createKafkaClient } from "./client.js";
 import type { KafkaTransportConfig } from "./config.js";
 import { ensureTopic } from "./topics.js";
@@ -60,6 +61,7 @@ export class KafkaConsumer implements Consumer {
   private chain: Promise<void> = Promise.resolve();
   private joins = 0;
   private revokedSinceJoin = false;
+  private contact: BrokerContact | undefined;
 
   constructor(
     private readonly cfg: KafkaTransportConfig,
@@ -99,6 +101,8 @@ export class KafkaConsumer implements Consumer {
         maxRetryTime: this.cfg.retry.maxRetryTimeMs,
       },
     });
+    // Idle fetches return every 500 ms and heartbeats go out during long batches: silence past this is an outage.
+    this.contact = new BrokerContact(Date.now(), Math.max(6_000, 2 * heartbeatInterval));
     this.watch(consumer);
     this.consumer = consumer;
     await consumer.connect();
@@ -112,13 +116,16 @@ export class KafkaConsumer implements Consumer {
   }
 
   private watch(consumer: KafkajsConsumer): void {
-    const { GROUP_JOIN, REBALANCING, CRASH } = consumer.events;
+    const { GROUP_JOIN, REBALANCING, CRASH, REQUEST } = consumer.events;
+    // Every response from a broker (fetch, heartbeat, commit, metadata).
+    consumer.on(REQUEST, () => this.contact?.contact(Date.now()));
     consumer.on(REBALANCING, () => {
       this.revokedSinceJoin = true;
       void this.runRevoke("rebalance");
     });
     consumer.on(GROUP_JOIN, (e) => {
       this.joins += 1;
+      this.contact?.joined(Date.now());
       this.log.info("joined Kafka consumer group", {
         groupId: e.payload.groupId,
         memberId: e.payload.memberId,
@@ -132,6 +139,7 @@ export class KafkaConsumer implements Consumer {
       const err = e.payload.error;
       if (e.payload.restart) {
         this.log.warn("Kafka consumer failed; kafkajs restarts it from the committed offsets", { err });
+        this.contact?.crashed(Date.now(), err.message);
         // Re-delivery starts at the last commit: whatever is counted only in memory must go first.
         this.revokedSinceJoin = true;
         void this.runRevoke("restart");
@@ -191,6 +199,10 @@ export class KafkaConsumer implements Consumer {
     const consumer = this.consumer;
     if (!consumer || this.state === "stopped") throw new Error("Kafka consumer is not running; cannot commit");
     await consumer.commitOffsets(points.map((p) => ({ topic: p.topic, partition: p.partition, offset: p.offset })));
+  }
+
+  status(): ConsumerStatus | undefined {
+    return this.state === "running" ? this.contact?.status(Date.now()) : undefined;
   }
 
   onRevoke(cb: (reason: RevokeReason) => Promise<void>): void {
