@@ -49,7 +49,8 @@ export interface CommitPoint {
 
 /** Whether a consumer can reach its transport (Kafka: the brokers), for /healthz. */
 export interface ConsumerStatus {
-  readonly state: "connected" | "reconnecting";
+  /** rebalancing: joining the consumer group (at the start, in a rebalance), which may wait for other members. */
+  readonly state: "connected" | "rebalancing" | "reconnecting";
   /** ISO time of the last change. */
   readonly since: string;
   /** While reconnecting: the last error, its message only. */

@@ -8,6 +8,7 @@ const iso = (s: number) => new Date(at(s)).toISOString();
 
 test("answers within staleMs keep it connected; silence past it is reported from the last answer", () => {
   const c = new BrokerContact(at(0), 6_000);
+  c.joined(at(0));
   c.contact(at(1));
   c.contact(at(5));
   assert.deepEqual(c.status(at(11)), { state: "connected", since: iso(0) });
@@ -38,7 +39,19 @@ test("a crash is away at once, keeps its first time over repeated crashes, and o
 
 test("a crash after a silence dates the outage from the last answer", () => {
   const c = new BrokerContact(at(0), 6_000);
+  c.joined(at(0));
   c.contact(at(1));
   c.crashed(at(20), "No broker available");
   assert.equal(c.status(at(20)).since, iso(1));
+});
+
+test("joining the group, at the start and in a rebalance, is rebalancing however long it waits", () => {
+  const c = new BrokerContact(at(0), 6_000);
+  assert.deepEqual(c.status(at(30)), { state: "rebalancing", since: iso(0) }, "the first join");
+  c.joined(at(31));
+  c.contact(at(40));
+  c.rebalancing(at(41));
+  assert.deepEqual(c.status(at(70)), { state: "rebalancing", since: iso(41) }, "a JoinGroup waiting for a slow member");
+  c.joined(at(72));
+  assert.deepEqual(c.status(at(73)), { state: "connected", since: iso(72) });
 });

@@ -8,11 +8,14 @@ import type { ConsumerStatus } from "../transport.js";
  * a crash means away until the group is joined again, and no response from
  * any broker for longer than `staleMs` means away since the last one (idle
  * fetches return every maxWaitTime, heartbeats go out during long batches).
+ * Joining the group (at the start and in a rebalance) is "rebalancing": a
+ * JoinGroup request may rightly wait long for the other members.
  */
 export class BrokerContact {
   private lastContact: number;
   private crash: { since: number; error: string } | undefined;
   private changed: number;
+  private joining = true;
 
   constructor(
     now: number,
@@ -22,16 +25,24 @@ export class BrokerContact {
     this.changed = now;
   }
 
+  /** A rebalance began: the consumer rejoins its group. */
+  rebalancing(now: number): void {
+    if (this.crash || this.joining) return;
+    this.joining = true;
+    this.changed = now;
+  }
+
   /** A broker answered a request. */
   contact(now: number): void {
     if (this.crash) return; // only a join ends a crash
-    if (now - this.lastContact > this.staleMs) this.changed = now;
+    if (!this.joining && now - this.lastContact > this.staleMs) this.changed = now;
     this.lastContact = now;
   }
 
   /** The consumer joined its group: connected from now. */
   joined(now: number): void {
-    if (this.crash || now - this.lastContact > this.staleMs) this.changed = now;
+    this.changed = now;
+    this.joining = false;
     this.crash = undefined;
     this.lastContact = now;
   }
@@ -39,11 +50,13 @@ export class BrokerContact {
   /** kafkajs crashed the consumer and restarts it. */
   crashed(now: number, error: string): void {
     if (this.crash) this.crash = { since: this.crash.since, error };
-    else this.crash = { since: Math.min(now, this.awaySince(now) ?? now), error };
+    else this.crash = { since: this.awaySince(now) ?? now, error };
+    this.joining = true; // the restart joins again
   }
 
   status(now: number): ConsumerStatus {
     if (this.crash) return { state: "reconnecting", since: iso(this.crash.since), error: this.crash.error };
+    if (this.joining) return { state: "rebalancing", since: iso(this.changed) };
     const away = this.awaySince(now);
     if (away !== undefined)
       return {

@@ -120,6 +120,7 @@ export class KafkaConsumer implements Consumer {
     // Every response from a broker (fetch, heartbeat, commit, metadata).
     consumer.on(REQUEST, () => this.contact?.contact(Date.now()));
     consumer.on(REBALANCING, () => {
+      this.contact?.rebalancing(Date.now());
       this.revokedSinceJoin = true;
       void this.runRevoke("rebalance");
     });
