@@ -9,6 +9,15 @@ export { ROOT };
 
 const LEVELS = { debug: 10, info: 20, warn: 30, error: 40 };
 
+/**
+ * Node flags per service, as the compose files set them: the binance-processor's V8 old
+ * generation is capped (README, Benchmarks: uncapped it grows lazily past 300 MB over 10
+ * million events). BINANCE_PROCESSOR_NODE_OPTIONS replaces it, as in compose.
+ */
+const NODE_OPTIONS = {
+  "binance-processor": process.env.BINANCE_PROCESSOR_NODE_OPTIONS ?? "--max-old-space-size=128",
+};
+
 export class Stack {
   constructor({ logLevel = "warn" } = {}) {
     this.logLevel = logLevel;
@@ -27,7 +36,12 @@ export class Stack {
       if ((LEVELS[level] ?? 20) >= (LEVELS[this.logLevel] ?? 20)) process.stdout.write(line + "\n");
     };
     // The service variables of this environment (see README) pass through.
-    const svc = new ServiceProcess(name, env, { inheritEnv: true, stderr: "inherit", detached: true, onLine: relay });
+    const nodeOptions = NODE_OPTIONS[name] ? { NODE_OPTIONS: NODE_OPTIONS[name] } : {};
+    const svc = new ServiceProcess(
+      name,
+      { ...nodeOptions, ...env },
+      { inheritEnv: true, stderr: "inherit", detached: true, onLine: relay },
+    );
     this.services.push(svc);
     try {
       // Kept so that others (the dashboard) can be pointed at its /metrics.
