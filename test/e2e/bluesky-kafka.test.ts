@@ -4,6 +4,10 @@
  * against a real broker on loopback (KAFKA_BROKERS, when set, names one);
  * then a processor of a new consumer group replays the whole topic into the
  * same file: every post, window and delete is recognised as already written.
+ * And the broker stopped for 10 s while posts keep coming: the producer holds
+ * them (its cursor waits), the processor says on /healthz that the broker is
+ * away and its wall clock closes no window meanwhile, and afterwards every
+ * matching post is in the file once, none late for its window.
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -11,9 +15,18 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { requirePythonModule } from "../support/python.js";
+import { sleep } from "../support/service-process.js";
+import { startJetstreamSimulator } from "@cryptostream/jetstream-simulator/simulator";
 import { startTestBroker, type TestBroker } from "../support/kafka-broker.js";
 import { uniqueName } from "../support/kafka-admin.js";
-import { deleteOutcomes, type FinishedRun, runScenario } from "../support/bluesky-e2e.js";
+import {
+  deleteOutcomes,
+  expectedPosts,
+  type FinishedRun,
+  publishedAll,
+  runScenario,
+  startBlueskyProducer,
+} from "../support/bluesky-e2e.js";
 import { startTwitterProcessor } from "../support/twitter-e2e.js";
 import { checkServedFile, settled } from "../support/twitter-kafka.js";
 
@@ -78,5 +91,97 @@ test(
     assert.equal(r.check.sentiment_total, r.check.on_time);
     assert.ok(r.check.on_time > 0, "windows closed and written before the stop");
     console.log(`# bluesky kafka run: ${JSON.stringify({ ...r, check: { ...r.check, problems: undefined }, replay })}`);
+  },
+);
+
+test(
+  "the broker stopped for 10 s while posts keep coming: afterwards every matching post lands once",
+  { timeout: 180_000 },
+  async (t) => {
+    if (!broker.restartable) {
+      const reason = "KAFKA_BROKERS is set: this test would have to stop a broker it did not start";
+      console.log(`# skipped: ${reason}`);
+      t.skip(reason);
+      return;
+    }
+    const topic = uniqueName("bluesky-outage");
+    const group = uniqueName("bluesky-outage-group");
+    const transportEnv = { TRANSPORT: "kafka", KAFKA_BROKERS: broker.brokers, TWITTER_TOPIC: topic };
+    const h5 = path.join(dir, "outage.h5");
+    const sim = await startJetstreamSimulator({ eventsPerSecond: 0, initialEvents: 0, seed: 31 });
+    const processor = startTwitterProcessor("tcp://127.0.0.1:9", h5, {
+      ...transportEnv,
+      KAFKA_GROUP_ID: group,
+      KAFKA_SESSION_TIMEOUT_MS: "6000",
+    });
+    const producer = startBlueskyProducer(
+      sim.url,
+      "tcp://127.0.0.1:9",
+      path.join(dir, "outage-state.json"),
+      transportEnv,
+    );
+    try {
+      await processor.waitForLog((l) => l.msg === "joined Kafka consumer group", 30_000);
+      await producer.waitForLog((l) => l.msg === "connected");
+      const stepFor = async (ms: number) => {
+        for (const end = Date.now() + ms; Date.now() < end; ) {
+          sim.generate(20);
+          await sleep(100);
+        }
+      };
+      await stepFor(2_000);
+      const t0 = Date.now();
+      await broker.stopForRestart();
+      let maxPending = 0;
+      let processorAway: unknown;
+      for (const end = t0 + 10_000; Date.now() < end; ) {
+        sim.generate(20);
+        const pending = ((await producer.health()).body as { pending?: number }).pending ?? 0;
+        maxPending = Math.max(maxPending, pending);
+        const h = await processor.health();
+        const transport = (h.body as { transport?: { state?: string } }).transport;
+        if (transport?.state === "reconnecting") processorAway ??= { status: h.status, transport };
+        await sleep(100);
+      }
+      await broker.start();
+      const outageMs = Date.now() - t0;
+      await stepFor(2_000);
+      await publishedAll(sim, producer);
+      await settled(processor, broker.brokers, group, topic, 90_000);
+      const { matching, other, deleted } = expectedPosts(sim);
+      const retries = producer.logs.filter((l) => l.msg === "publish failed; retrying").length;
+      assert.equal(await producer.stop("SIGTERM"), 0);
+      assert.equal(await processor.stop("SIGTERM"), 0);
+      const c = checkServedFile(dir, h5, matching, "outage", deleted);
+      console.log(
+        `# bluesky broker down 10 s (kafka): ${JSON.stringify({
+          outageMs,
+          brokerStartMs: broker.startMs(),
+          matching: matching.length,
+          other,
+          maxPending,
+          publishRetries: retries,
+          processorAway,
+          tweets: c.tweets,
+          onTime: c.on_time,
+          late: c.late,
+          deleted: deleted.length,
+          problems: c.problems.length,
+        })}`,
+      );
+      assert.deepEqual(c.problems, [], "every matching post once, exact texts, /sentiment as computed");
+      assert.equal(c.tweets, matching.length);
+      // The processor's wall clock waited for the broker (SINK_TRANSPORT_HOLD_SECONDS): what the producer held is on time.
+      assert.equal(c.late, 0, "no post is late for its window");
+      assert.equal(c.sentiment_total, c.on_time, "/sentiment counts every post");
+      assert.equal(c.deleted_blank, deleted.length, "deletes during the outage were applied too");
+      assert.ok(maxPending > 0, "posts waited in the producer while the broker was away");
+      assert.ok(processorAway, "the processor's /healthz said the broker was away");
+      assert.equal((processorAway as { status: number }).status, 503);
+    } finally {
+      await producer.stop("SIGKILL");
+      await processor.stop("SIGKILL");
+      await sim.stop();
+    }
   },
 );

@@ -1,4 +1,4 @@
-import type { BatchHandler, CommitPoint, Consumer, Delivery, RevokeReason } from "@cryptostream/common";
+import type { BatchHandler, CommitPoint, Consumer, ConsumerStatus, Delivery, RevokeReason } from "@cryptostream/common";
 
 export interface FakeConsumerOptions {
   /**
@@ -29,6 +29,8 @@ export class FakeConsumer implements Consumer {
   /** Per partition, the offset committed last (the next offset to read after a restart). */
   readonly committed = new Map<number, bigint>();
   stopped = false;
+  /** What status() answers (undefined: a transport without a connection to report, as ZeroMQ). */
+  link: ConsumerStatus | undefined;
   private handler: BatchHandler | undefined;
   private stopping = false;
   private stopCall: Promise<void> | undefined;
@@ -41,6 +43,10 @@ export class FakeConsumer implements Consumer {
   constructor(options: FakeConsumerOptions = {}) {
     this.replays = options.replays ?? true;
     for (const [partition, offset] of options.committed ?? []) this.committed.set(partition, offset);
+  }
+
+  status(): ConsumerStatus | undefined {
+    return this.link;
   }
 
   get started(): boolean {

@@ -10,6 +10,7 @@ export function specSinkConfig(overrides: Partial<SinkConfig> = {}): SinkConfig 
     flushMs: 0,
     maxPendingRows: 1_000,
     maxWriteShare: 1,
+    transportHoldMs: 30_000,
     retry: { baseMs: 0, maxMs: 0, floorMs: 0 },
     ...overrides,
   };

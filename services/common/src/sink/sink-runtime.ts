@@ -63,6 +63,7 @@ export function sinkRuntime<U>(model: SinkModel<U>, d: SinkDeps): SinkRuntime<U>
     flushMs: d.sink.flushMs,
     maxPendingRows: d.sink.maxPendingRows,
     maxWriteShare: d.sink.maxWriteShare,
+    transportHoldMs: d.sink.transportHoldMs,
     retry: d.sink.retry,
     ...(d.now ? { now: d.now } : {}),
     ...(d.tickMs !== undefined ? { tickMs: d.tickMs } : {}),
@@ -90,6 +91,12 @@ export interface SinkRuntimeOptions<U> {
    * waits until d * (1 / share - 1) ms have passed (unless forced or maxBatchRows wait).
    */
   readonly maxWriteShare?: number;
+  /**
+   * While the transport is away (Consumer.status: reconnecting) and this long after, the wall
+   * clock closes no window: a broker outage stalls the producers too, and what they held must
+   * not arrive late once it is back. Default 30,000 ms.
+   */
+  readonly transportHoldMs?: number;
   readonly retry: BackoffPolicy;
   /** Wall-clock tick; 0 turns it off (tests drive `tick`). Default 1000 ms. */
   readonly tickMs?: number;
@@ -124,6 +131,9 @@ export class SinkRuntime<U> {
   private timer: NodeJS.Timeout | undefined;
   private wroteFile = false;
   private newestEvent = -Infinity;
+  /** When the transport was last seen away (reconnecting), and whether it was at the last tick. */
+  private transportAwayAt = -Infinity;
+  private transportAway = false;
   private readonly ctx: AcceptContext & { offset: number; now: number; partition: number };
   rowsWritten = 0;
 
@@ -173,10 +183,25 @@ export class SinkRuntime<U> {
   tick(): Promise<void> {
     return this.serial.run(() =>
       this.guard(async () => {
-        this.o.model.tick(this.now());
+        const now = this.now();
+        if (!this.holdingWallClock(now)) this.o.model.tick(now);
         await this.afterInput();
       }),
     );
+  }
+
+  /** True while the transport is away and for transportHoldMs after: windows then close by event time only. */
+  private holdingWallClock(now: number): boolean {
+    const holdMs = this.o.transportHoldMs ?? 30_000;
+    const status = this.o.consumer.status?.();
+    const away = status?.state === "reconnecting";
+    if (away && !this.transportAway)
+      this.o.log.warn("transport away: the wall clock closes no window until it is back", { since: status.since });
+    if (!away && this.transportAway)
+      this.o.log.info("transport back: the wall clock closes windows again after the hold", { holdMs });
+    this.transportAway = away;
+    if (away) this.transportAwayAt = now;
+    return now - this.transportAwayAt < holdMs;
   }
 
   /** Every job runs through here: an exception is a bug, and state may be half-updated. */

@@ -52,7 +52,11 @@ class CountModel implements SinkModel<Win> {
     win.count++;
     ctx.hold(`k${w}`);
   }
-  tick() {}
+  /** The times the wall clock was given to the model. */
+  ticks: number[] = [];
+  tick(now: number) {
+    this.ticks.push(now);
+  }
   takeReady(): Ready<Win>[] {
     const out = this.closed.map((unit) => ({ key: `k${unit.start}`, unit }));
     this.closed = [];
@@ -333,4 +337,28 @@ test("over a transport without a log, a restart after a crash marks windows that
   assert.equal(crashed, true);
   await b.rt.stop();
   assert.ok(!fs.existsSync(`${a.file}.running`), "a graceful stop removes the marker");
+});
+
+test("while the transport is away and for transportHoldMs after, the wall clock closes no window", async () => {
+  const s = setup(true);
+  await s.rt.start();
+  const since = new Date(s.clock.now).toISOString();
+  s.consumer.link = { state: "connected", since };
+  await s.rt.tick();
+  assert.deepEqual(s.model.ticks, [1_000]);
+  s.consumer.link = { state: "reconnecting", since, error: "No broker available" };
+  for (const step of [1_000, 10_000]) {
+    s.clock.now += step;
+    await s.rt.tick();
+  }
+  s.consumer.link = { state: "connected", since };
+  s.clock.now += 29_000; // 29 s after it was last seen away
+  await s.rt.tick();
+  s.consumer.link = { state: "rebalancing", since };
+  await s.rt.tick();
+  assert.deepEqual(s.model.ticks, [1_000], "held: the producers' backlog must not be late");
+  s.clock.now += 1_000;
+  await s.rt.tick();
+  assert.deepEqual(s.model.ticks, [1_000, 42_000], "30 s after the transport came back");
+  await s.rt.stop();
 });
