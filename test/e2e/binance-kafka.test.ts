@@ -18,7 +18,7 @@ import path from "node:path";
 import { startBinanceSimulator, type BinanceSimulator } from "@cryptostream/binance-simulator/simulator";
 import { requirePythonModule } from "../support/python.js";
 import { ServiceProcess, sleep, waitFor } from "../support/service-process.js";
-import { startTestBroker, type TestBroker } from "../support/kafka-broker.js";
+import { skippedForExternalBroker, startTestBroker, type TestBroker } from "../support/kafka-broker.js";
 import { compareFiles } from "../support/kafka-compare.js";
 import { committedTotal, createTopic, groupCaughtUp, messageCount, uniqueName } from "../support/kafka-admin.js";
 import {
@@ -229,12 +229,7 @@ test(
   "a broker stopped and restarted mid-stream loses nothing: producers retry, every event is counted",
   { timeout: 180_000 },
   async (t) => {
-    if (!broker.restartable) {
-      const reason = "KAFKA_BROKERS is set: this test would have to restart a broker it did not start";
-      console.log(`# skipped: ${reason}`);
-      t.skip(reason);
-      return;
-    }
+    if (skippedForExternalBroker(t, broker)) return;
     // Event times a day ahead of the clock: windows then close only by event time, so
     // the processor's idle time during the outage (wall-clock closing) changes nothing,
     // and the reference's rules apply exactly. The last windows stay open (--closed-only).

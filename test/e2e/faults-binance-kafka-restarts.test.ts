@@ -19,6 +19,7 @@ import { createRng } from "@cryptostream/binance-simulator/rng";
 import { sleep } from "../support/service-process.js";
 import { compareFiles } from "../support/kafka-compare.js";
 import { uniqueName } from "../support/kafka-admin.js";
+import { skippedForExternalBroker } from "../support/kafka-broker.js";
 import { startKafkaProcessor, SYMBOLS, writeFixture } from "../support/binance-kafka.js";
 import {
   brief,
@@ -120,12 +121,7 @@ test(
     timeout: 240_000,
   },
   async (t) => {
-    if (!spec.broker.restartable) {
-      const reason = "KAFKA_BROKERS is set: this test would have to stop a broker it did not start";
-      console.log(`# skipped: ${reason}`);
-      t.skip(reason);
-      return;
-    }
+    if (skippedForExternalBroker(t, spec.broker)) return;
     await scenario("kafka broker down 10 s", async ({ exp, numbers, cleanup }) => {
       // 250 lines/s: 20 s of stream; the broker goes at about a quarter of it.
       const { input, fixture, h5, pl } = await replayThroughKafka(cleanup, "outage", 5_000, 250);

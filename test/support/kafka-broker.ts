@@ -37,6 +37,18 @@ export interface TestBroker {
   close(): Promise<void>;
 }
 
+/**
+ * True, after skipping `t` and saying why in the output, when `broker` came from
+ * KAFKA_BROKERS: a test that stops the broker would stop someone else's.
+ */
+export function skippedForExternalBroker(t: { skip(reason: string): void }, broker: TestBroker): boolean {
+  if (broker.restartable) return false;
+  const reason = "KAFKA_BROKERS is set: this test would have to stop a broker it did not start";
+  console.log(`# skipped: ${reason}`);
+  t.skip(reason);
+  return true;
+}
+
 export async function startTestBroker(name: string): Promise<TestBroker> {
   const external = process.env.KAFKA_BROKERS?.trim();
   if (external) {
