@@ -16,7 +16,7 @@ export const DEFAULT_JETSTREAM_URLS = [
 ];
 
 export const blueskyEnvSpec = {
-  BLUESKY_JETSTREAM_URLS: list(DEFAULT_JETSTREAM_URLS, /^wss?:\/\/[^\s/]+(\/[^\s?#]*)?$/),
+  BLUESKY_JETSTREAM_URLS: list(DEFAULT_JETSTREAM_URLS, /^wss?:\/\/[^\s/?#]+(\/[^\s?#]*)?(\?[^\s#]*)?$/),
   BLUESKY_TERMS: list([...DEFAULT_TERMS]),
   BLUESKY_LANGS: str("*"),
   BLUESKY_BATCH_MS: int(1_000, 10, 600_000),

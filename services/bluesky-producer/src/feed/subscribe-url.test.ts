@@ -13,3 +13,18 @@ test("posts only, uncompressed, with the cursor in microseconds when there is on
   assert.equal(u.searchParams.get("compress"), null);
   assert.equal(new URL(subscribeUrl("ws://h/base", 0)).pathname, "/base/subscribe");
 });
+
+test("a URL that already names /subscribe, with Bluesky's own query, is taken as it is meant", () => {
+  const u = new URL(
+    subscribeUrl(
+      "wss://jetstream2.us-east.bsky.network/subscribe?wantedCollections=app.bsky.feed.like&compress=true&wantedDids=did:plc:x",
+      42,
+    ),
+  );
+  assert.equal(u.pathname, "/subscribe");
+  assert.deepEqual(u.searchParams.getAll("wantedCollections"), ["app.bsky.feed.post"]);
+  assert.equal(u.searchParams.get("compress"), null, "we cannot read zstd");
+  assert.equal(u.searchParams.get("wantedDids"), "did:plc:x");
+  assert.equal(u.searchParams.get("cursor"), "42");
+  assert.equal(new URL(subscribeUrl("ws://h/subscribe/", undefined)).pathname, "/subscribe");
+});
