@@ -10,6 +10,11 @@ test("the combined stream URL lists every symbol's stream in lower case", () => 
   );
 });
 
+test("a base copied with its raw (/ws) or combined (/stream) path still names the combined endpoint", () => {
+  for (const base of ["wss://stream.binance.com:9443/ws", "wss://stream.binance.com:9443/stream/", "ws://sim/ws"])
+    assert.match(combinedStreamUrl(base, ["BTCUSDT"], "ticker"), /^wss?:\/\/[^/]+\/stream\?streams=btcusdt@ticker$/);
+});
+
 test("kline streams are added per symbol beside the main stream", () => {
   assert.equal(
     combinedStreamUrl("ws://sim", ["BTCUSDT", "ETHUSDT"], "aggTrade", ["kline_1m"]),

@@ -26,5 +26,7 @@ export function combinedStreamUrl(
   extraStreams: readonly string[] = [],
 ): string {
   const names = symbols.flatMap((s) => [stream, ...extraStreams].map((k) => `${s.toLowerCase()}@${k}`)).join("/");
-  return `${baseUrl.replace(/\/+$/, "")}/stream?streams=${names}`;
+  // The host as Binance's docs give it, also when copied with its raw (/ws) or combined (/stream) path.
+  const base = baseUrl.replace(/\/+$/, "").replace(/\/(ws|stream)$/, "");
+  return `${base}/stream?streams=${names}`;
 }
