@@ -40,6 +40,14 @@ function client(get: HttpGet, extra: Partial<ConstructorParameters<typeof AggTra
   return { c, limited };
 }
 
+test("a base URL copied with its /api/v3 path asks the same endpoint", async () => {
+  for (const baseUrl of ["http://rest.test/api/v3/", "http://rest.test/api"]) {
+    const http = fakeHttp([ok(trades(1, 1))]);
+    const { c } = client(http.get, { baseUrl });
+    assert.equal((await c.page("BTCUSDT", 1, 1000, new AbortController().signal)).length, 1);
+  }
+});
+
 test("a 429 is waited out for Retry-After seconds, then the request is repeated", async () => {
   const http = fakeHttp([
     { status: 429, headers: { "retry-after": "0.05", "x-mbx-used-weight-1m": "100" }, data: { code: -1003 } },

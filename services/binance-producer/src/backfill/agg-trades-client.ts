@@ -106,7 +106,8 @@ export class AggTradesClient {
       try {
         this.requests++;
         res = await this.o.get(
-          `${this.o.baseUrl.replace(/\/+$/, "")}/api/v3/aggTrades`,
+          // The host as Binance's docs give it, also when copied with its /api/v3 path.
+          `${this.o.baseUrl.replace(/\/+$/, "").replace(/\/api(\/v3)?$/, "")}/api/v3/aggTrades`,
           { symbol, fromId, limit },
           { signal, timeoutMs: this.o.requestTimeoutMs },
         );
