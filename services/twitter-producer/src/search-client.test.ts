@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { Registry, createLogger, standardMetrics } from "@cryptostream/common";
 import { realClock } from "./clock.js";
 import { Poller } from "./poller.js";
-import { AbortError, SEARCH_PATH, TWEET_FIELDS, classify, createSearchClient } from "./search-client.js";
+import { AbortError, SEARCH_PATH, TWEET_FIELDS, apiBase, classify, createSearchClient } from "./search-client.js";
 
 const TOKEN = "AAAAtest-bearer-token-0123456789%2Fsecret";
 
@@ -88,6 +88,17 @@ test("sends the documented request and returns the body exactly as received", as
     },
     auth: `Bearer ${TOKEN}`,
   });
+});
+
+test("TWITTER_API_URL copied with /2 or the whole search path still names the API's origin", () => {
+  for (const u of [
+    "https://api.x.com",
+    "https://api.x.com/",
+    "https://api.x.com/2",
+    "https://api.x.com/2/tweets/search/recent/",
+  ])
+    assert.equal(apiBase(u), "https://api.x.com");
+  assert.equal(apiBase("http://127.0.0.1:8080/proxy"), "http://127.0.0.1:8080/proxy", "another base path is kept");
 });
 
 test("classifies statuses: 429, 401/403, 5xx, 400 with invalid parameters, malformed 200", () => {

@@ -85,9 +85,14 @@ export interface SearchClientOptions {
   readonly timeoutMs: number;
 }
 
+/** The API's origin, also when TWITTER_API_URL was copied with /2 or the whole search path (pure). */
+export function apiBase(apiUrl: string): string {
+  return apiUrl.replace(/\/+$/, "").replace(/\/2(\/tweets\/search\/recent)?$/, "");
+}
+
 export function createSearchClient(opts: SearchClientOptions): SearchClient {
   const http: AxiosInstance = axios.create({
-    baseURL: opts.apiUrl,
+    baseURL: apiBase(opts.apiUrl),
     timeout: opts.timeoutMs,
     headers: {
       Authorization: `Bearer ${opts.bearerToken}`,
