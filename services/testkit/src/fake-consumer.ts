@@ -31,6 +31,8 @@ export class FakeConsumer implements Consumer {
   stopped = false;
   /** What status() answers (undefined: a transport without a connection to report, as ZeroMQ). */
   link: ConsumerStatus | undefined;
+  /** What lastContact() answers (undefined: no broker to answer). */
+  contactAt: number | undefined;
   private handler: BatchHandler | undefined;
   private stopping = false;
   private stopCall: Promise<void> | undefined;
@@ -47,6 +49,10 @@ export class FakeConsumer implements Consumer {
 
   status(): ConsumerStatus | undefined {
     return this.link;
+  }
+
+  lastContact(): number | undefined {
+    return this.contactAt;
   }
 
   get started(): boolean {

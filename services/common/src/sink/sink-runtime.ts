@@ -184,7 +184,8 @@ export class SinkRuntime<U> {
     return this.serial.run(() =>
       this.guard(async () => {
         const now = this.now();
-        if (!this.holdingWallClock(now)) this.o.model.tick(now);
+        // The clock stops at the broker's last answer (log transports): an outage closes nothing by itself.
+        if (!this.holdingWallClock(now)) this.o.model.tick(Math.min(now, this.o.consumer.lastContact?.() ?? now));
         await this.afterInput();
       }),
     );

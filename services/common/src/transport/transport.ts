@@ -90,4 +90,10 @@ export interface Consumer {
   stop(): Promise<void>;
   /** Transports with a connection to lose (Kafka); ZeroMQ reconnects silently and has none. */
   status?(): ConsumerStatus | undefined;
+  /**
+   * Log transports: when (ms) a broker last answered. Windows close by the wall clock only up
+   * to this time: until the broker has answered after a window's deadline, nobody knows that
+   * nothing more is in the log for it (it stops while the brokers are away).
+   */
+  lastContact?(): number | undefined;
 }

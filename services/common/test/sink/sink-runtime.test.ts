@@ -362,3 +362,16 @@ test("while the transport is away and for transportHoldMs after, the wall clock 
   assert.deepEqual(s.model.ticks, [1_000, 42_000], "30 s after the transport came back");
   await s.rt.stop();
 });
+
+test("over a log transport the wall clock stops at the broker's last answer", async () => {
+  const s = setup(true);
+  await s.rt.start();
+  s.consumer.contactAt = 1_000;
+  s.clock.now = 20_000; // the broker has not answered for 19 s (not yet reported away)
+  await s.rt.tick();
+  s.consumer.contactAt = 20_500;
+  s.clock.now = 21_000;
+  await s.rt.tick();
+  assert.deepEqual(s.model.ticks, [1_000, 20_500]);
+  await s.rt.stop();
+});

@@ -25,6 +25,11 @@ export class BrokerContact {
     this.changed = now;
   }
 
+  /** When a broker last answered (or the group was joined). */
+  lastAnswer(): number {
+    return this.lastContact;
+  }
+
   /** A rebalance began: the consumer rejoins its group. */
   rebalancing(now: number): void {
     if (this.crash || this.joining) return;

@@ -206,6 +206,10 @@ export class KafkaConsumer implements Consumer {
     return this.state === "running" ? this.contact?.status(Date.now()) : undefined;
   }
 
+  lastContact(): number | undefined {
+    return this.contact?.lastAnswer();
+  }
+
   onRevoke(cb: (reason: RevokeReason) => Promise<void>): void {
     this.revokeCallbacks.push(cb);
   }
