@@ -17,7 +17,7 @@ import { startTwitterSimulator, type RunningTwitterSimulator } from "@cryptostre
 import { requirePythonModule, runPython } from "../support/python.js";
 import { ROOT, type ServiceProcess, waitFor } from "../support/service-process.js";
 import { startRecordingProxy } from "../support/twitter-recording-proxy.js";
-import { addAwkwardTweets, AWKWARD_TEXTS, E2E_QUERY } from "../support/twitter-e2e.js";
+import { addAwkwardTweets, AWKWARD_TEXTS, E2E_QUERY, firstPollPublished } from "../support/twitter-e2e.js";
 import { startTestBroker, type TestBroker } from "../support/kafka-broker.js";
 import { committedTotal, readTopic, uniqueName } from "../support/kafka-admin.js";
 import { compareFiles } from "../support/kafka-compare.js";
@@ -88,6 +88,9 @@ test(
       const producer = track(
         startKafkaTwitterProducer(sim.url, broker.brokers, topic, path.join(dir, "faults-state.json")),
       );
+      // Its first poll takes only the newest page (no since_id yet): it must come before the faults and the
+      // new tweets, or a slow start (a busy machine) leaves the backlog's older matches unserved.
+      await firstPollPublished(producer);
       await feed(sim, 24, (step) => {
         if (step === 3) sim.injectFaults({ status: 429, count: 3, resetInSeconds: 1 });
         if (step === 10) sim.injectFaults({ status: 503, count: 4 });

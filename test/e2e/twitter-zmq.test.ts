@@ -18,6 +18,7 @@ import {
   addAwkwardTweets,
   allMatchingServed,
   AWKWARD_TEXTS,
+  firstPollPublished,
   processorWrote,
   startTwitterProcessor,
   startTwitterProducer,
@@ -91,6 +92,9 @@ test(
       processor = startTwitterProcessor(`tcp://127.0.0.1:${zmqPort}`, h5);
       await processor.healthPort();
       producer = startTwitterProducer(sim.url, `tcp://127.0.0.1:${zmqPort}`, path.join(dir, "faults-state.json"));
+      // Its first poll takes only the newest page (no since_id yet): it must come before the faults and the
+      // new tweets, or a slow start (a busy machine) leaves the backlog's older matches unserved.
+      await firstPollPublished(producer);
       await feed(sim, 24, (step) => {
         if (step === 3) sim.injectFaults({ status: 429, count: 3, resetInSeconds: 1 });
         if (step === 10) sim.injectFaults({ status: 503, count: 4 });

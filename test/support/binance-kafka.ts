@@ -21,6 +21,8 @@ export async function writeFixture(
   name: string,
   events: number,
   startTimeMs?: number,
+  /** How far back every 13th event goes: beyond the lateness (the default) some are late, within it none. */
+  outOfOrderLagMs = 3_500,
 ): Promise<{ input: string; fixture: ReplayFixture }> {
   const input = path.join(dir, `${name}.jsonl`);
   const fixture = await writeReplayFile(input, {
@@ -29,7 +31,7 @@ export async function writeFixture(
     stepMs: 30, // 7 symbols -> each symbol every 210 ms of event time: ~48 events per 10 s window
     seed: 7,
     outOfOrderEvery: 13,
-    outOfOrderLagMs: 3_500,
+    outOfOrderLagMs,
     malformedEvery: 97,
     ...(startTimeMs !== undefined ? { startTimeMs } : {}),
   });

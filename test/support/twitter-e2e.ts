@@ -91,6 +91,11 @@ export async function allMatchingServed(sim: RunningTwitterSimulator, timeoutMs 
   );
 }
 
+/** Waits until a twitter-producer has published its first poll (from then on it polls with since_id). */
+export async function firstPollPublished(producer: ServiceProcess, timeoutMs = 30_000): Promise<void> {
+  await producer.waitForLog((l) => l.msg === "poll published", timeoutMs);
+}
+
 /** Waits until the processor has written at least `n` rows (pipeline_messages_out_total). */
 export async function processorWrote(processor: ServiceProcess, n: number, timeoutMs = 30_000): Promise<void> {
   await waitFor(
