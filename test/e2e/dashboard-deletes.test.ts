@@ -10,14 +10,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Browser } from "playwright-core";
-import { type Delivery, Registry, silentLogger, standardMetrics } from "@cryptostream/common";
-import { FakeConsumer, specSinkConfig } from "@cryptostream/testkit";
-import { pickleCodec } from "@cryptostream/common/codecs/pickle/index";
-import { H5Appender } from "@cryptostream/common/hdf5/appender";
-import { sinkMetrics } from "@cryptostream/common/sink/sink-metrics";
-import { windowRules } from "@cryptostream/common/window/window-book";
-import { RecentIds } from "@cryptostream/twitter-processor/dedupe/recent-ids";
-import { twitterProcessor } from "@cryptostream/twitter-processor/processor";
+import { FakeConsumer } from "@cryptostream/testkit";
+import { pickledDeliveries, specTwitterProcessor } from "@cryptostream/twitter-processor/test/spec-processor";
 import { launchChromium, startDashboard, type RunningDashboard } from "../support/browser.js";
 
 const DID = "did:plc:eygmaihciaxprqvxpfvl6flk";
@@ -35,37 +29,14 @@ after(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-let offset = 0;
-const delivery = (value: unknown): Delivery => ({
-  topic: "twitter",
-  key: undefined,
-  value: pickleCodec.encode(value),
-  partition: 0,
-  offset: String(offset++),
-});
+const delivery = pickledDeliveries();
 const uri = (id: string) => `at://${DID}/app.bsky.feed.post/r${id}`;
 
 test("a post deleted upstream after the page showed it loses its text on the page", { timeout: 60_000 }, async () => {
   const t0 = Math.floor(Date.now() / 10_000) * 10_000 - 60_000;
   const clock = { now: t0 + 30_000 };
   const consumer = new FakeConsumer({ replays: false });
-  const registry = new Registry();
-  const processor = twitterProcessor({
-    appender: new H5Appender(path.join(dir, "twitter.h5")),
-    consumer,
-    topic: "twitter",
-    rules: windowRules(10, 2),
-    ids: new RecentIds(1000),
-    windowSeconds: 10,
-    latenessSeconds: 2,
-    maxFutureSkewMs: 3_600_000,
-    sink: specSinkConfig(),
-    log: silentLogger,
-    metrics: standardMetrics(registry),
-    sinkMetrics: sinkMetrics(registry),
-    now: () => clock.now,
-    tickMs: 0,
-  });
+  const { p: processor } = specTwitterProcessor(path.join(dir, "twitter.h5"), consumer, () => clock.now);
   await processor.start();
   const texts = ["bitcoin to the moon", "eth looks weak today", "crypto is quiet"];
   const data = texts.map((text, i) => ({

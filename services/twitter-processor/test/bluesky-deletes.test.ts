@@ -9,17 +9,12 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { type Delivery, Registry, silentLogger, standardMetrics } from "@cryptostream/common";
-import { FakeConsumer, specSinkConfig } from "@cryptostream/testkit";
-import { pickleCodec } from "@cryptostream/common/codecs/pickle/index";
-import { H5Appender } from "@cryptostream/common/hdf5/appender";
+import type { Delivery } from "@cryptostream/common";
+import { FakeConsumer } from "@cryptostream/testkit";
 import { loadH5 } from "@cryptostream/common/hdf5/h5";
 import { withFile } from "@cryptostream/common/hdf5/reader";
 import { readTableRows, tableAt, type TableRow } from "@cryptostream/common/hdf5/table-rows";
-import { windowRules } from "@cryptostream/common/window/window-book";
-import { sinkMetrics } from "@cryptostream/common/sink/sink-metrics";
-import { RecentIds } from "@cryptostream/twitter-processor/dedupe/recent-ids";
-import { twitterProcessor } from "@cryptostream/twitter-processor/processor";
+import { pickledDeliveries, specTwitterProcessor } from "./spec-processor.js";
 import type { DeleteOutcome } from "@cryptostream/twitter-processor/sink/tweet-model";
 
 const T0 = Date.UTC(2024, 4, 1, 12, 0, 0);
@@ -28,14 +23,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const PLC = "did:plc:eygmaihciaxprqvxpfvl6flk";
 const WEB = `did:web:${"a".repeat(60)}.example.com`;
 
-let offset = 0;
-const delivery = (value: unknown): Delivery => ({
-  topic: "twitter",
-  key: undefined,
-  value: pickleCodec.encode(value),
-  partition: 0,
-  offset: String(offset++),
-});
+const delivery = pickledDeliveries();
 const post = (id: string, text: string, at: number, did = PLC) => ({
   id,
   text,
@@ -59,25 +47,9 @@ const tweets = (...items: Array<{ id: string; text: string; at: number }>) =>
   });
 
 async function start(file: string, clock = { now: T0 + 10_000 }) {
-  const registry = new Registry();
-  const metrics = standardMetrics(registry);
   const consumer = new FakeConsumer({ replays: false });
   const outcomes: Record<string, number> = {};
-  const p = twitterProcessor({
-    appender: new H5Appender(file),
-    consumer,
-    topic: "twitter",
-    rules: windowRules(10, 2),
-    ids: new RecentIds(1000),
-    windowSeconds: 10,
-    latenessSeconds: 2,
-    maxFutureSkewMs: 3_600_000,
-    sink: specSinkConfig(),
-    log: silentLogger,
-    metrics,
-    sinkMetrics: sinkMetrics(registry),
-    now: () => clock.now,
-    tickMs: 0,
+  const { p, metrics } = specTwitterProcessor(file, consumer, () => clock.now, {
     onDelete: (o: DeleteOutcome) => (outcomes[o] = (outcomes[o] ?? 0) + 1),
   });
   await p.start();

@@ -3,16 +3,13 @@
  * log, and a processor wired over it the way main.ts wires it under Kafka.
  */
 import { specSinkConfig } from "@cryptostream/testkit";
-import { type Consumer, type Delivery, Registry, silentLogger, standardMetrics } from "@cryptostream/common";
+import type { Consumer, Delivery } from "@cryptostream/common";
 import { pickleCodec } from "@cryptostream/common/codecs/pickle/index";
-import { H5Appender } from "@cryptostream/common/hdf5/appender";
 import { readByteHeap } from "@cryptostream/common/hdf5/byte-heap";
 import type { H5Dataset } from "@cryptostream/common/hdf5/h5";
 import { readColumns, withFile } from "@cryptostream/common/hdf5/reader";
-import { windowRules } from "@cryptostream/common/window/window-book";
-import { sinkMetrics } from "@cryptostream/common/sink/sink-metrics";
 import { RecentIds } from "@cryptostream/twitter-processor/dedupe/recent-ids";
-import { twitterProcessor } from "@cryptostream/twitter-processor/processor";
+import { specTwitterProcessor } from "./spec-processor.js";
 import { DELETES_PATH, deletesTableSpec } from "@cryptostream/twitter-processor/sink/deletes-table";
 import { SENTIMENT_PATH, sentimentTableSpec } from "@cryptostream/twitter-processor/sink/sentiment-table";
 import { TEXT_HEAP_PATH, TWEET_COLUMNS, TWEETS_PATH } from "@cryptostream/twitter-processor/sink/tweet-table";
@@ -75,23 +72,10 @@ export function logOf(values: readonly Buffer[], partition = 0): Delivery[] {
 
 /** A processor as main.ts builds it (replays follow the consumer: Kafka, or ZeroMQ with replays = false). */
 export async function kafkaProcessor(file: string, consumer: Consumer, opts: { topic?: string } = {}) {
-  const registry = new Registry();
-  const metrics = standardMetrics(registry);
-  const p = twitterProcessor({
-    appender: new H5Appender(file),
-    consumer,
+  const { p, metrics } = specTwitterProcessor(file, consumer, () => T0 + 10_000, {
     topic: opts.topic ?? "twitter",
-    rules: windowRules(10, 2),
     ids: new RecentIds(100_000),
-    windowSeconds: 10,
-    latenessSeconds: 2,
-    maxFutureSkewMs: 3_600_000,
     sink: specSinkConfig({ maxPendingRows: 100_000 }),
-    log: silentLogger,
-    metrics,
-    sinkMetrics: sinkMetrics(registry),
-    now: () => T0 + 10_000,
-    tickMs: 0,
   });
   await p.start();
   return { p, metrics };

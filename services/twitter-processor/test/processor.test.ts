@@ -3,16 +3,14 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { type Delivery, Registry, silentLogger, standardMetrics } from "@cryptostream/common";
-import { FakeConsumer, specSinkConfig } from "@cryptostream/testkit";
+import type { Delivery } from "@cryptostream/common";
+import { FakeConsumer } from "@cryptostream/testkit";
 import { pickleCodec } from "@cryptostream/common/codecs/pickle/index";
 import { H5Appender } from "@cryptostream/common/hdf5/appender";
 import { readByteHeap } from "@cryptostream/common/hdf5/byte-heap";
 import { readColumns, withFile } from "@cryptostream/common/hdf5/reader";
-import { windowRules } from "@cryptostream/common/window/window-book";
 import { RecentIds } from "@cryptostream/twitter-processor/dedupe/recent-ids";
-import { sinkMetrics } from "@cryptostream/common/sink/sink-metrics";
-import { twitterProcessor } from "@cryptostream/twitter-processor/processor";
+import { specTwitterProcessor } from "./spec-processor.js";
 import {
   TEXT_HEAP_PATH,
   TWEET_COLUMNS,
@@ -49,28 +47,12 @@ const response = (tweets: Array<{ id: string; text: string; at: number }>) =>
   });
 
 async function makeProcessor(file: string, capacity = 1000) {
-  const registry = new Registry();
-  const metrics = standardMetrics(registry);
   const consumer = new FakeConsumer({ replays: false });
-  const appender = new H5Appender(file);
   let clock = T0 + 10_000;
   const ids = new RecentIds(capacity);
   const loaded = { storedRows: 0, readRows: 0, ids };
-  const p = twitterProcessor({
-    appender,
-    consumer,
-    topic: "twitter",
-    rules: windowRules(10, 2),
+  const { p, metrics } = specTwitterProcessor(file, consumer, () => clock, {
     ids,
-    windowSeconds: 10,
-    latenessSeconds: 2,
-    maxFutureSkewMs: 3_600_000,
-    sink: specSinkConfig(),
-    log: silentLogger,
-    metrics,
-    sinkMetrics: sinkMetrics(registry),
-    now: () => clock,
-    tickMs: 0,
     onIdsLoaded: (c) => Object.assign(loaded, c),
   });
   await p.start();
