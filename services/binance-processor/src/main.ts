@@ -1,18 +1,18 @@
 import { consumerFromEnv, readEnv, runService } from "@cryptostream/common";
 import { windowRules } from "@cryptostream/common/window/window-book";
-import { H5Appender } from "@cryptostream/common/hdf5/appender";
-import { replicaIdFromEnv, replicaPath } from "@cryptostream/common/hdf5/replica-path";
+import { readStoreSettings, storeFromSettings } from "@cryptostream/common/store/store-config";
 import { readSinkConfig } from "@cryptostream/common/sink/sink-config";
 import { sinkMetrics } from "@cryptostream/common/sink/sink-metrics";
 import { MarketAggregator } from "./aggregate/market-aggregator.js";
 import { loadDanfo, reduceWithDanfo } from "./aggregate/reduce-danfo.js";
 import { STREAM_SPECS } from "./aggregate/spec.js";
-import { processorEnv, SINK_DEFAULTS } from "./config.js";
+import { DEFAULT_STORE_PATH, processorEnv, SINK_DEFAULTS } from "./config.js";
 import { marketProcessor } from "./processor.js";
 
 await runService({ name: "binance-processor", defaultHealthPort: 9102 }, async ({ log, metrics, registry }) => {
   const cfg = readEnv(processorEnv);
   const sink = readSinkConfig("BINANCE", SINK_DEFAULTS);
+  const stored = readStoreSettings("BINANCE", DEFAULT_STORE_PATH);
   const spec = STREAM_SPECS[cfg.BINANCE_STREAM === "aggtrade" ? "aggTrade" : "ticker"];
   const symbols = cfg.BINANCE_SYMBOLS.includes("*") ? null : new Set(cfg.BINANCE_SYMBOLS.map((s) => s.toUpperCase()));
   const { consumer, topic, kind } = await consumerFromEnv({
@@ -21,7 +21,7 @@ await runService({ name: "binance-processor", defaultHealthPort: 9102 }, async (
     log,
   });
   const dfd = await loadDanfo();
-  const file = replicaPath(cfg.BINANCE_H5_PATH, replicaIdFromEnv());
+  const store = storeFromSettings(stored, { latenessSeconds: cfg.ALLOWED_LATENESS_SECONDS, log });
   const rules = windowRules(cfg.WINDOW_SECONDS, cfg.ALLOWED_LATENESS_SECONDS);
   const gapsAfterWrite = registry.counter(
     "binance_gaps_after_write_total",
@@ -41,7 +41,7 @@ await runService({ name: "binance-processor", defaultHealthPort: 9102 }, async (
         rules,
         reduce: cfg.BINANCE_REDUCER === "dataframe" ? (batch) => reduceWithDanfo(dfd, batch) : undefined,
       }),
-    appender: new H5Appender(file),
+    store,
     consumer,
     topic,
     symbols,
@@ -76,7 +76,8 @@ await runService({ name: "binance-processor", defaultHealthPort: 9102 }, async (
     transport: kind,
     topic,
     stream: spec.stream,
-    file,
+    store: store.dir,
+    partition: stored.span,
     windowSeconds: cfg.WINDOW_SECONDS,
     reducer: cfg.BINANCE_REDUCER,
   });

@@ -11,9 +11,8 @@ import os from "node:os";
 import path from "node:path";
 import { Registry, silentLogger, standardMetrics } from "@cryptostream/common";
 import type { Consumer, Delivery } from "@cryptostream/common";
-import { FakeConsumer, specSinkConfig } from "@cryptostream/testkit";
+import { FakeConsumer, specSinkConfig, specStore, newestStoreFile } from "@cryptostream/testkit";
 import { sinkMetrics } from "@cryptostream/common/sink/sink-metrics";
-import { H5Appender } from "@cryptostream/common/hdf5/appender";
 import { datasetPaths, readColumns, withFile } from "@cryptostream/common/hdf5/reader";
 import { windowRules } from "@cryptostream/common/window/window-book";
 import { MarketAggregator } from "@cryptostream/binance-processor/aggregate/market-aggregator";
@@ -114,7 +113,7 @@ async function makeProcessor(
     spec: AGG_TRADE,
     dfd: await loadDanfo(),
     aggregator: () => new MarketAggregator({ spec: AGG_TRADE, rules: windowRules(10, 2) }),
-    appender: new H5Appender(file),
+    store: specStore(file, { latenessMs: 2_000 }),
     consumer,
     topic: "binance",
     symbols: new Set(["BTCUSDT"]),
@@ -135,7 +134,7 @@ async function makeProcessor(
 }
 
 async function dump(file: string) {
-  return withFile(file, (f) => ({
+  return withFile(newestStoreFile(file), (f) => ({
     paths: datasetPaths(f),
     windows: readColumns(
       f,

@@ -5,9 +5,8 @@ import os from "node:os";
 import path from "node:path";
 import { Registry, silentLogger, standardMetrics } from "@cryptostream/common";
 import type { Consumer, Delivery } from "@cryptostream/common";
-import { FakeConsumer, specSinkConfig } from "@cryptostream/testkit";
+import { FakeConsumer, specSinkConfig, specStore, newestStoreFile } from "@cryptostream/testkit";
 import { sinkMetrics } from "@cryptostream/common/sink/sink-metrics";
-import { H5Appender } from "@cryptostream/common/hdf5/appender";
 import { datasetPaths, readColumns, withFile } from "@cryptostream/common/hdf5/reader";
 import { windowRules } from "@cryptostream/common/window/window-book";
 import { MarketAggregator } from "@cryptostream/binance-processor/aggregate/market-aggregator";
@@ -41,7 +40,7 @@ async function makeProcessor(file: string, consumer: Consumer, clock = { now: 0 
     spec: TICKER,
     dfd,
     aggregator: () => new MarketAggregator({ spec: TICKER, rules: windowRules(10, 2) }),
-    appender: new H5Appender(file),
+    store: specStore(file, { latenessMs: 2_000 }),
     consumer,
     topic: "binance",
     symbols: new Set(SYMBOLS),
@@ -65,7 +64,9 @@ async function feed(c: FakeConsumer, log: Delivery[], batch = 25) {
 
 async function dump(file: string) {
   const names = marketColumns(TICKER).map((c) => c.name);
-  return withFile(file, (f) => Object.fromEntries(datasetPaths(f).map((p) => [p, readColumns(f, p, names)])));
+  return withFile(newestStoreFile(file), (f) =>
+    Object.fromEntries(datasetPaths(f).map((p) => [p, readColumns(f, p, names)])),
+  );
 }
 
 test("Kafka: a crash and a replay from the committed offsets leave the file as an uninterrupted run does", async () => {

@@ -1,11 +1,13 @@
-import { int, num, str } from "@cryptostream/common";
+import { int, num } from "@cryptostream/common";
 
 /** TWITTER_FLUSH_SECONDS and TWITTER_MAX_PENDING_ROWS (common/sink/sink-config.ts): a flush per batch by default. */
 export const SINK_DEFAULTS = { flushSeconds: 0, maxPendingRows: 100_000 };
 
-/** Environment read by the twitter-processor (transport variables are read by the transport). */
+/** Where the store lives when TWITTER_H5_PATH is unset: the folder data/twitter (common/store/store-config.ts). */
+export const DEFAULT_STORE_PATH = "data/twitter.h5";
+
+/** Environment read by the twitter-processor (transport and store variables are read by their modules). */
 export const processorEnv = {
-  TWITTER_H5_PATH: str("data/twitter.h5"),
   WINDOW_SECONDS: num(60, 0.001, 86_400),
   /**
    * Longer than the market data's 5 s: tweets arrive in polls (every 10 s by

@@ -1,18 +1,18 @@
 import { consumerFromEnv, readEnv, runService } from "@cryptostream/common";
-import { H5Appender } from "@cryptostream/common/hdf5/appender";
-import { replicaIdFromEnv, replicaPath } from "@cryptostream/common/hdf5/replica-path";
+import { readStoreSettings, storeFromSettings } from "@cryptostream/common/store/store-config";
 import { readSinkConfig } from "@cryptostream/common/sink/sink-config";
 import { sinkMetrics } from "@cryptostream/common/sink/sink-metrics";
 import { windowRules } from "@cryptostream/common/window/window-book";
-import { processorEnv, SINK_DEFAULTS } from "./config.js";
+import { DEFAULT_STORE_PATH, processorEnv, SINK_DEFAULTS } from "./config.js";
 import { RecentIds } from "./dedupe/recent-ids.js";
 import { twitterProcessor } from "./processor.js";
 
 await runService({ name: "twitter-processor", defaultHealthPort: 9104 }, async ({ log, metrics, registry }) => {
   const cfg = readEnv(processorEnv);
   const sink = readSinkConfig("TWITTER", SINK_DEFAULTS);
-  // Replicas in one Kafka consumer group each write their own file (HDF5 has one writer).
-  const appender = new H5Appender(replicaPath(cfg.TWITTER_H5_PATH, replicaIdFromEnv()));
+  // Replicas in one Kafka consumer group each write their own files (HDF5 has one writer).
+  const stored = readStoreSettings("TWITTER", DEFAULT_STORE_PATH);
+  const store = storeFromSettings(stored, { latenessSeconds: cfg.ALLOWED_LATENESS_SECONDS, log });
   const { consumer, topic, kind } = await consumerFromEnv({
     stream: "twitter",
     defaultEndpoint: "tcp://127.0.0.1:5556",
@@ -24,7 +24,7 @@ await runService({ name: "twitter-processor", defaultHealthPort: 9104 }, async (
     "Post deletes taken, by outcome: pending (blanked before its write), stored (blanked in the file), unknown (a post this file does not hold), repeat (recorded already).",
   );
   const processor = twitterProcessor({
-    appender,
+    store,
     consumer,
     topic,
     rules: windowRules(cfg.WINDOW_SECONDS, cfg.ALLOWED_LATENESS_SECONDS),
@@ -42,7 +42,8 @@ await runService({ name: "twitter-processor", defaultHealthPort: 9104 }, async (
   log.info("consuming", {
     transport: kind,
     topic,
-    file: appender.filePath,
+    store: store.dir,
+    partition: stored.span,
     windowSeconds: cfg.WINDOW_SECONDS,
     latenessSeconds: cfg.ALLOWED_LATENESS_SECONDS,
   });

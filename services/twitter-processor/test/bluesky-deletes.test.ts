@@ -10,7 +10,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Delivery } from "@cryptostream/common";
-import { FakeConsumer } from "@cryptostream/testkit";
+import { FakeConsumer, newestStoreFile } from "@cryptostream/testkit";
 import { loadH5 } from "@cryptostream/common/hdf5/h5";
 import { withFile } from "@cryptostream/common/hdf5/reader";
 import { readTableRows, tableAt, type TableRow } from "@cryptostream/common/hdf5/table-rows";
@@ -59,7 +59,7 @@ async function start(file: string, clock = { now: T0 + 10_000 }) {
 async function table(file: string, name: string): Promise<TableRow[]> {
   await loadH5();
   return (
-    (await withFile(file, (f) => {
+    (await withFile(newestStoreFile(file), (f) => {
       const ds = tableAt(f, name);
       return ds ? readTableRows(f, ds, 0, ds.shape?.[0] ?? 0) : [];
     })) ?? []
@@ -70,7 +70,7 @@ async function table(file: string, name: string): Promise<TableRow[]> {
 async function heapText(file: string): Promise<string> {
   await loadH5();
   return (
-    (await withFile(file, (f) => {
+    (await withFile(newestStoreFile(file), (f) => {
       const ds = tableAt(f, "/text_heap");
       return ds ? Buffer.from(ds.value as Uint8Array).toString("latin1") : "";
     })) ?? ""

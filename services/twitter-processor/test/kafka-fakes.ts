@@ -2,7 +2,7 @@
  * Test support (no test cases here): a fake Kafka consumer over an in-memory
  * log, and a processor wired over it the way main.ts wires it under Kafka.
  */
-import { specSinkConfig } from "@cryptostream/testkit";
+import { specSinkConfig, newestStoreFile } from "@cryptostream/testkit";
 import type { Consumer, Delivery } from "@cryptostream/common";
 import { pickleCodec } from "@cryptostream/common/codecs/pickle/index";
 import { readByteHeap } from "@cryptostream/common/hdf5/byte-heap";
@@ -128,7 +128,7 @@ export interface FileDump {
 
 /** Every column of /tweets and /sentiment and the whole text heap. */
 export async function dumpFile(file: string): Promise<FileDump> {
-  const dump = await withFile(file, (f) => {
+  const dump = await withFile(newestStoreFile(file), (f) => {
     const heapDs = f.get(TEXT_HEAP_PATH) as H5Dataset | null;
     const heapSize = heapDs?.shape?.[0] ?? 0;
     return {

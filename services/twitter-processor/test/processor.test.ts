@@ -4,9 +4,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Delivery } from "@cryptostream/common";
-import { FakeConsumer } from "@cryptostream/testkit";
+import { FakeConsumer, newestStoreFile, partitionFile } from "@cryptostream/testkit";
+import type { PartitionedStore } from "@cryptostream/common/store/partitioned-store";
 import { pickleCodec } from "@cryptostream/common/codecs/pickle/index";
 import { H5Appender } from "@cryptostream/common/hdf5/appender";
+import { periodOf } from "@cryptostream/common/store/layout";
 import { readByteHeap } from "@cryptostream/common/hdf5/byte-heap";
 import { readColumns, withFile } from "@cryptostream/common/hdf5/reader";
 import { RecentIds } from "@cryptostream/twitter-processor/dedupe/recent-ids";
@@ -64,7 +66,7 @@ const ID = (n: number) => String(1_790_000_000_000_000_000n + BigInt(n));
 
 /** The read-back recipe of docs/hdf5-layout.md, with h5wasm. */
 async function readTweets(file: string) {
-  return withFile(file, (f) => {
+  return withFile(newestStoreFile(file), (f) => {
     const names = [
       "id",
       "created_at",
@@ -260,7 +262,8 @@ test("tweets and windows land in the file, exact texts come back, and bad input 
     const sum = mine.reduce((a, r) => a + r.compound, 0);
     assert.ok(Math.abs(w.scoreSum - sum) < 1e-12 && Math.abs(w.scoreMean - sum / mine.length) < 1e-12);
   }
-  assert.deepEqual(fs.readdirSync(dir), ["twitter.h5"]);
+  assert.deepEqual(fs.readdirSync(dir), ["twitter"]);
+  assert.deepEqual(fs.readdirSync(path.join(dir, "twitter")), [path.basename(partitionFile(file, T0))]);
 });
 
 test("after a restart the stored ids are read back and re-sent tweets are skipped", async () => {
@@ -288,17 +291,19 @@ test("a failed write marks the processor unhealthy and the rows go with the next
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "twp-"));
   const { p, deliver } = await makeProcessor(path.join(dir, "twitter.h5"));
   // Swap in an appender whose disk is full, then the real one back.
-  const deps = (p as unknown as { o: { appender: H5Appender } }).o;
-  const good = deps.appender;
-  deps.appender = {
-    filePath: good.filePath,
-    exists: () => good.exists(),
-    readable: () => good.readable(),
-    append: () => Promise.reject(new Error("ENOSPC: no space left on device")),
-  } as unknown as H5Appender;
+  const store = (p as unknown as { o: { store: PartitionedStore } }).o.store;
+  const real = store.appender.bind(store);
+  const good = real(periodOf(T0, "day"));
+  store.appender = () =>
+    ({
+      filePath: good.filePath,
+      exists: () => good.exists(),
+      readable: () => good.readable(),
+      append: () => Promise.reject(new Error("ENOSPC: no space left on device")),
+    }) as unknown as H5Appender;
   await deliver([delivery(response([{ id: ID(1), text: "kept in memory", at: T0 }]))]);
   assert.equal(p.healthy(), false);
-  deps.appender = good;
+  store.appender = real;
   await deliver([
     delivery(
       response([
@@ -331,14 +336,16 @@ test("a file of the previous schema (AFINN scores, no pos/neu/neg) is moved asid
       [c.type.startsWith("S") ? "1" : c.type === "<i8" ? 1n : 0] as Array<number | bigint | string>,
     ]),
   );
-  await new H5Appender(file).append([
+  // The partition the new rows go to holds a /tweets of schema 2.
+  await new H5Appender(partitionFile(file, T0)).append([
     { spec: { path: TWEETS_PATH, columns: v2, chunkRows: 16, gzip: 1, attrs: { schema_version: 2 } }, data },
   ]);
   const { p, metrics, deliver } = await makeProcessor(file);
   await deliver([delivery(response([{ id: ID(1), text: "great day", at: T0 }]))]);
   await p.stop();
-  const aside = fs.readdirSync(dir).filter((f) => f.startsWith("twitter.h5.old-schema-"));
-  assert.equal(aside.length, 1, fs.readdirSync(dir).join(", "));
+  const storeDir = path.join(dir, "twitter");
+  const aside = fs.readdirSync(storeDir).filter((f) => f.startsWith("2024-05-01.h5.old-schema-"));
+  assert.equal(aside.length, 1, fs.readdirSync(storeDir).join(", "));
   assert.equal(metrics.rejects.total(), 0);
   const got = await readTweets(file);
   assert.ok(got);
@@ -361,12 +368,13 @@ test("a file of schema 3 (no source, uri or deleted_at; one /sentiment row per w
       [c.type.startsWith("S") ? "1" : c.type === "<i8" ? 1n : 0] as Array<number | bigint | string>,
     ]),
   );
-  await new H5Appender(file).append([
+  await new H5Appender(partitionFile(file, T0)).append([
     { spec: { path: TWEETS_PATH, columns: v3, chunkRows: 16, gzip: 1, attrs: { schema_version: 3 } }, data },
   ]);
   const { p, deliver } = await makeProcessor(file);
   await deliver([delivery(response([{ id: ID(1), text: "great day", at: T0 }]))]);
   await p.stop();
-  assert.equal(fs.readdirSync(dir).filter((f) => f.startsWith("twitter.h5.old-schema-")).length, 1);
+  const storeDir = path.join(dir, "twitter");
+  assert.equal(fs.readdirSync(storeDir).filter((f) => f.startsWith("2024-05-01.h5.old-schema-")).length, 1);
   assert.equal((await readTweets(file))?.schemaVersion, 4);
 });

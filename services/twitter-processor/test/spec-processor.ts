@@ -6,10 +6,9 @@
  */
 import { type Consumer, type Delivery, Registry, silentLogger, standardMetrics } from "@cryptostream/common";
 import { pickleCodec } from "@cryptostream/common/codecs/pickle/index";
-import { H5Appender } from "@cryptostream/common/hdf5/appender";
 import { sinkMetrics } from "@cryptostream/common/sink/sink-metrics";
 import { windowRules } from "@cryptostream/common/window/window-book";
-import { specSinkConfig } from "@cryptostream/testkit";
+import { specSinkConfig, specStore, newestStoreFile } from "@cryptostream/testkit";
 import { RecentIds } from "@cryptostream/twitter-processor/dedupe/recent-ids";
 import { type ProcessorDeps, twitterProcessor } from "@cryptostream/twitter-processor/processor";
 
@@ -22,7 +21,7 @@ export function specTwitterProcessor(
   const registry = new Registry();
   const metrics = standardMetrics(registry);
   const p = twitterProcessor({
-    appender: new H5Appender(file),
+    store: specStore(file, { latenessMs: 2_000 }),
     consumer,
     topic: "twitter",
     rules: windowRules(10, 2),

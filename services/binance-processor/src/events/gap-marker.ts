@@ -10,7 +10,8 @@
 
 export const GAP_EVENT_TYPE = "gap";
 export const GAP_CAUSES = ["drop", "stale", "roll-over", "shutdown"] as const;
-export type GapCause = (typeof GAP_CAUSES)[number];
+/** What producers send, plus `crash`: recorded by the processor itself after a crash on a transport without a log. */
+export type GapCause = (typeof GAP_CAUSES)[number] | "crash";
 
 export interface GapMarker {
   readonly symbol: string;

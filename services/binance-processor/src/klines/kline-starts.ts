@@ -31,6 +31,11 @@ export class KlineStarts {
   }
 
   /** A restart: the starts read back from the file, and the largest start of the rows not read. */
+  /** True when starts of `symbol` are known. */
+  has(symbol: string): boolean {
+    return this.bySymbol.has(symbol);
+  }
+
   seed(symbol: string, starts: readonly number[], floor: number): void {
     const s: SymbolStarts = { starts: new Set(), order: [], floor };
     this.bySymbol.set(symbol, s);

@@ -80,8 +80,12 @@ export function klineWrites(klines: ReadonlyArray<{ kline: Kline; origin: Origin
 }
 
 /** symbol -> open_time of every kline the file holds. */
-export function readKlineStarts(file: H5File, paths: readonly string[], keep: number): KlineStarts {
-  const out = new KlineStarts(keep);
+export function readKlineStarts(
+  file: H5File,
+  paths: readonly string[],
+  keep: number,
+  out = new KlineStarts(keep),
+): KlineStarts {
   for (const path of paths) {
     if (!path.startsWith(`${KLINE_GROUP}/`)) continue;
     const ds = file.get(path) as H5Dataset | null;
@@ -92,7 +96,10 @@ export function readKlineStarts(file: H5File, paths: readonly string[], keep: nu
     const from = Math.max(0, n - keep);
     const starts = (ds.slice([[from, n]]) as unknown[][]).map((r) => Number(r[i]));
     const floor = from > 0 ? Number((ds.slice([[from - 1, from]]) as unknown[][])[0]![i]) : -Infinity;
-    out.seed(path.slice(KLINE_GROUP.length + 1), starts, floor);
+    const symbol = path.slice(KLINE_GROUP.length + 1);
+    // Files come oldest first: a newer partition's starts add to what an older one seeded.
+    if (out.has(symbol)) for (const t of starts) out.add(symbol, t);
+    else out.seed(symbol, starts, floor);
   }
   return out;
 }

@@ -7,7 +7,8 @@
  */
 import { jsonCodec, type Delivery } from "@cryptostream/common";
 import type { H5File } from "@cryptostream/common/hdf5/h5";
-import { datasetPaths } from "@cryptostream/common/hdf5/reader";
+import { datasetPaths, readColumns } from "@cryptostream/common/hdf5/reader";
+import type { Period } from "@cryptostream/common/store/layout";
 import type {
   AcceptContext,
   Ready,
@@ -73,6 +74,11 @@ export class MarketModel implements SinkModel<MarketUnit> {
   private handedEnd = new Map<string, number>();
   private written = new WrittenWindows();
   private frontier = new ResumeFrontier(false);
+  /**
+   * After a crash without a log (ZeroMQ): symbol -> end of its newest window in the store. The
+   * symbol's first event after the restart records the windows in between as a `crash` gap.
+   */
+  private crashFrom = new Map<string, number>();
   /** Backfilled trades of windows already written (an outage longer than the lateness). */
   private lateBackfill: LateBackfill;
   /** Values of the event being parsed (reused: the aggregator copies them). */
@@ -120,8 +126,37 @@ export class MarketModel implements SinkModel<MarketUnit> {
       return ctx.reject("late", `${p.symbol} event at ${p.time} falls in a window that already closed`);
     }
     if (ctx.replays) ctx.hold(groupKey(p.symbol, start));
-    else this.frontier.note(p.symbol, p.time);
+    else {
+      this.frontier.note(p.symbol, p.time);
+      if (this.crashFrom.size > 0) this.recordCrashGap(p.symbol, p.time);
+    }
     ctx.eventTime(p.time);
+  }
+
+  /**
+   * The first event of a symbol after a crash on a transport without a log: the windows from
+   * the newest one in the store up to those this run may have missed the start of (the
+   * resume frontier) lost events that no transport can bring back. They become a `/gaps` row
+   * (cause `crash`, unfilled, missing unknown), and the windows still to be written get its flag.
+   */
+  private recordCrashGap(symbol: string, time: number): void {
+    const from = this.crashFrom.get(symbol);
+    if (from === undefined) return;
+    this.crashFrom.delete(symbol);
+    const latenessMs = Math.round(this.o.latenessSeconds * 1000);
+    const to = windowStartOf(time + latenessMs, this.sizeMs) + this.sizeMs;
+    if (to <= from) return;
+    const gap: GapMarker = {
+      symbol,
+      stream: `${symbol.toLowerCase()}@${this.o.spec.stream}`,
+      from,
+      to,
+      cause: "crash",
+      filled: false,
+      missing: -1,
+    };
+    this.flags.add(gap);
+    this.readyExtras.push({ key: `gap\u0000${this.seq++}`, unit: { kind: "gap", gap } });
   }
 
   /** A backfilled trade of a window already closed: counted in an extra row of that window. */
@@ -233,7 +268,13 @@ export class MarketModel implements SinkModel<MarketUnit> {
     return this.aggregator.openWindowCount();
   }
 
-  layout(units: readonly Written<MarketUnit>[]): SinkWrite {
+  rowTime(unit: MarketUnit): number {
+    if (unit.kind === "window") return unit.window.windowStart;
+    if (unit.kind === "kline") return unit.kline.openTime;
+    return Number.isFinite(unit.gap.to) ? unit.gap.to : unit.gap.from;
+  }
+
+  layout(units: readonly Written<MarketUnit>[], _period?: Period): SinkWrite {
     const { spec, dfd, windowSeconds, latenessSeconds } = this.o;
     const windows: ClosedWindow[] = [];
     const origins: Written<MarketUnit>["origin"][] = [];
@@ -262,7 +303,7 @@ export class MarketModel implements SinkModel<MarketUnit> {
     this.readyExtras = [];
   }
 
-  restore(file: H5File | undefined, ctx: RestoreContext): void {
+  restore(files: readonly H5File[], ctx: RestoreContext): void {
     this.frontier = new ResumeFrontier(
       !ctx.replays && ctx.crashed,
       this.sizeMs,
@@ -272,15 +313,28 @@ export class MarketModel implements SinkModel<MarketUnit> {
     this.flags = new GapFlags(this.o.spec.stream);
     this.handedEnd = new Map();
     this.writtenGaps = new Set();
-    this.klineStarts = file ? readKlineStarts(file, datasetPaths(file), KLINES_KEPT) : new KlineStarts(KLINES_KEPT);
-    for (const { gap, origin } of file ? readGaps(file) : []) {
-      this.flags.add(gap);
-      if (origin.partition >= 0) this.writtenGaps.add(`${origin.partition}:${origin.first}`);
-    }
-    if (!ctx.replays || !file) return;
+    this.crashFrom = new Map();
+    this.klineStarts = new KlineStarts(KLINES_KEPT);
     const prefix = `/${this.o.spec.stream}/`;
-    for (const path of datasetPaths(file))
-      if (path.startsWith(prefix)) readWrittenRows(file, path, path.slice(prefix.length), this.written);
+    for (const file of files) {
+      const paths = datasetPaths(file);
+      readKlineStarts(file, paths, KLINES_KEPT, this.klineStarts);
+      for (const { gap, origin } of readGaps(file)) {
+        this.flags.add(gap);
+        if (origin.partition >= 0) this.writtenGaps.add(`${origin.partition}:${origin.first}`);
+      }
+      for (const path of paths) {
+        if (!path.startsWith(prefix)) continue;
+        const symbol = path.slice(prefix.length);
+        if (ctx.replays) readWrittenRows(file, path, symbol, this.written);
+        else if (ctx.crashed) {
+          const end = readColumns(file, path, ["window_end"], 1).get("window_end")![0];
+          if (end !== undefined && Number(end) > (this.crashFrom.get(symbol) ?? -Infinity))
+            this.crashFrom.set(symbol, Number(end));
+        }
+      }
+    }
+    if (!ctx.replays) return;
     for (const symbol of this.written.keys()) {
       const newest = this.written.newestComplete(symbol);
       if (newest !== undefined) this.aggregator.restore(symbol, newest + this.sizeMs, ctx.now);

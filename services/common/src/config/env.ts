@@ -45,6 +45,21 @@ export function withHint<T>(s: VarSpec<T>, hint: string): VarSpec<T> {
 
 export const str = (fallback?: string): VarSpec<string> => spec("a non-empty string", (raw) => raw, fallback);
 
+const DURATION_UNITS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+/** A duration such as `30d`, `12h`, `90m`, `45s` or `2w`, in ms; `0` means none. */
+export const duration = (fallback?: number): VarSpec<number> =>
+  spec(
+    "a duration such as 30d, 12h, 90m (0: none)",
+    (raw) => {
+      if (raw.trim() === "0") return 0;
+      const m = /^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$/i.exec(raw);
+      if (!m) throw new Error("not a duration");
+      return Math.round(Number(m[1]) * DURATION_UNITS[m[2]!.toLowerCase()]!);
+    },
+    fallback,
+  );
+
 export const oneOf = <T extends string>(values: readonly T[], fallback?: T): VarSpec<T> =>
   spec(
     `one of ${values.join(", ")}`,

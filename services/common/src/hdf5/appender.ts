@@ -123,7 +123,8 @@ export class H5Appender {
     if (pending.length === 0) return;
     const h5 = await loadH5();
     const existed = this.exists();
-    if (existed) fs.copyFileSync(this.filePath, this.tmpPath, fs.constants.COPYFILE_FICLONE);
+    // The copy runs on libuv's thread pool: the event loop keeps taking input while it lasts.
+    if (existed) await fs.promises.copyFile(this.filePath, this.tmpPath, fs.constants.COPYFILE_FICLONE);
     else {
       this.known.clear();
       // Someone may have removed the folder with the file.
@@ -136,9 +137,7 @@ export class H5Appender {
       for (const w of pending) appendRows(file, w.spec, w.data, this.known);
       file.close();
       file = undefined;
-      fsyncPath(this.tmpPath);
-      fs.renameSync(this.tmpPath, this.filePath);
-      fsyncPath(path.dirname(this.filePath));
+      await this.commitCopy();
     } catch (err) {
       this.known.clear();
       try {
@@ -150,14 +149,47 @@ export class H5Appender {
       throw err;
     }
   }
+
+  /** The copy is complete and closed: fsync it, rename it over the file, fsync the folder. */
+  private async commitCopy(): Promise<void> {
+    await fsyncPath(this.tmpPath);
+    fs.renameSync(this.tmpPath, this.filePath);
+    await fsyncPath(path.dirname(this.filePath));
+  }
+
+  /** Sets attributes on the file's root group in one copy+rename transaction (the file must exist). */
+  async setRootAttributes(attrs: Readonly<Record<string, string | number>>): Promise<void> {
+    const h5 = await loadH5();
+    await fs.promises.copyFile(this.filePath, this.tmpPath, fs.constants.COPYFILE_FICLONE);
+    let file: H5File | undefined;
+    try {
+      file = new h5.File(this.tmpPath, "a");
+      for (const [k, v] of Object.entries(attrs)) {
+        if (file.attrs[k] !== undefined) file.delete_attribute(k);
+        file.create_attribute(k, v);
+      }
+      file.close();
+      file = undefined;
+      await this.commitCopy();
+    } catch (err) {
+      this.known.clear();
+      try {
+        file?.close();
+      } catch {
+        // The original file is untouched.
+      }
+      fs.rmSync(this.tmpPath, { force: true });
+      throw err;
+    }
+  }
 }
 
-function fsyncPath(p: string): void {
-  const fd = fs.openSync(p, "r");
+async function fsyncPath(p: string): Promise<void> {
+  const fh = await fs.promises.open(p, "r");
   try {
-    fs.fsyncSync(fd);
+    await fh.sync();
   } finally {
-    fs.closeSync(fd);
+    await fh.close();
   }
 }
 

@@ -24,6 +24,28 @@ export function sinkMetrics(registry: Registry) {
       "pipeline_rebuilds_total",
       "Times memory was reset and rebuilt from the file and the log, by reason (rebalance, rejoin, restart).",
     ),
+    storePartitions: registry.gauge(
+      "store_partitions",
+      "Partition files of this processor in the store folder, by state (open: may take rows; sealed: never written again).",
+    ),
+    storeBytes: registry.gauge("store_bytes", "Bytes of this processor's partition files."),
+    diskFreeBytes: registry.gauge("store_disk_free_bytes", "Free bytes on the store folder's file system."),
+    oldestRow: registry.gauge(
+      "store_oldest_row_seconds",
+      "Start (Unix seconds) of the oldest partition this processor keeps: the oldest row's period.",
+    ),
+    storeDegraded: registry.gauge(
+      "store_degraded",
+      "1 when the disk fills soon: free space below what the current growth fills in a day, or below 1 GB.",
+    ),
+    lateRows: registry.gauge(
+      "store_late_rows",
+      "Rows since start whose partition was already sealed, written to the oldest open partition instead.",
+    ),
+    partitionsRemoved: registry.counter(
+      "store_partitions_removed_total",
+      "Sealed partitions removed because they were older than the retention.",
+    ),
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import type { H5File } from "../hdf5/h5.js";
 import type { TableWrite } from "../hdf5/appender.js";
+import type { Period } from "../store/layout.js";
 import type { Delivery } from "../transport/transport.js";
 import type { Origin } from "./origin.js";
 
@@ -63,12 +64,22 @@ export interface SinkModel<U> {
   /** Every open window as a partial unit (complete = 0). */
   drainOpen(): Ready<U>[];
   openWindows(): number;
-  /** The table writes that append `units`, in order. */
-  layout(units: readonly Written<U>[]): SinkWrite;
+  /** The event time (ms) that places a unit in its partition: a window's start, a row's window. */
+  rowTime(unit: U): number;
+  /**
+   * True for a unit that edits a row already stored (e.g. a delete blanking a post): it goes to
+   * the partition of its rowTime while that file exists, even a sealed one.
+   */
+  editsStored?(unit: U): boolean;
+  /** The table writes that append `units` (all bound for the partition of `period`), in order. */
+  layout(units: readonly Written<U>[], period: Period): SinkWrite;
   /** After the write of `units` is durable. */
   onWritten?(units: readonly Written<U>[]): void;
   /** Forgets every open window and unwritten unit (a rebuild from the file and the log follows). */
   reset(): void;
-  /** Reads back what the file holds (`file` undefined: there is none yet). */
-  restore(file: H5File | undefined, ctx: RestoreContext): void;
+  /**
+   * Reads back what the store holds: its newest partition files, oldest first (none: an empty
+   * store). Starts from nothing each time.
+   */
+  restore(files: readonly H5File[], ctx: RestoreContext): void;
 }

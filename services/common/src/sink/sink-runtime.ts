@@ -19,9 +19,9 @@
  * rejoin or a restart of the consumer, memory is then reset and rebuilt from
  * the file and the log, so it never disagrees with the committed offsets.
  */
-import type { H5File } from "../hdf5/h5.js";
 import { type H5Appender, SchemaMismatchError } from "../hdf5/appender.js";
-import { withFile } from "../hdf5/reader.js";
+import { loadH5, type H5File } from "../hdf5/h5.js";
+import type { PartitionedStore } from "../store/partitioned-store.js";
 import type { Logger } from "../log/logger.js";
 import type { StandardMetrics } from "../metrics/registry.js";
 import { Rejections } from "../metrics/rejections.js";
@@ -37,7 +37,7 @@ import type { AcceptContext, RestoreContext, SinkModel, Written } from "./sink-m
 
 /** What a processor's entry point hands its runtime besides the model. */
 export interface SinkDeps {
-  readonly appender: H5Appender;
+  readonly store: PartitionedStore;
   readonly consumer: Consumer;
   readonly topic: string;
   readonly sink: SinkConfig;
@@ -54,7 +54,7 @@ export interface SinkDeps {
 export function sinkRuntime<U>(model: SinkModel<U>, d: SinkDeps): SinkRuntime<U> {
   return new SinkRuntime({
     model,
-    appender: d.appender,
+    store: d.store,
     consumer: d.consumer,
     topic: d.topic,
     log: d.log,
@@ -73,7 +73,7 @@ export function sinkRuntime<U>(model: SinkModel<U>, d: SinkDeps): SinkRuntime<U>
 
 export interface SinkRuntimeOptions<U> {
   readonly model: SinkModel<U>;
-  readonly appender: H5Appender;
+  readonly store: PartitionedStore;
   readonly consumer: Consumer;
   readonly topic: string;
   readonly log: Logger;
@@ -129,7 +129,6 @@ export class SinkRuntime<U> {
   private failure: Failure | undefined;
   private paused = false;
   private timer: NodeJS.Timeout | undefined;
-  private wroteFile = false;
   private newestEvent = -Infinity;
   /** When the transport was last seen away (reconnecting), and whether it was at the last tick. */
   private transportAwayAt = -Infinity;
@@ -140,7 +139,7 @@ export class SinkRuntime<U> {
   constructor(private readonly o: SinkRuntimeOptions<U>) {
     this.book = new CommitBook(o.topic);
     this.rejections = new Rejections(o.metrics.rejects, o.log);
-    this.marker = new RunMarker(o.appender.filePath);
+    this.marker = new RunMarker(o.store.markerBase());
     this.now = o.now ?? Date.now;
     this.replays = o.consumer.replays;
     // One context object, reused for every delivery (this is the hot path).
@@ -164,15 +163,15 @@ export class SinkRuntime<U> {
     };
   }
 
-  /** Reads back the file, then starts consuming and the wall-clock tick. */
+  /** Reads back the store's newest partitions, then starts consuming and the wall-clock tick. */
   async start(): Promise<void> {
-    const { appender, consumer } = this.o;
-    appender.prepare();
+    const { store, consumer } = this.o;
+    await store.prepare();
     await this.setAsideIfUnreadable();
     const crashed = this.replays ? false : this.marker.begin();
     if (crashed) this.o.log.warn("the previous run did not stop cleanly; windows it had open are written as partial");
     await this.restore("start", crashed);
-    this.wroteFile = appender.exists();
+    this.storeGauges();
     consumer.onRevoke?.((reason) => this.serial.run(() => this.guard(() => this.onRevoke(reason))));
     await consumer.start(this.o.topic, (batch) => this.serial.run(() => this.guard(() => this.onBatch(batch))));
     const tickMs = this.o.tickMs ?? 1000;
@@ -187,6 +186,7 @@ export class SinkRuntime<U> {
         // The clock stops at the broker's last answer (log transports): an outage closes nothing by itself.
         if (!this.holdingWallClock(now)) this.o.model.tick(Math.min(now, this.o.consumer.lastContact?.() ?? now));
         await this.afterInput();
+        await this.housekeep();
       }),
     );
   }
@@ -278,38 +278,95 @@ export class SinkRuntime<U> {
     return false;
   }
 
+  /**
+   * Writes every pending unit: one copy-on-write transaction per partition the
+   * units go to, oldest first. A failure keeps that partition's units and the
+   * later ones pending (in order); what was written stays written.
+   */
   private async write(): Promise<boolean> {
-    const { appender, model, log, metrics, sink } = this.o;
-    const units = this.pending;
-    if (this.wroteFile && !appender.exists())
-      log.warn("output file is missing; starting a new one", { file: appender.filePath });
+    const { store, model, log, metrics } = this.o;
+    const rowTime = (u: Written<U>) => model.rowTime(u.unit);
+    const edit = model.editsStored ? (u: Written<U>) => model.editsStored!(u.unit) : undefined;
+    const groups = store.route(this.pending, rowTime, edit);
     const t0 = performance.now();
     const started = this.now();
-    try {
-      const w = model.layout(units);
-      await appender.append(w.writes, w.inTransaction);
-    } catch (err) {
-      await this.onWriteFailure(err);
-      return false;
+    const done = new Set<Written<U>>();
+    for (const g of groups) {
+      const appender = store.appender(g.period);
+      if (store.missing(g.period)) log.warn("partition file is missing; starting it anew", { file: appender.filePath });
+      try {
+        const w = model.layout(g.items, g.period);
+        await appender.append(w.writes, w.inTransaction);
+      } catch (err) {
+        this.pending = this.pending.filter((u) => !done.has(u));
+        this.release(done);
+        await this.onWriteFailure(err, appender);
+        return false;
+      }
+      let newest = -Infinity;
+      for (const u of g.items) {
+        done.add(u);
+        const t = rowTime(u);
+        if (t > newest) newest = t;
+      }
+      store.written(g.period, newest);
+      model.onWritten?.(g.items);
     }
     metrics.flushSeconds.inc(undefined, (performance.now() - t0) / 1000);
     const share = this.o.maxWriteShare ?? 1;
     const ended = this.now();
     this.writeNotBefore = ended + (ended - started) * (1 / share - 1);
     metrics.flushes.inc();
-    metrics.messagesOut.inc(undefined, units.length);
-    this.rowsWritten += units.length;
-    this.wroteFile = true;
+    metrics.messagesOut.inc(undefined, done.size);
+    this.rowsWritten += done.size;
     this.pending = [];
-    for (const u of units) this.book.release(u.key);
-    model.onWritten?.(units);
+    this.release(done);
     if (this.failure) {
-      log.info("HDF5 writes succeed again", { file: appender.filePath, rows: units.length });
+      log.info("HDF5 writes succeed again", { rows: done.size });
       this.failure = undefined;
     }
     this.resumeIntake();
-    log.debug("rows written", { rows: units.length });
+    log.debug("rows written", { rows: done.size, partitions: groups.length });
     return true;
+  }
+
+  /** Written units no longer hold the commit point back, unless a unit of the same key is still pending. */
+  private release(done: ReadonlySet<Written<U>>): void {
+    const stillPending = new Set(this.pending.map((u) => u.key));
+    for (const u of done) if (!stillPending.has(u.key)) this.book.release(u.key);
+  }
+
+  /**
+   * Seals partitions whose period is over, removes those past the retention,
+   * and refreshes the store's gauges. Runs with the wall-clock tick, only when
+   * nothing is pending (a seal never races a write).
+   */
+  private async housekeep(): Promise<void> {
+    const { store, log } = this.o;
+    if (this.pending.length > 0 || this.failure) return;
+    for (const period of store.dueForSeal()) {
+      try {
+        await store.seal(period);
+      } catch (err) {
+        log.warn("could not seal a partition; it stays open and is tried again", { period: period.id, err });
+        break;
+      }
+    }
+    const removed = store.retire();
+    if (removed.length > 0) this.o.sink.partitionsRemoved.inc(undefined, removed.length);
+    this.storeGauges();
+  }
+
+  private storeGauges(): void {
+    const s = this.o.store.status();
+    const { sink } = this.o;
+    sink.storePartitions.set(s.partitions - s.sealed, { state: "open" });
+    sink.storePartitions.set(s.sealed, { state: "sealed" });
+    sink.storeBytes.set(s.storeBytes);
+    if (Number.isFinite(s.freeBytes)) sink.diskFreeBytes.set(s.freeBytes);
+    if (s.oldestRow) sink.oldestRow.set(Date.parse(s.oldestRow) / 1000);
+    sink.storeDegraded.set(s.state === "degraded" ? 1 : 0);
+    sink.lateRows.set(this.o.store.lateRows);
   }
 
   private resumeIntake(): void {
@@ -319,12 +376,12 @@ export class SinkRuntime<U> {
     this.o.log.info("intake resumed");
   }
 
-  private async onWriteFailure(err: unknown): Promise<void> {
-    const { appender, log, sink } = this.o;
+  private async onWriteFailure(err: unknown, appender: H5Appender): Promise<void> {
+    const { log, sink } = this.o;
     sink.flushFailures.inc();
     const why = err instanceof SchemaMismatchError ? "old-schema" : (await appender.readable()) ? undefined : "damaged";
     if (why) {
-      this.setAside(why, err);
+      this.setAside(appender, why, err);
       this.failure = undefined;
       return;
     }
@@ -404,27 +461,43 @@ export class SinkRuntime<U> {
     this.gauges();
   }
 
+  /** Reads back the store's newest partitions; one that cannot be read back is set aside and the rest read again. */
   private async restore(reason: RestoreContext["reason"], crashed: boolean): Promise<void> {
     const ctx: RestoreContext = { replays: this.replays, reason, crashed, now: this.now() };
-    const read = (file: H5File | undefined) => this.o.model.restore(file, ctx);
-    try {
-      if (this.o.appender.exists()) await withFile(this.o.appender.filePath, read);
-      else read(undefined);
-    } catch (err) {
-      // Opens as HDF5 but its tables cannot be read back: damaged all the same.
-      this.setAside("damaged", err);
-      read(undefined);
+    const h5 = await loadH5();
+    for (;;) {
+      const files: H5File[] = [];
+      const paths = this.o.store.restoreFiles().map((f) => f.path);
+      let current: string | undefined;
+      try {
+        for (const p of paths) {
+          current = p;
+          files.push(new h5.File(p, "r"));
+        }
+        current = undefined;
+        this.o.model.restore(files, ctx);
+        return;
+      } catch (err) {
+        // Opens as HDF5 but its tables cannot be read back: damaged all the same.
+        const bad = current ?? paths.at(-1);
+        if (bad === undefined) throw err;
+        this.setAside(this.o.store.appenderOfFile(bad), "damaged", err);
+      } finally {
+        for (const f of files) f.close();
+      }
     }
   }
 
-  private async setAsideIfUnreadable(): Promise<boolean> {
-    if (await this.o.appender.readable()) return false;
-    this.setAside("damaged");
-    return true;
+  /** Sets aside the partitions a restart reads back that are not readable HDF5. */
+  private async setAsideIfUnreadable(): Promise<void> {
+    for (const f of this.o.store.restoreFiles()) {
+      const appender = this.o.store.appenderOfFile(f.path);
+      if (!(await appender.readable())) this.setAside(appender, "damaged");
+    }
   }
 
-  private setAside(why: "damaged" | "old-schema", err?: unknown): void {
-    const { appender, log, sink } = this.o;
+  private setAside(appender: H5Appender, why: "damaged" | "old-schema", err?: unknown): void {
+    const { log, sink } = this.o;
     const movedTo = appender.setAside(why);
     sink.filesSetAside.inc({ reason: why });
     log.error(
@@ -433,7 +506,6 @@ export class SinkRuntime<U> {
         : "output file holds tables of another schema; moved aside",
       { file: appender.filePath, movedTo, ...(err ? { err } : {}) },
     );
-    this.wroteFile = false;
   }
 
   private gauges(): void {
@@ -443,7 +515,10 @@ export class SinkRuntime<U> {
     sink.intakePaused.set(this.paused ? 1 : 0);
   }
 
-  /** Unhealthy while writes fail, and while the transport is away (a Kafka broker down): either way rows stop landing. */
+  /**
+   * Unhealthy while writes fail, and while the transport is away (a Kafka broker down): either way rows stop landing.
+   * A disk that fills soon is reported (status().store) but is not unhealthy: rows still land.
+   */
   healthy(): boolean {
     return this.failure === undefined && this.o.consumer.status?.()?.state !== "reconnecting";
   }
@@ -465,6 +540,7 @@ export class SinkRuntime<U> {
           }
         : { state: "ok", pendingRows: this.pending.length, intakePaused: this.paused },
       openWindows: this.o.model.openWindows(),
+      store: this.o.store.status(),
       ...(transport ? { transport } : {}),
     };
   }

@@ -9,7 +9,7 @@ import type { TableSpec } from "@cryptostream/common/hdf5/table-schema";
 import { silentLogger } from "@cryptostream/common/log/logger";
 import { Registry, standardMetrics } from "@cryptostream/common/metrics/registry";
 import type { Delivery } from "@cryptostream/common/transport/transport";
-import { FakeConsumer } from "@cryptostream/testkit";
+import { FakeConsumer, partitionFile, specStore } from "@cryptostream/testkit";
 import { ORIGIN_COLUMNS, originColumns } from "@cryptostream/common/sink/origin";
 import { sinkMetrics } from "@cryptostream/common/sink/sink-metrics";
 import type { AcceptContext, Ready, RestoreContext, SinkModel, Written } from "@cryptostream/common/sink/sink-model";
@@ -70,6 +70,9 @@ class CountModel implements SinkModel<Win> {
   openWindows() {
     return this.open.size;
   }
+  rowTime(unit: Win) {
+    return unit.start;
+  }
   layout(units: readonly Written<Win>[]) {
     const data = new Map<string, Array<number | bigint>>([
       ["window_start", units.map((u) => BigInt(u.unit.start))],
@@ -83,9 +86,9 @@ class CountModel implements SinkModel<Win> {
     this.open.clear();
     this.closed = [];
   }
-  restore(file: Parameters<SinkModel<Win>["restore"]>[0], _ctx: RestoreContext) {
+  restore(files: Parameters<SinkModel<Win>["restore"]>[0], _ctx: RestoreContext) {
     this.written = new WrittenWindows();
-    if (file) readWrittenRows(file, "/w", "k", this.written);
+    for (const file of files) readWrittenRows(file, "/w", "k", this.written);
   }
 }
 
@@ -103,7 +106,9 @@ class FlakyAppender extends H5Appender {
 }
 
 function setup(replays: boolean, opts: { maxPendingRows?: number; file?: string; maxWriteShare?: number } = {}) {
-  const file = opts.file ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sink-")), "out.h5");
+  // The store of the setting out.h5 is the folder out/; every toy window is in its first day.
+  const base = opts.file ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sink-")), "out.h5");
+  const file = partitionFile(base, 0);
   const registry = new Registry();
   const metrics = standardMetrics(registry);
   const sink = sinkMetrics(registry);
@@ -114,7 +119,7 @@ function setup(replays: boolean, opts: { maxPendingRows?: number; file?: string;
   const model = new CountModel();
   const rt = new SinkRuntime({
     model,
-    appender,
+    store: specStore(base, { openAppender: () => appender }),
     consumer,
     topic: "t",
     log: silentLogger,
@@ -142,7 +147,7 @@ function setup(replays: boolean, opts: { maxPendingRows?: number; file?: string;
         offset: String(offset++),
       })),
     );
-  return { rt, file, consumer, appender, clock, metrics, sink, model, send };
+  return { rt, base, file, consumer, appender, clock, metrics, sink, model, send };
 }
 
 async function rows(file: string) {
@@ -270,7 +275,7 @@ test("a replay after a crash skips windows in the file and holds commits at open
   await a.send("w:0", "w:10", "close:10", "w:10");
   a.rt.abandon(); // kill -9
   assert.equal(a.consumer.committed.get(0), 1n, "window 10 (offset 1) was open");
-  const b = setup(true, { file: a.file });
+  const b = setup(true, { file: a.base });
   await b.rt.start();
   // The log re-delivers from offset 1.
   await b.consumer.handleNow(
@@ -328,15 +333,16 @@ test("over a transport without a log, a restart after a crash marks windows that
   await a.rt.start();
   await a.send("w:0");
   a.rt.abandon();
-  assert.ok(fs.existsSync(`${a.file}.running`), "the run marker stays after a crash");
-  const b = setup(false, { file: a.file });
+  const marker = path.join(path.dirname(a.file), "processor.running");
+  assert.ok(fs.existsSync(marker), "the run marker stays after a crash");
+  const b = setup(false, { file: a.base });
   let crashed: boolean | undefined;
   const restore = b.model.restore.bind(b.model);
   b.model.restore = (file, ctx) => ((crashed = ctx.crashed), restore(file, ctx));
   await b.rt.start();
   assert.equal(crashed, true);
   await b.rt.stop();
-  assert.ok(!fs.existsSync(`${a.file}.running`), "a graceful stop removes the marker");
+  assert.ok(!fs.existsSync(marker), "a graceful stop removes the marker");
 });
 
 test("while the transport is away and for transportHoldMs after, the wall clock closes no window", async () => {

@@ -15,20 +15,24 @@ export function readRecentIds(
   const from = Math.max(0, n - ids.capacity);
   // Oldest first, so the ring ends holding the newest ids. Files of schema 1 have no log columns.
   const names = (ds.dtype as Array<[string, string]>).map(([name]) => name);
-  if (names.includes("log_offset")) {
-    const members = [
-      { name: "id", kind: "string" },
-      { name: "log_partition", kind: "int" },
-      { name: "log_offset", kind: "int" },
-    ] as const;
-    let row = from;
-    readMembers(file, ds, members, from, n, ([id, p, o]) =>
-      ids.add(id as string, logPosition(p as number, o as number), row++),
-    );
-  } else {
-    let row = from;
-    readMembers(file, ds, [{ name: "id", kind: "string" }], from, n, ([id]) => ids.add(id as string, -1, row++));
-  }
+  const hasLog = names.includes("log_offset");
+  const hasWindow = names.includes("window_start");
+  const members = [
+    { name: "id", kind: "string" },
+    ...(hasLog
+      ? ([
+          { name: "log_partition", kind: "int" },
+          { name: "log_offset", kind: "int" },
+        ] as const)
+      : []),
+    ...(hasWindow ? ([{ name: "window_start", kind: "int" }] as const) : []),
+  ] as const;
+  let row = from;
+  readMembers(file, ds, members, from, n, (v) => {
+    const position = hasLog ? logPosition(v[1] as number, v[2] as number) : -1;
+    const time = hasWindow ? Number(v[hasLog ? 3 : 1]) : undefined;
+    ids.add(v[0] as string, position, row++, time);
+  });
   return { storedRows: n, readRows: n - from };
 }
 

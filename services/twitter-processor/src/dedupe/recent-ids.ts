@@ -18,10 +18,17 @@
 export function logPosition(partition: number, offset: number): number {
   return partition < 0 || offset < 0 ? -1 : partition * 2 ** 40 + offset;
 }
+/** Row indexes of one partition file stay below this (2^26) to be remembered. */
+const ROWS_PER_FILE = 2 ** 26;
+
 export class RecentIds {
   private readonly ring: (string | undefined)[];
   private readonly set = new Map<string, number>();
-  /** Row index of the id in the file's /tweets, where known (a delete blanks that row). */
+  /**
+   * Where the id's row is, where known (a delete blanks that row): its index in /tweets of its
+   * partition file and the minute of its window start (which names the partition), in one
+   * number: minute * 2^26 + row.
+   */
   private readonly rows = new Map<string, number>();
   private next = 0;
 
@@ -42,18 +49,26 @@ export class RecentIds {
 
   /** Where the stored tweet's row sits in /tweets, undefined when unknown. */
   row(id: string): number | undefined {
-    return this.rows.get(id);
+    const v = this.rows.get(id);
+    return v === undefined ? undefined : v % ROWS_PER_FILE;
+  }
+
+  /** The window start (to the minute) of the stored tweet's row, undefined when unknown. */
+  time(id: string): number | undefined {
+    const v = this.rows.get(id);
+    return v === undefined ? undefined : Math.floor(v / ROWS_PER_FILE) * 60_000;
   }
 
   /** Remembers an id, forgetting the oldest one when full. Re-adding a known id does nothing. */
-  add(id: string, position = -1, row?: number): void {
+  add(id: string, position = -1, row?: number, time?: number): void {
     if (this.set.has(id)) return;
     const evicted = this.ring[this.next];
     if (evicted !== undefined) {
       this.set.delete(evicted);
       this.rows.delete(evicted);
     }
-    if (row !== undefined) this.rows.set(id, row);
+    if (row !== undefined && row < ROWS_PER_FILE)
+      this.rows.set(id, Math.floor(Math.max(0, time ?? 0) / 60_000) * ROWS_PER_FILE + row);
     this.ring[this.next] = id;
     this.next = (this.next + 1) % this.capacity;
     this.set.set(id, position);

@@ -19,6 +19,7 @@
  */
 import type { Delivery } from "@cryptostream/common";
 import type { H5Dataset, H5File } from "@cryptostream/common/hdf5/h5";
+import type { Period } from "@cryptostream/common/store/layout";
 import { appendToByteHeap, ensureByteHeap } from "@cryptostream/common/hdf5/byte-heap";
 import type {
   AcceptContext,
@@ -186,7 +187,19 @@ export class TweetModel implements SinkModel<TweetUnit> {
     return this.windows.openCount();
   }
 
-  layout(units: readonly Written<TweetUnit>[]): SinkWrite {
+  /** A row and a window by their window start; a delete by the post's (it blanks the row where the post is). */
+  rowTime(unit: TweetUnit): number {
+    if ("row" in unit) return unit.row.windowStart;
+    if ("window" in unit) return unit.window.windowStart;
+    const id = unit.delete.id;
+    return this.o.ids.time(id) ?? this.pendingRows.get(id)?.windowStart ?? unit.delete.deletedAt;
+  }
+
+  editsStored(unit: TweetUnit): boolean {
+    return "delete" in unit && unit.delete.inFile;
+  }
+
+  layout(units: readonly Written<TweetUnit>[], _period?: Period): SinkWrite {
     const rows: TweetRow[] = [];
     const windows: Written<TweetUnit>[] = [];
     const deletes: DeleteRecord[] = [];
@@ -226,7 +239,7 @@ export class TweetModel implements SinkModel<TweetUnit> {
       if ("delete" in u.unit) this.deletes.written(u.unit.delete.id);
       if (!("row" in u.unit)) continue;
       const r = u.unit.row;
-      this.o.ids.add(r.id, logPosition(r.logPartition, r.logOffset), row >= 0 ? row++ : undefined);
+      this.o.ids.add(r.id, logPosition(r.logPartition, r.logOffset), row >= 0 ? row++ : undefined, r.windowStart);
       this.pendingRows.delete(r.id);
     }
     this.rowBase = undefined;
@@ -239,20 +252,27 @@ export class TweetModel implements SinkModel<TweetUnit> {
     this.deletes.reset();
   }
 
-  restore(file: H5File | undefined, ctx: RestoreContext): void {
+  restore(files: readonly H5File[], ctx: RestoreContext): void {
     if (ctx.reason === "start")
       this.frontier = new ResumeFrontier(!ctx.replays && ctx.crashed, this.o.rules.sizeMs, this.o.rules.latenessMs);
     this.written = new WrittenWindows();
-    if (!file) return;
+    if (files.length === 0) return;
     if (ctx.reason === "start") {
       const t0 = performance.now();
-      const counts = readRecentIds(file, TWEETS_PATH, this.o.ids);
-      this.deletes.restore(file);
+      const counts = { storedRows: 0, readRows: 0 };
+      // Oldest first, so that the ring of ids ends holding the newest.
+      for (const file of files) {
+        const c = readRecentIds(file, TWEETS_PATH, this.o.ids);
+        counts.storedRows += c.storedRows;
+        counts.readRows += c.readRows;
+        this.deletes.restore(file);
+      }
       this.o.onIdsLoaded?.({ ...counts, ms: Math.round(performance.now() - t0) });
     }
     if (!ctx.replays) return;
     // Rows of files without a source column (schema 3) are Twitter's.
-    readWrittenRows(file, SENTIMENT_PATH, "twitter", this.written, this.o.restoreRows, "source");
+    for (const file of files)
+      readWrittenRows(file, SENTIMENT_PATH, "twitter", this.written, this.o.restoreRows, "source");
     for (const source of [...this.written.keys()]) {
       const newest = this.written.newestComplete(source);
       if (newest !== undefined) this.windows.restore(newest + this.o.rules.sizeMs, ctx.now, source);

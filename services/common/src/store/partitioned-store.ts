@@ -1,0 +1,286 @@
+/**
+ * The processors' store: a folder of HDF5 partition files, one per event-time
+ * period (a UTC day by default, or an hour) and replica (layout.ts). It owns
+ * what is written where:
+ *
+ * - routing: a row goes to the file of its period (its window_start), so a
+ *   restart or a Kafka replay writes every window into the same file; a row
+ *   whose period is sealed goes to the oldest open partition instead (a
+ *   late row, counted), except an edit of a stored row (a delete blanking a
+ *   post), which goes to the file that holds the row as long as it exists;
+ * - cost: each partition has its own copy-on-write appender, so a flush
+ *   copies only the partitions it appends to, never the sealed history;
+ * - sealing: a period whose end plus the lateness lies behind the newest row
+ *   written is sealed (root attribute `sealed_at`) and takes no more rows;
+ * - restore: a restart reads back the newest partitions only;
+ * - retention: sealed partitions older than the retention are removed;
+ * - disk: free space, the store's size and growth, degraded before it fills;
+ * - upgrade: a single file of the earlier layout is moved in, sealed as is.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { H5Appender } from "../hdf5/appender.js";
+import { loadH5 } from "../hdf5/h5.js";
+import type { Logger } from "../log/logger.js";
+import {
+  LEGACY_STEM,
+  listStore,
+  type PartitionSpan,
+  type Period,
+  parseStoreFileName,
+  partitionFileName,
+  periodOf,
+  safeReplica,
+  type StoreFile,
+} from "./layout.js";
+import { DiskWatch, type DiskStatus } from "./disk-watch.js";
+
+export interface StoreOptions {
+  /** The store folder. */
+  readonly dir: string;
+  readonly span: PartitionSpan;
+  /** "" for a single processor. */
+  readonly replicaId: string;
+  /** A period is sealed once rows this far past its end have been written. */
+  readonly latenessMs: number;
+  /** Sealed partitions whose period ended longer ago than this (wall clock) are removed; 0 keeps everything. */
+  readonly retentionMs: number;
+  /** A single file of the earlier layout, moved into the folder at start when it exists. */
+  readonly legacyFile?: string;
+  /** How many of the newest partitions a restart reads back (default 2: a replay may span a roll-over). */
+  readonly restorePartitions?: number;
+  readonly log: Logger;
+  readonly now?: () => number;
+  /** Degraded below this much free space whatever the growth (default 1 GB). */
+  readonly minFreeBytes?: number;
+  /** Makes the appender of a partition file (tests substitute one that fails on demand). */
+  readonly openAppender?: (file: string) => H5Appender;
+}
+
+export interface StoreStatus extends DiskStatus {
+  readonly partitions: number;
+  readonly sealed: number;
+  readonly oldestRow: string | null;
+}
+
+/** A group of rows bound for one partition file. */
+export interface Routed<T> {
+  readonly period: Period;
+  readonly items: T[];
+}
+
+export class PartitionedStore {
+  readonly dir: string;
+  private readonly replica: string;
+  private readonly appenders = new Map<string, H5Appender>();
+  /** Periods (by id) of this replica's files that are sealed. */
+  private readonly sealed = new Set<string>();
+  /** Start of the newest sealed period's end: rows before it are late for their partition. */
+  private sealedUntil = -Infinity;
+  /** Newest row time written (ms). */
+  private newestRow = -Infinity;
+  /** Periods written by this process (a missing file among them was deleted while running). */
+  private readonly wrote = new Set<string>();
+  private readonly disk: DiskWatch;
+  private readonly now: () => number;
+  /** Rows whose period was sealed, written to the oldest open partition instead. */
+  lateRows = 0;
+  retired = 0;
+
+  constructor(private readonly o: StoreOptions) {
+    this.dir = path.resolve(o.dir);
+    this.replica = safeReplica(o.replicaId);
+    this.now = o.now ?? Date.now;
+    this.disk = new DiskWatch(this.dir, () => this.ownFiles(), {
+      now: this.now,
+      minFreeBytes: o.minFreeBytes ?? 1e9,
+    });
+  }
+
+  /** The file of a period (whether or not it exists). */
+  fileOf(period: Period): string {
+    return path.join(this.dir, partitionFileName(period.id, this.replica));
+  }
+
+  /** Where the run marker of this replica's processor lives (`<base>.running`). */
+  markerBase(): string {
+    return path.join(this.dir, this.replica === "" ? "processor" : `processor.${this.replica}`);
+  }
+
+  ownFiles(): StoreFile[] {
+    return listStore(this.dir, this.replica);
+  }
+
+  /**
+   * Creates the folder, moves in a single file of the earlier layout, removes
+   * copies left behind by a crashed writer and learns which partitions are sealed.
+   */
+  async prepare(): Promise<void> {
+    fs.mkdirSync(this.dir, { recursive: true });
+    this.adoptLegacy();
+    for (const name of fs.readdirSync(this.dir))
+      if (/\.h5\.tmp-\d+$/.test(name)) fs.rmSync(path.join(this.dir, name), { force: true });
+    await this.learnSeals();
+  }
+
+  private adoptLegacy(): void {
+    const legacy = this.o.legacyFile;
+    if (!legacy || !fs.existsSync(legacy) || !fs.statSync(legacy).isFile()) return;
+    let target = path.join(this.dir, partitionFileName(LEGACY_STEM, this.replica));
+    for (let i = 1; fs.existsSync(target); i++)
+      target = path.join(this.dir, partitionFileName(`${LEGACY_STEM}-${i}`, this.replica));
+    // A name with a suffix (before-partitions-1) is no store file: only the first move is read as one.
+    fs.renameSync(legacy, target);
+    this.o.log.warn("moved the single file of the earlier layout into the store folder; it is read, never written", {
+      from: legacy,
+      to: target,
+    });
+  }
+
+  /** Sealing runs in period order, so the newest sealed file seals every older one. */
+  private async learnSeals(): Promise<void> {
+    const files = this.ownFiles();
+    const h5 = await loadH5();
+    let sealedFrom = -1;
+    for (let i = files.length - 1; i >= 0; i--) {
+      const f = files[i]!;
+      if (f.period === undefined) continue;
+      let isSealed = false;
+      try {
+        const file = new h5.File(f.path, "r");
+        try {
+          isSealed = file.attrs["sealed_at"] !== undefined;
+        } finally {
+          file.close();
+        }
+      } catch {
+        isSealed = false; // unreadable: the runtime sets it aside
+      }
+      if (isSealed) {
+        sealedFrom = i;
+        break;
+      }
+    }
+    for (let i = 0; i <= sealedFrom; i++) {
+      const p = files[i]!.period;
+      if (p) this.markSealed(p);
+    }
+    const newest = files.at(-1)?.period;
+    if (newest) this.newestRow = Math.max(this.newestRow, newest.start);
+  }
+
+  private markSealed(p: Period): void {
+    this.sealed.add(p.id);
+    this.sealedUntil = Math.max(this.sealedUntil, p.end);
+    this.appenders.delete(p.id);
+  }
+
+  isSealed(period: Period): boolean {
+    return this.sealed.has(period.id);
+  }
+
+  /** The appender of a store file given by path (a period's cached one, or the legacy file's). */
+  appenderOfFile(file: string): H5Appender {
+    const f = parseStoreFileName(path.basename(file));
+    return f?.period ? this.appender(f.period) : this.open(file);
+  }
+
+  /** The appender of a period's file. */
+  appender(period: Period): H5Appender {
+    let a = this.appenders.get(period.id);
+    if (!a) this.appenders.set(period.id, (a = this.open(this.fileOf(period))));
+    return a;
+  }
+
+  private open(file: string): H5Appender {
+    return this.o.openAppender ? this.o.openAppender(file) : new H5Appender(file);
+  }
+
+  /**
+   * Groups items by the partition they go to, oldest period first, keeping
+   * their order within a group. `edit` items (changes to stored rows) go to
+   * the file of their time when it exists, sealed or not.
+   */
+  route<T>(items: readonly T[], timeOf: (item: T) => number, edit?: (item: T) => boolean): Routed<T>[] {
+    const groups = new Map<string, Routed<T>>();
+    for (const item of items) {
+      let period = periodOf(timeOf(item), this.o.span);
+      const editing = edit?.(item) === true && fs.existsSync(this.fileOf(period));
+      if (!editing && period.start < this.sealedUntil) {
+        period = periodOf(this.sealedUntil, this.o.span);
+        this.lateRows++;
+      }
+      let g = groups.get(period.id);
+      if (!g) groups.set(period.id, (g = { period, items: [] }));
+      g.items.push(item);
+    }
+    return [...groups.values()].sort((a, b) => a.period.start - b.period.start);
+  }
+
+  /** True when this process wrote the period before and its file is gone (deleted while running). */
+  missing(period: Period): boolean {
+    return this.wrote.has(period.id) && !fs.existsSync(this.fileOf(period));
+  }
+
+  /** After a successful write of rows up to `newestTime` into `period`. */
+  written(period: Period, newestTime: number): void {
+    this.wrote.add(period.id);
+    if (newestTime > this.newestRow) this.newestRow = newestTime;
+  }
+
+  /** Periods of own files that are due for sealing (their end plus the lateness lies behind the newest row). */
+  dueForSeal(): Period[] {
+    const out: Period[] = [];
+    for (const f of this.ownFiles())
+      if (f.period && !this.sealed.has(f.period.id) && f.period.end + this.o.latenessMs <= this.newestRow)
+        out.push(f.period);
+    return out;
+  }
+
+  /** Seals a period's file: the root attribute `sealed_at`, written like any flush (copy, fsync, rename). */
+  async seal(period: Period): Promise<void> {
+    const file = this.fileOf(period);
+    if (fs.existsSync(file)) {
+      const stamp = new Date(this.now()).toISOString();
+      await this.appender(period).setRootAttributes({ sealed_at: stamp, period: period.id });
+    }
+    this.markSealed(period);
+    this.o.log.info("partition sealed", { file, period: period.id });
+  }
+
+  /** The newest files of this replica, oldest first: what a restart reads back. */
+  restoreFiles(): StoreFile[] {
+    return this.ownFiles().slice(-(this.o.restorePartitions ?? 2));
+  }
+
+  /** Removes this replica's sealed partitions whose period ended before now minus the retention. */
+  retire(): string[] {
+    if (this.o.retentionMs <= 0) return [];
+    const cut = this.now() - this.o.retentionMs;
+    const removed: string[] = [];
+    for (const f of this.ownFiles()) {
+      if (!f.period || f.period.end > cut || !this.sealed.has(f.period.id)) continue;
+      fs.rmSync(f.path, { force: true });
+      this.appenders.delete(f.period.id);
+      removed.push(f.path);
+    }
+    if (removed.length > 0) {
+      this.retired += removed.length;
+      this.o.log.info("partitions past the retention removed", { files: removed.map((f) => path.basename(f)) });
+    }
+    return removed;
+  }
+
+  /** Free space, size, growth and whether the disk fills soon. */
+  status(): StoreStatus {
+    const files = this.ownFiles();
+    const d = this.disk.sample();
+    const oldest = files.find((f) => f.period !== undefined)?.period;
+    return {
+      ...d,
+      partitions: files.length,
+      sealed: files.filter((f) => f.period && this.sealed.has(f.period.id)).length,
+      oldestRow: oldest ? new Date(oldest.start).toISOString() : null,
+    };
+  }
+}
