@@ -324,3 +324,34 @@ test("backfilled trades whose window the wall clock already wrote go to an extra
     "merged, window 0 carries the gap flag too",
   );
 });
+
+test("ZeroMQ: windows lost in a crash are recorded as a /gaps row (cause crash) and flag the partial windows after it", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gaps-"));
+  const file = path.join(dir, "crash.h5");
+  const first = new FakeConsumer({ replays: false });
+  const a = await makeProcessor(file, first);
+  // Windows 0 and 1 are written (window 2's trade closes them), window 2 is open at the kill.
+  await first.deliver(deliveries([trade(BASE + 1_000, 1, false), trade(BASE + W + 1, 3, true)]));
+  await first.deliver(deliveries([trade(BASE + 2 * W + 2_500, 5, false)]));
+  a.p.abandon(); // kill -9: window 2's trade is lost with the process
+  const second = new FakeConsumer({ replays: false });
+  const b = await makeProcessor(file, second);
+  // After the restart the stream goes on in window 6.
+  await second.deliver(deliveries([trade(BASE + 6 * W + 500, 7, false), trade(BASE + 8 * W + 500, 9, true)]));
+  await b.p.stop();
+  const d = (await dump(file))!;
+  assert.deepEqual(d.gaps.get("cause"), ["crash"]);
+  assert.deepEqual(
+    [...d.gaps.get("from")!, ...d.gaps.get("to")!].map((v) => (Number(v) - BASE) / W),
+    [2, 7],
+    "from the end of the newest window written before the crash to the end of the windows the restart may have missed",
+  );
+  assert.deepEqual(d.gaps.get("filled")!.map(Number), [0]);
+  const starts = d.windows.get("window_start")!.map((v) => (Number(v) - BASE) / W);
+  const flags = d.windows.get("gap")!.map(Number);
+  const complete = d.windows.get("complete")!.map(Number);
+  const at = (w: number) => starts.indexOf(w);
+  assert.deepEqual([flags[at(0)], flags[at(1)]], [0, 0], "windows written before the crash keep their flags");
+  assert.equal(flags[at(6)], 2, "the first window after the restart carries the unfilled gap");
+  assert.equal(complete[at(6)], 0);
+});
