@@ -15,13 +15,13 @@ const dist = (p) => path.join(root, "services", p);
 export async function benchTwitterProcessor({ tweets = 100_000, perResponse = 100, responsesPerBatch = 10 } = {}) {
   const { Registry, silentLogger, standardMetrics } = await import(dist("common/dist/index.js"));
   const { pickleCodec } = await import(dist("common/dist/codecs/pickle/index.js"));
-  const { H5Appender } = await import(dist("common/dist/hdf5/appender.js"));
   const { windowRules } = await import(dist("common/dist/window/window-book.js"));
   const { twitterProcessor } = await import(dist("twitter-processor/dist/processor.js"));
   const { sinkMetrics } = await import(dist("common/dist/sink/sink-metrics.js"));
   const { readRecentIds } = await import(dist("twitter-processor/dist/dedupe/load-ids.js"));
   const { withFile } = await import(dist("common/dist/hdf5/reader.js"));
-  const { FakeConsumer } = await import(dist("testkit/dist/index.js"));
+  const { resolveStoreFiles } = await import(dist("common/dist/store/layout.js"));
+  const { FakeConsumer, specStore } = await import(dist("testkit/dist/index.js"));
   const { RecentIds } = await import(dist("twitter-processor/dist/dedupe/recent-ids.js"));
   const { TWEETS_PATH } = await import(dist("twitter-processor/dist/sink/tweet-table.js"));
   const { scoreTweet } = await import(dist("twitter-processor/dist/tweets/tweet-row.js"));
@@ -74,7 +74,7 @@ export async function benchTwitterProcessor({ tweets = 100_000, perResponse = 10
   const consumer = new FakeConsumer({ replays: false });
   let clock = t0;
   const processor = twitterProcessor({
-    appender: new H5Appender(file),
+    store: specStore(file, { latenessMs: 5_000 }),
     consumer,
     topic: "twitter",
     rules: windowRules(60, 5),
@@ -104,11 +104,17 @@ export async function benchTwitterProcessor({ tweets = 100_000, perResponse = 10
   const pipeWall = (performance.now() - wall) / 1000;
   const pipeCpu = cpuSeconds(process.cpuUsage(cpu));
   // Rows written counts /sentiment windows too; the rate is of tweets stored.
-  const written = await withFile(file, (f) => f.get(TWEETS_PATH).shape[0]);
-  const fileMb = fs.statSync(file).size / 1e6;
+  // The output is a store: the file itself, or the folder of partition files it names.
+  const files = resolveStoreFiles(file);
+  let written = 0;
+  for (const p of files) written += (await withFile(p, (f) => f.get(TWEETS_PATH)?.shape[0] ?? 0)) ?? 0;
+  const fileMb = files.reduce((n, p) => n + fs.statSync(p).size, 0) / 1e6;
 
   wall = performance.now();
-  const loaded = await withFile(file, (f) => readRecentIds(f, TWEETS_PATH, new RecentIds(500_000)));
+  const recent = new RecentIds(500_000);
+  const loaded = { readRows: 0 };
+  for (const p of files)
+    loaded.readRows += (await withFile(p, (f) => readRecentIds(f, TWEETS_PATH, recent)))?.readRows ?? 0;
   const loadSeconds = (performance.now() - wall) / 1000;
   fs.rmSync(dir, { recursive: true, force: true });
   const r2 = (x) => Number(x.toFixed(2));

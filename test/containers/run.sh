@@ -215,8 +215,8 @@ all_healthy() { # all_healthy TRANSPORT: every container running and (if it has 
   done
   [ "$n" -ge 7 ]
 }
-h5_rows() { # h5_rows FILE GLOB
-  [ -s "$1" ] && "$PY" "$HERE/check_h5.py" "$1" --match "$2" --quiet >/dev/null 2>&1
+h5_rows() { # h5_rows FILE GLOB: FILE is the configured path, a single file or (once written so) the folder ${FILE%.h5}
+  { [ -s "$1" ] || [ -d "${1%.h5}" ]; } && "$PY" "$HERE/check_h5.py" "$1" --match "$2" --quiet >/dev/null 2>&1
 }
 container_of() { compose 30 "$1" ps -q "$2" 2>/dev/null; }
 

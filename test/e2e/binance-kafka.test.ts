@@ -20,6 +20,7 @@ import { requirePythonModule } from "../support/python.js";
 import { ServiceProcess, sleep, waitFor } from "../support/service-process.js";
 import { skippedForExternalBroker, startTestBroker, type TestBroker } from "../support/kafka-broker.js";
 import { compareFiles } from "../support/kafka-compare.js";
+import { replicaStore, storeExists, unsuffixedFiles } from "../support/store.js";
 import { committedTotal, createTopic, groupCaughtUp, messageCount, uniqueName } from "../support/kafka-admin.js";
 import {
   assignedPartitions,
@@ -344,9 +345,9 @@ test(
       assert.equal(await a.stop("SIGTERM"), 0);
       assert.equal(await b.stop("SIGTERM"), 0);
       assert.equal(await producer.stop("SIGTERM"), 0);
-      const files = [path.join(dir, "group-a.h5"), path.join(dir, "group-b.h5")];
-      for (const f of files) assert.ok(fs.existsSync(f), `${path.basename(f)} was written (REPLICA_ID)`);
-      assert.ok(!fs.existsSync(h5), "no replica wrote the unsuffixed path");
+      const files = ["a", "b"].map((id) => replicaStore(h5, id));
+      for (const f of files) assert.ok(storeExists(f), `${path.basename(f)} was written (REPLICA_ID)`);
+      assert.deepEqual(unsuffixedFiles(h5), [], "no replica wrote the unsuffixed path");
       const ref = runReference(input, files);
       assertCleanReference(ref);
       assert.equal(ref.summary.files, 2);
@@ -408,9 +409,7 @@ test(
       assert.equal(await a.stop("SIGTERM"), 0);
       assert.equal(await b.stop("SIGTERM"), 0);
       assert.equal(await producer.stop("SIGTERM"), 0);
-      const files = [path.join(dir, "rebalance-a.h5"), path.join(dir, "rebalance-b.h5")].filter((f) =>
-        fs.existsSync(f),
-      );
+      const files = ["a", "b"].map((id) => replicaStore(h5, id)).filter(storeExists);
       const ref = runReference(input, files);
       assertCleanReference(ref);
       assert.equal(ref.summary.counted_events + ref.summary.late, fixture.events);

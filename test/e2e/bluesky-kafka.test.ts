@@ -16,6 +16,7 @@ import os from "node:os";
 import path from "node:path";
 import { requirePythonModule } from "../support/python.js";
 import { sleep } from "../support/service-process.js";
+import { storeSize } from "../support/store.js";
 import { startJetstreamSimulator } from "@cryptostream/jetstream-simulator/simulator";
 import { skippedForExternalBroker, startTestBroker, type TestBroker } from "../support/kafka-broker.js";
 import { uniqueName } from "../support/kafka-admin.js";
@@ -55,7 +56,7 @@ test(
     // Kafka delivers the deletes again: the file must come out the same.
     const replayWholeTopic = async (run: FinishedRun) => {
       const again = uniqueName("bluesky-replay");
-      const before = fs.statSync(run.h5).size;
+      const before = storeSize(run.h5);
       const p = startTwitterProcessor("tcp://127.0.0.1:9", run.h5, { ...transportEnv, KAFKA_GROUP_ID: again });
       try {
         await p.waitForLog((l) => l.msg === "joined Kafka consumer group", 30_000);
@@ -70,7 +71,7 @@ test(
         assert.equal(outcomes.repeat, run.deleted.length, "every replayed delete was known as applied");
         assert.equal(outcomes.pending! + outcomes.stored!, 0);
         assert.ok(replayed >= run.check.tweets, `replayed posts were recognised (${replayed})`);
-        replay = { outcomes, replayed, sizeBefore: before, sizeAfter: fs.statSync(run.h5).size };
+        replay = { outcomes, replayed, sizeBefore: before, sizeAfter: storeSize(run.h5) };
       } finally {
         await p.stop("SIGKILL");
       }

@@ -1,6 +1,7 @@
 /**
  * The dashboard in a real browser (Debian's Chromium through playwright-core) on the live
- * pipeline: the real services write binance.h5 and twitter.h5, the dashboard serves the page,
+ * pipeline: the real services write their stores (folders of partition files), the dashboard
+ * serves the page,
  * and the spec reads what the chart holds (its series' data(), not the server's messages)
  * and compares it with h5py's reading of the files, merged by the documented rule.
  */
@@ -10,6 +11,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
+import { mergeWindowRows } from "@cryptostream/common/hdf5/merge-windows";
+import { resolveStoreFiles } from "@cryptostream/common/store/layout";
 import { requirePythonModule, runPython } from "../support/python.js";
 import { ROOT, sleep, waitFor } from "../support/service-process.js";
 import { startLivePipeline, type LivePipeline } from "../support/live-pipeline.js";
@@ -32,11 +35,34 @@ after(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** h5py's rows of a table, merged by the rule unless it is /tweets. */
-function h5Rows(file: string, dataset: string): Array<Record<string, number | string>> {
-  const r = runPython([path.join(ROOT, "test/support/check_export.py"), "--h5", file, "--dataset", dataset, "--dump"]);
+type Row = Record<string, number | string>;
+
+/** h5py's rows of a table in one file, merged by the rule unless it is /tweets (or `raw`). */
+function h5FileRows(file: string, dataset: string, raw = false): Row[] {
+  const r = runPython([
+    path.join(ROOT, "test/support/check_export.py"),
+    "--h5",
+    file,
+    "--dataset",
+    dataset,
+    "--dump",
+    ...(raw ? ["--raw"] : []),
+  ]);
   assert.equal(r.status, 0, r.stderr);
-  return JSON.parse(r.stdout) as Array<Record<string, number | string>>;
+  return JSON.parse(r.stdout) as Row[];
+}
+
+/**
+ * h5py's rows of a table over the store's partition files (oldest first). One file (the usual
+ * case in a run this short): merged by the reference's rule. Several (a run across UTC
+ * midnight): each file's raw rows, concatenated and merged by the rule's implementation.
+ */
+function h5Rows(configured: string, dataset: string): Row[] {
+  const files = resolveStoreFiles(configured);
+  assert.ok(files.length > 0, `the store of ${configured} has files`);
+  if (files.length === 1) return h5FileRows(files[0]!, dataset);
+  const rows = files.flatMap((f) => h5FileRows(f, dataset, true));
+  return dataset === "/tweets" ? rows : (mergeWindowRows(rows) as Row[]);
 }
 
 const candleCount = (page: Page) => page.evaluate(() => (window as any).dashboard.candles.data().length as number);

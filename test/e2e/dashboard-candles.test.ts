@@ -1,5 +1,5 @@
 /**
- * The dashboard on an aggTrade file of schema 3 (kline columns), in Debian's Chromium: the
+ * The dashboard on an aggTrade store of schema 3 (kline columns: a folder of day partitions), in Debian's Chromium: the
  * chart's candles are the rows' open, high, low and close, the volume bars their base volume,
  * a window without trades (count 0, no price) draws no candle, and windows a recorded gap
  * overlaps are marked under their candles (filled or not).
@@ -11,6 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import type { Browser } from "playwright-core";
 import { H5Appender } from "@cryptostream/common/hdf5/appender";
+import { periodOf } from "@cryptostream/common/store/layout";
 import { AGG_TRADE } from "@cryptostream/binance-processor/aggregate/spec";
 import { marketColumns, marketTableSpec } from "@cryptostream/binance-processor/sink/market-table";
 import { launchChromium, startDashboard, type RunningDashboard } from "../support/browser.js";
@@ -61,12 +62,20 @@ test(
       } as Record<string, number>;
     });
     const columns = marketColumns(AGG_TRADE);
-    const data = new Map(
-      columns.map((c) => [c.name, rows.map((r) => (c.type === "<i8" ? BigInt(r[c.name]!) : r[c.name]!))]),
-    );
-    await new H5Appender(path.join(dir, "binance.h5")).append([
-      { spec: marketTableSpec(AGG_TRADE, "BTCUSDT", 60, 5), data },
-    ]);
+    // The store folder, each row in the partition of its UTC day (two files when run across midnight).
+    const days = new Map<string, typeof rows>();
+    for (const r of rows) {
+      const day = periodOf(r.window_start!, "day").id;
+      days.set(day, [...(days.get(day) ?? []), r]);
+    }
+    for (const [day, part] of days) {
+      const data = new Map(
+        columns.map((c) => [c.name, part.map((r) => (c.type === "<i8" ? BigInt(r[c.name]!) : r[c.name]!))]),
+      );
+      await new H5Appender(path.join(dir, "binance", `${day}.h5`)).append([
+        { spec: marketTableSpec(AGG_TRADE, "BTCUSDT", 60, 5), data },
+      ]);
+    }
     dashboard = await startDashboard(dir);
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     await page.goto(`${dashboard.url}#${encodeURIComponent("/aggTrade/BTCUSDT")}`);

@@ -1,8 +1,9 @@
 /**
- * The dashboard with 200 symbols and a day of one-minute windows each (a file written with
- * the binance-processor's own table layout), in Debian's Chromium: how long until the first
- * candles show, how much JS heap the page holds, how long a switch of symbol takes; and the
- * page's messages for a missing and a damaged file. The data folder is never written.
+ * The dashboard with 200 symbols and a day of one-minute windows each (a day partition of the
+ * binance store, written with the binance-processor's own table layout), in Debian's
+ * Chromium: how long until the first candles show, how much JS heap the page holds, how long
+ * a switch of symbol takes; and the page's messages for a missing store and a damaged
+ * partition. The data folder is never written.
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -10,6 +11,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Browser } from "playwright-core";
+import { periodOf } from "@cryptostream/common/store/layout";
 import { launchChromium, startDashboard, testOutputDir, type RunningDashboard } from "../support/browser.js";
 import { writeMarketFile } from "../support/market-file.js";
 
@@ -19,6 +21,9 @@ const WINDOWS = 1440;
 let dir: string;
 let browser: Browser;
 let dashboard: RunningDashboard | undefined;
+/** Yesterday (UTC): the partition holds its 1440 windows. */
+const today = Math.floor(Date.now() / 86_400_000) * 86_400_000;
+const partition = () => path.join(dir, "binance", `${periodOf(today - 1, "day").id}.h5`);
 
 before(async () => {
   browser = await launchChromium();
@@ -30,14 +35,15 @@ after(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** Every file of the folder with its size and mtime: equal listings mean nothing was written. */
-const listing = (d: string) =>
+/** Every file of the folder and its subfolders with size and mtime: equal listings mean nothing was written. */
+const listing = (d: string): string[] =>
   fs
     .readdirSync(d)
     .sort()
-    .map((f) => {
+    .flatMap((f) => {
       const s = fs.statSync(path.join(d, f));
-      return `${f}:${s.size}:${s.mtimeMs}:${s.ino}`;
+      const me = `${f}:${s.size}:${s.mtimeMs}:${s.ino}`;
+      return s.isDirectory() ? [me, ...listing(path.join(d, f)).map((x) => `${f}/${x}`)] : [me];
     });
 
 test(
@@ -45,9 +51,9 @@ test(
   { timeout: 180_000 },
   async () => {
     const t0 = Date.now();
-    const names = await writeMarketFile(path.join(dir, "binance.h5"), SYMBOLS, WINDOWS);
+    const names = await writeMarketFile(partition(), SYMBOLS, WINDOWS, today);
     const fileMs = Date.now() - t0;
-    const bytes = fs.statSync(path.join(dir, "binance.h5")).size;
+    const bytes = fs.statSync(partition()).size;
     const files = listing(dir);
     dashboard = await startDashboard(dir);
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
@@ -100,15 +106,15 @@ test(
     assert.ok(heap.usedSize < 60e6, `JS heap under 60 MB (${report.jsHeapUsedMB} MB)`);
     assert.ok(switchMs < 3_000, `a symbol switch within 3 s (${switchMs} ms)`);
 
-    // twitter.h5 was never written: the page says so instead of showing nothing.
+    // The twitter store was never written: the page says so instead of showing nothing.
     await page.waitForSelector('#files p[data-state="missing"]');
-    assert.match((await page.textContent("#files")) ?? "", /twitter\.h5: not written yet/);
+    assert.match((await page.textContent("#files")) ?? "", /\/twitter: not written yet/);
     assert.deepEqual(listing(dir), files, "the dashboard wrote nothing into the data folder");
   },
 );
 
 test(
-  "a damaged file shows a clear message on the page, and the page recovers when it is whole again",
+  "a damaged partition shows a clear message on the page, and the page recovers when it is whole again",
   { timeout: 60_000 },
   async () => {
     assert.ok(dashboard, "the first spec started the dashboard");
@@ -117,14 +123,17 @@ test(
     await page.waitForFunction(() => (window as any).dashboard.candles.data().length > 0, undefined, {
       timeout: 20_000,
     });
-    const good = path.join(dir, "binance.h5");
+    const good = partition();
     const keep = path.join(os.tmpdir(), `dashboard-scale-${process.pid}.h5`);
     fs.renameSync(good, keep);
     fs.writeFileSync(good + ".tmp", "this is not HDF5\n");
     fs.renameSync(good + ".tmp", good); // as a processor would replace it
     try {
       await page.waitForSelector('#files p[data-state="unreadable"]', { timeout: 5_000 });
-      assert.match((await page.textContent("#files")) ?? "", /binance\.h5: is not an HDF5 file/);
+      assert.match(
+        (await page.textContent("#files")) ?? "",
+        new RegExp(`binance/${path.basename(good).replace(/\./g, "\\.")}: is not an HDF5 file`),
+      );
       assert.match((await page.textContent("#chart-empty")) ?? "", /No market windows/);
     } finally {
       fs.renameSync(keep, good);

@@ -10,7 +10,8 @@
  * - the HDF5 file is deleted, or replaced by garbage, while the processor
  *   runs: it keeps running, sets garbage aside as `<path>.damaged-*` (bytes
  *   untouched), starts a new file, and every window closing after the fault
- *   is in the new file, once, exact.
+ *   is in the new file, once, exact. The file is the one the processor
+ *   writes: the configured path, or the newest partition of the store folder.
  *
  * The real producer and processor run as processes; the simulator replays a
  * fixture dated a day ahead; reference_binance.py (h5py) checks the file.
@@ -21,6 +22,7 @@ import path from "node:path";
 import { sleep } from "../support/service-process.js";
 import { SYMBOLS, writeFixture } from "../support/binance-kafka.js";
 import { damagedCopies, deleteFile, isHdf5, replaceWithGarbage, smallDisk } from "../support/disk-faults.js";
+import { activePartition } from "../support/store.js";
 import { HealthWatch, healthStats, sampleHealth, sinkOf } from "../support/health-watch.js";
 import {
   brief,
@@ -170,14 +172,16 @@ function fileFault(transport: Transport, kind: "deleted" | "garbage") {
       procs: [p],
       everyMs: 20,
     });
-    const garbage = kind === "garbage" ? replaceWithGarbage(h5, 4096, 11) : undefined;
-    if (kind === "deleted") deleteFile(h5);
+    const target = activePartition(h5);
+    numbers.target = path.relative(spec.dir, target);
+    const garbage = kind === "garbage" ? replaceWithGarbage(target, 4096, 11) : undefined;
+    if (kind === "deleted") deleteFile(target);
     const faultAt = Date.now();
     // Every window closing after this event time closes after the fault: it belongs in the new file.
     const faultEventTime = await lastEventTimeMs(p);
     numbers.faultEventTime = new Date(faultEventTime).toISOString();
     try {
-      await until("a new HDF5 file at the path", () => isHdf5(h5), { procs: [p], timeoutMs: 20_000 });
+      await until("a new HDF5 file at the path", () => isHdf5(target), { procs: [p], timeoutMs: 20_000 });
       numbers.newFileAfterMs = Date.now() - faultAt;
     } catch (err) {
       exp.ok(false, (err as Error).message);
@@ -202,7 +206,7 @@ function fileFault(transport: Transport, kind: "deleted" | "garbage") {
       exp.equal(moved.length, 1, 'log "output file is not readable HDF5; moved aside" once');
       exp.ok(
         moved.length === 1 &&
-          path.resolve(String(moved[0]!.file)) === h5 &&
+          path.resolve(String(moved[0]!.file)) === path.resolve(target) &&
           path.resolve(String(moved[0]!.movedTo)) === damaged[0],
         "that log names file and movedTo",
       );

@@ -16,9 +16,9 @@
  * keeps (seen with a 3.5 s lag: ADAUSDT's first window counted 2 events for 1).
  */
 import { test } from "node:test";
-import fs from "node:fs";
 import path from "node:path";
 import { createRng } from "@cryptostream/binance-simulator/rng";
+import { replicaStore, storeExists, storeFiles } from "../support/store.js";
 import { type ServiceProcess, sleep } from "../support/service-process.js";
 import { createTopic, messageCount, readToEnd, uniqueName } from "../support/kafka-admin.js";
 import { assignedPartitions, startKafkaProcessor, startKafkaProducer, SYMBOLS } from "../support/binance-kafka.js";
@@ -108,8 +108,8 @@ test(
       exp.equal(await b.stop("SIGTERM"), 0, "replica b stops gracefully (exit 0)");
       await producer.stop("SIGTERM");
 
-      const files = ["a", "b", "c"].map((id) => path.join(spec.dir, `churn-${id}.h5`)).filter((f) => fs.existsSync(f));
-      numbers.files = files.map((f) => path.basename(f));
+      const files = ["a", "b", "c"].map((id) => replicaStore(h5, id)).filter(storeExists);
+      numbers.files = files.flatMap(storeFiles).map((f) => path.relative(spec.dir, f));
       exp.equal(files.length, 3, "each replica wrote its own file");
       const ref = faultReference(input, files);
       numbers.reference = brief(ref.summary);

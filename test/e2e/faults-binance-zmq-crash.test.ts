@@ -14,10 +14,10 @@
  * (it marks windows up to the window of the first event, not of the newest).
  */
 import { test } from "node:test";
-import fs from "node:fs";
 import path from "node:path";
 import { sleep } from "../support/service-process.js";
 import { SYMBOLS } from "../support/binance-kafka.js";
+import { copyStore, runMarkerExists, storeExists } from "../support/store.js";
 import {
   brief,
   faultReference,
@@ -39,19 +39,19 @@ test(
     scenario("zmq kill -9 and restart", async ({ exp, numbers, cleanup }) => {
       const { input, fixture } = await writeFixtureWithoutLate(spec.dir, "crash", EVENTS, 0);
       const h5 = path.join(spec.dir, "crash.h5");
-      const marker = `${h5}.running`;
       // 250 lines/s: 20 s of stream, 15 windows per symbol, one closing about every 1.3 s.
       const pl = await startPipeline(cleanup, { transport: "zmq", input, h5, replayRate: 250 });
       const first = pl.processor;
       await metricAtLeast(first, "pipeline_messages_in_total", Math.floor(EVENTS * 0.3));
-      exp.ok(fs.existsSync(marker), "the run marker <h5>.running exists while the processor runs");
+      exp.ok(runMarkerExists(h5), "the run marker <h5>.running exists while the processor runs");
       const inBeforeKill = await first.metric("pipeline_messages_in_total");
       await first.kill9();
       const linesAtKill = pl.sim.stats().replay?.cursor ?? 0;
-      // What was durable when the process died: lost windows may only be newer than this.
+      // What was durable when the process died: lost windows may only be newer than this
+      // (a copy of the store: the file, or the folder crash-at-kill/ of partition files).
       const atCrash = path.join(spec.dir, "crash-at-kill.h5");
-      exp.ok(fs.existsSync(h5), "rows were written before the crash");
-      if (fs.existsSync(h5)) fs.copyFileSync(h5, atCrash);
+      exp.ok(storeExists(h5), "rows were written before the crash");
+      const copied = copyStore(h5, atCrash) > 0;
       await sleep(5_000);
       const linesAtRestart = pl.sim.stats().replay?.cursor ?? 0;
       exp.ok(linesAtRestart < fixture.lines.length, "the stream was still flowing at the restart");
@@ -59,14 +59,10 @@ test(
       await pl.settle(fixture.events);
       const inAfterRestart = await second.metric("pipeline_messages_in_total");
       exp.equal(await second.stop("SIGTERM"), 0, "the restarted processor stops gracefully (exit 0)");
-      exp.ok(!fs.existsSync(marker), "a graceful stop removes the run marker");
+      exp.ok(!runMarkerExists(h5), "a graceful stop removes the run marker");
       exp.equal(await pl.producer.stop("SIGTERM"), 0, "the producer stops gracefully");
 
-      const ref = faultReference(
-        input,
-        [h5],
-        ["--may-be-partial", ...(fs.existsSync(atCrash) ? ["--crashed-file", atCrash] : [])],
-      );
+      const ref = faultReference(input, [h5], ["--may-be-partial", ...(copied ? ["--crashed-file", atCrash] : [])]);
       const s = ref.summary;
       Object.assign(numbers, {
         inBeforeKill,

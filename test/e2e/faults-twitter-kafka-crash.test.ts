@@ -11,6 +11,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { uniqueName } from "../support/kafka-admin.js";
 import { compareFiles } from "../support/kafka-compare.js";
+import { storeExists } from "../support/store.js";
 import { type ServiceProcess, sleep } from "../support/service-process.js";
 import {
   allMatchingServed,
@@ -84,7 +85,7 @@ test(
       const exits = [await prod.stop("SIGTERM"), await subject.stop("SIGTERM"), await control.stop("SIGTERM")];
       const cc = checkTwitterFiles(spec.work, "crash-control", [controlH5], sim, { transport: "kafka" });
       const c = checkTwitterFiles(spec.work, "crash", [h5], sim, { transport: "kafka", expected: [controlH5] });
-      const tweets = fs.existsSync(h5) ? compareFiles(controlH5, h5, ["/tweets"]).summary : undefined;
+      const tweets = storeExists(h5) ? compareFiles(controlH5, h5, ["/tweets"]).summary : undefined;
       summaryLine("kill -9 x10 (kafka)", {
         ...checkFacts(c),
         kills: kills.length,

@@ -9,11 +9,10 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import fs from "node:fs";
 import path from "node:path";
 import { type ICustomPartitioner, Partitioners } from "kafkajs";
-import { replicaPath } from "@cryptostream/common/hdf5/replica-path";
 import { createTopic, endOffsets, uniqueName } from "../support/kafka-admin.js";
+import { replicaStore, storeExists, storeFiles } from "../support/store.js";
 import { type ServiceProcess, sleep } from "../support/service-process.js";
 import { E2E_QUERY, startTwitterProducer } from "../support/twitter-e2e.js";
 import { allMatchingServed, kafkaTwitterEnv, settled, startKafkaTwitterProcessor } from "../support/twitter-kafka.js";
@@ -96,12 +95,12 @@ test(
       const joins = [a, b].map((p) => logsWith(p, "joined Kafka consumer group").length);
       const exits = [];
       for (const p of [...producers, a, b]) exits.push(await p.stop("SIGTERM"));
-      const files = ["a", "b", "c"].map((id) => replicaPath(base, id)).filter((f) => fs.existsSync(f));
+      const files = ["a", "b", "c"].map((id) => replicaStore(base, id)).filter(storeExists);
       const c = checkTwitterFiles(spec.work, "group", files, sim, { transport: "kafka" });
       const used = [...(await endOffsets(brokers, topic))].filter(([, end]) => end > 0).map(([p]) => p);
       summaryLine("replicas a+b, c joining/leaving (kafka)", {
         ...checkFacts(c),
-        files: files.map((f) => path.basename(f)),
+        files: files.flatMap(storeFiles).map((f) => path.relative(spec.work, f)),
         partitionsUsed: used,
         visitsOfC: visits.length,
         killedC: visits.filter((v) => v.signal === "SIGKILL").length,

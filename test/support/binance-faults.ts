@@ -29,7 +29,7 @@ import {
   WINDOW_SECONDS,
   type ReferenceSummary,
 } from "./binance-kafka.js";
-import { isHdf5 } from "./disk-faults.js";
+import { storeExists, storeFiles, storeIsHdf5 } from "./store.js";
 import { Expectations } from "./expectations.js";
 import { freePort, ServiceProcess, sleep } from "./service-process.js";
 
@@ -168,7 +168,10 @@ export interface FaultSummary extends ReferenceSummary {
  */
 export function faultReference(input: string, files: readonly string[], args: readonly string[] = []) {
   for (const f of files)
-    if (!isHdf5(f)) throw new Error(`the reference cannot check ${f}: ${fs.existsSync(f) ? "not HDF5" : "missing"}`);
+    if (!storeIsHdf5(f))
+      throw new Error(
+        `the reference cannot check ${f}: ${storeExists(f) ? "not HDF5" : "missing"} (${storeFiles(f).join(", ")})`,
+      );
   const r = runReference(input, files, ["--closed-only", "--once", ...args]);
   return { ...r, summary: r.summary as FaultSummary };
 }

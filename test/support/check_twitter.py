@@ -11,6 +11,13 @@ tweet counts there when a /sentiment row of its window covers it (by log
 offsets when the rows carry them, else any row of the window). A tweet
 flagged in_sentiment = 1 that no row covers is a problem.
 
+Each --h5 (and --expected-h5) is a configured path read as a store
+(test/support/store_files.py): the file itself if it exists, plus every
+partition file of its folder (`x.h5` names the folder `x`). A store stands
+for one writer's file: its files are read together (a dataset missing in
+some of them is normal), each /tweets row's text is resolved against the
+/text_heap of the file that holds the row, and below "file" means a store.
+
 Several files (--h5 repeated) are read together: /tweets keeps one row per id
 (copies must agree; they are counted in ids_in_several_files), and the
 /sentiment rows of all files are merged. Replica files: a copy counts only
@@ -51,13 +58,17 @@ Prints a JSON summary; exits 1 on any problem (log_problems included).
 import argparse
 import json
 import math
+import os
 import sys
 from datetime import datetime, timezone
 
 import h5py
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from store_files import store_files  # noqa: E402
+
 LABELS = ("positive", "neutral", "negative")
-HEAPS = {}  # file -> its /text_heap bytes (a deleted post's text must not be left there)
+HEAPS = {}  # file (of a store) -> its /text_heap bytes (a deleted post's text must not be left there)
 SENT_LOG = ("log_partition", "log_offset_first", "log_offset_last")
 TWEET_LOG = ("log_partition", "log_offset")
 
@@ -216,6 +227,24 @@ def covers(rows, tweet):
                                                         k["log"][1] <= tweet["log"][1] <= k["log"][2]) for k in rows)
 
 
+def read_store(path, window_ms, problems, deletes_out=None):
+    """read_file over every file of the store `path`: rows and sentiment rows as one file's,
+    each text read from its own file's heap; /deletes rows and sentiment rows name the store."""
+    rows, sent, log_ok = [], [], True
+    for part in store_files(path, require=True):
+        part_deletes = [] if deletes_out is not None else None
+        r, s, ok = read_file(part, window_ms, problems, part_deletes)
+        rows.extend(r)
+        sent.extend(s)
+        log_ok = log_ok and ok
+        for d in part_deletes or []:
+            d["file"] = path
+            deletes_out.append(d)
+    for r in sent:
+        r["file"] = path
+    return rows, sent, log_ok
+
+
 def read_set(paths, window_ms, problems, one_writer=False, deletes_out=None):
     """Tweets of several files, one per id; sentiment rows of all of them, merged with the rule.
 
@@ -225,7 +254,7 @@ def read_set(paths, window_ms, problems, one_writer=False, deletes_out=None):
     With one_writer the files are successive files of one processor: any file's rows count."""
     copies, sent, has_log, rows_total = {}, [], True, 0
     for path in paths:
-        rows, s, log_ok = read_file(path, window_ms, problems, deletes_out)
+        rows, s, log_ok = read_store(path, window_ms, problems, deletes_out)
         has_log = has_log and log_ok
         sent.extend(s)
         rows_total += len(rows)

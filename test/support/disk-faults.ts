@@ -16,6 +16,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createRng } from "@cryptostream/binance-simulator/rng";
+import { isHdf5, setAsideCopies } from "./store.js";
 
 export type WriteFault = "tmpfs-full" | "immutable-folder" | "read-only-folder";
 
@@ -189,26 +190,12 @@ export function deleteFile(file: string): void {
   fs.unlinkSync(file);
 }
 
-/** Files set aside as `<file>.damaged-<YYYYMMDDTHHMMSSZ>`, sorted. */
+/**
+ * Files set aside as `<file>.damaged-<YYYYMMDDTHHMMSSZ>`, sorted, for the configured path `file`:
+ * next to it (the single-file layout) and next to the partition files in its store folder.
+ */
 export function damagedCopies(file: string): string[] {
-  const prefix = `${path.basename(file)}.damaged-`;
-  return fs
-    .readdirSync(path.dirname(file))
-    .filter((n) => n.startsWith(prefix))
-    .sort()
-    .map((n) => path.join(path.dirname(file), n));
+  return setAsideCopies(file, "damaged");
 }
 
-/** True when `file` starts with the HDF5 signature (at offset 0; user blocks are not used here). */
-export function isHdf5(file: string): boolean {
-  const sig = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
-  try {
-    const fd = fs.openSync(file, "r");
-    const head = Buffer.alloc(8);
-    fs.readSync(fd, head, 0, 8, 0);
-    fs.closeSync(fd);
-    return head.equals(sig);
-  } catch {
-    return false;
-  }
-}
+export { isHdf5 };

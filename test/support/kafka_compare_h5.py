@@ -7,28 +7,48 @@ uninterrupted run leaves. This reads every dataset of both files with h5py
 requires exact equality: integers, byte strings and floats compared with ==
 (no tolerance; a float that differs reports its distance in ULPs).
 
+Each side is a configured path read as a store (test/support/store_files.py):
+the file itself if it exists, plus every partition file of its folder (`x.h5`
+names the folder `x`). A dataset's rows are those of all its files together
+(a dataset missing in some files is normal); a dataset without columns (the
+text heap) is compared as its files' values concatenated in store order.
+
 Prints a JSON summary; exits 1 on any difference.
 """
 import argparse
 import json
 import math
+import os
 import sys
 
 import h5py
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from store_files import store_files  # noqa: E402
+
 
 def datasets(path, only):
     out = {}
-    with h5py.File(path, "r") as f:
-        def visit(name, obj):
-            if isinstance(obj, h5py.Dataset) and (not only or "/" + name in only):
-                rows = obj[:]
-                names = rows.dtype.names
-                if names:
-                    out["/" + name] = (list(names), sorted(tuple(r[n].item() for n in names) for r in rows))
-                else:
-                    out["/" + name] = (["value"], [(v.item(),) for v in rows])
-        f.visititems(visit)
+    for part in store_files(path, require=True):
+        with h5py.File(part, "r") as f:
+            def visit(name, obj):
+                if isinstance(obj, h5py.Dataset) and (not only or "/" + name in only):
+                    rows = obj[:]
+                    names = rows.dtype.names
+                    if names:
+                        cols, values = list(names), [tuple(r[n].item() for n in names) for r in rows]
+                    else:
+                        cols, values = ["value"], [(v.item(),) for v in rows]
+                    seen = out.setdefault("/" + name, (cols, []))
+                    if seen[0] != cols:
+                        # Files of one store disagree on a table's columns: kept apart, so it is reported.
+                        out.setdefault(f"/{name} (columns of {part})", (cols, []))[1].extend(values)
+                    else:
+                        seen[1].extend(values)
+            f.visititems(visit)
+    for name, (cols, values) in out.items():
+        if cols != ["value"]:
+            values.sort()
     return out
 
 

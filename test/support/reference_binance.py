@@ -16,7 +16,10 @@ that h5py reads from the pipeline's HDF5 file. Rows of the same
 last by event time), as docs/hdf5-layout.md describes.
 
 --h5 may be given several times (replicas of a consumer group each write
-their own file): the rows of all files are merged as one table.
+their own file): the rows of all files are merged as one table. Each --h5 is
+a configured path read as a store (test/support/store_files.py): the file
+itself if it exists, plus every partition file of its folder (`x.h5` names
+the folder `x`); a window's rows may be spread over several of them.
 
 When the rows carry log_partition, log_offset_first and log_offset_last
 (schema_version 2), the MERGE RULE comes first: among the rows of one window
@@ -30,8 +33,8 @@ close (a window whose end + lateness no later event of its symbol reaches
 stays open); an open window may appear only as partial rows (complete = 0,
 written at a rebalance), which are then left out of the comparison. The
 summary reports the open windows, the events they hold and such rows.
---once: a file holding two complete = 1 rows of one window is a problem (the
-window was written twice).
+--once: a file (a store: all files of one --h5) holding two complete = 1
+rows of one window is a problem (the window was written twice).
 --after-ms T: only windows that close after event time T (window_end +
 lateness > T) are expected; rows of earlier windows (a file lost in a fault
 held them) are counted, not compared.
@@ -48,9 +51,13 @@ Prints a JSON summary; exits 1 on any mismatch.
 import argparse
 import json
 import math
+import os
 import sys
 
 import h5py
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from store_files import store_files  # noqa: E402
 
 FIELDS = {
     "ticker": ("24hrTicker", [("c", "price", ["first", "last", "mean", "min", "max"]), ("b", "bid", ["mean"]),
@@ -118,9 +125,10 @@ LOG_COLUMNS = ("log_partition", "log_offset_first", "log_offset_last")
 
 
 def read_rows(paths, stream, size):
-    """Every row of every file, by (symbol, window_start), in file then row order.
+    """Every row of every store (all files of each path), by (symbol, window_start), in
+    store, file then row order.
 
-    Returns (rows, nrows, twice, has_log): `twice` lists the (file, key) pairs with
+    Returns (rows, nrows, twice, has_log): `twice` lists the (store, key) pairs with
     more than one complete = 1 row; `has_log` is True when any dataset has the log columns.
     """
     rows = {}
@@ -128,22 +136,23 @@ def read_rows(paths, stream, size):
     twice = []
     has_log = False
     for path in paths:
-        with h5py.File(path, "r") as f:
-            if stream not in f:
-                continue
-            for sym, ds in f[stream].items():
-                assert ds.attrs["window_seconds"] * 1000 == size, "window_seconds attribute disagrees"
-                has_log = has_log or all(c in ds.dtype.names for c in LOG_COLUMNS)
-                complete_here = {}
-                for r in ds[:]:
-                    nrows += 1
-                    key = (sym, int(r["window_start"]))
-                    assert int(r["window_end"]) - int(r["window_start"]) == size
-                    row = {n: r[n].item() for n in r.dtype.names}
-                    rows.setdefault(key, []).append(row)
-                    if row.get("complete", 1) == 1:
-                        complete_here[key] = complete_here.get(key, 0) + 1
-                twice.extend((path, k) for k, n in complete_here.items() if n > 1)
+        complete_here = {}
+        for part in store_files(path, require=True):
+            with h5py.File(part, "r") as f:
+                if stream not in f:
+                    continue
+                for sym, ds in f[stream].items():
+                    assert ds.attrs["window_seconds"] * 1000 == size, "window_seconds attribute disagrees"
+                    has_log = has_log or all(c in ds.dtype.names for c in LOG_COLUMNS)
+                    for r in ds[:]:
+                        nrows += 1
+                        key = (sym, int(r["window_start"]))
+                        assert int(r["window_end"]) - int(r["window_start"]) == size
+                        row = {n: r[n].item() for n in r.dtype.names}
+                        rows.setdefault(key, []).append(row)
+                        if row.get("complete", 1) == 1:
+                            complete_here[key] = complete_here.get(key, 0) + 1
+        twice.extend((path, k) for k, n in complete_here.items() if n > 1)
     return rows, nrows, twice, has_log
 
 
@@ -211,13 +220,14 @@ def actual_windows(paths, stream, size):
 
 
 def newest_rows(path, stream):
-    """symbol -> newest window_start in one file (the copy taken at a crash)."""
+    """symbol -> newest window_start in one store (the copy taken at a crash), over its files."""
     out = {}
-    with h5py.File(path, "r") as f:
-        if stream in f:
-            for sym, ds in f[stream].items():
-                if len(ds):
-                    out[sym] = int(ds["window_start"].max())
+    for part in store_files(path, require=True):
+        with h5py.File(part, "r") as f:
+            if stream in f:
+                for sym, ds in f[stream].items():
+                    if len(ds):
+                        out[sym] = max(out.get(sym, float("-inf")), int(ds["window_start"].max()))
     return out
 
 
@@ -309,6 +319,7 @@ def main():
             if not ok:
                 problems.append(f"{key} {col}: expected {ev!r}, got {av!r}")
     summary = {"expected_windows": len(exp), "actual_windows": len(act), "rows": nrows, "files": len(args.h5),
+               "store_files": sum(len(store_files(p)) for p in args.h5),
                "counted_events": sum(a["count"] for a in act.values()), "late": late, "rejected": rejected,
                "merge_rule": book["has_log"], "rows_skipped_by_merge_rule": book["skipped"],
                "problems": problems[:20], "problem_count": len(problems), **earlier, **partial}

@@ -36,6 +36,11 @@ Rules (docs/hdf5-layout.md, "binance.h5"):
 
 Values are compared exactly (equal floats, or both NaN) unless --rel-tol is given.
 
+--h5 is the configured path, read as a store (test/support/store_files.py): the file itself
+if it exists, plus every partition file of its folder (`x.h5` names the folder `x`). The
+rows of all its files are read together (a window's rows may be in several), /gaps rows in
+store order (oldest partition first), then file order.
+
 With --merge-rows a window may have several rows (backfilled trades that came after the wall
 clock wrote their window get a row of their own): they are merged by the documented rule
 (docs/hdf5-layout.md, "Merging rows of one window") before the comparison, and the sums of a
@@ -46,11 +51,15 @@ import functools
 import json
 import math
 import operator
+import os
 import sys
 
 import h5py
 import numpy as np
 import pandas as pd
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from store_files import store_files  # noqa: E402
 
 GAP_CAUSES = {"drop", "stale", "roll-over", "shutdown"}
 MAX_EMPTY_WINDOWS = 10_000
@@ -226,57 +235,60 @@ def main():
     seen = set()
     nrows = 0
     merged_windows = 0
-    with h5py.File(args.h5, "r") as f:
-        if f.attrs.get("schema_version", None) is not None:
-            pass
-        tables = f["aggTrade"] if "aggTrade" in f else {}
-        for sym in tables:
-            ds = tables[sym]
-            if ds.attrs["schema_version"] != 3:
-                problems.append(f"{sym}: schema_version {ds.attrs['schema_version']}")
-            by_window = {}
-            for r in ds[:]:
-                nrows += 1
-                row = {c: (int(r[c]) if c in INT_COLUMNS + ["window_start", "complete"] else float(r[c]))
-                       for c in INT_COLUMNS + FLOAT_COLUMNS + ["window_start", "complete"]}
-                by_window.setdefault(row["window_start"], []).append(row)
-            for start, rows in by_window.items():
-                key = (sym, start)
-                if len(rows) > 1 and not args.merge_rows:
-                    problems.append(f"{key}: more than one row")
-                merged_windows += len(rows) > 1
-                r = merge_rows(rows) if args.merge_rows else rows[0]
-                tol = max(args.rel_tol, 1e-12) if len(rows) > 1 else args.rel_tol
-                seen.add(key)
-                e = exp.get(key)
-                if e is None:
-                    problems.append(f"{key}: unexpected row (count {int(r['count'])})")
-                    continue
-                compared += 1
-                for col in INT_COLUMNS:
-                    values += 1
-                    if int(r[col]) != int(e[col]):
-                        problems.append(f"{key} {col}: expected {int(e[col])}, got {int(r[col])}")
-                for col in FLOAT_COLUMNS:
-                    values += 1
-                    if not same(float(r[col]), float(e[col]), tol):
-                        problems.append(f"{key} {col}: expected {float(e[col])!r}, got {float(r[col])!r}")
-                if key[1] < closed_before.get(sym, -math.inf) and int(r["complete"]) != 1:
-                    problems.append(f"{key}: closed by the input's trades but complete = {int(r['complete'])}")
-        problems.extend(f"{k}: missing row" for k in sorted(set(exp) - seen))
-        got_gaps = []
-        if "gaps" in f:
-            for r in f["gaps"][:]:
-                got_gaps.append({"symbol": text(r["symbol"]), "stream": text(r["stream"]), "from": int(r["from"]),
-                                 "to": int(r["to"]), "cause": text(r["cause"]), "filled": int(r["filled"]),
-                                 "missing": int(r["missing"])})
-        # Rows are in arrival order; over Kafka symbols (keys) on different partitions interleave
-        # differently, so the order is checked per symbol.
-        for sym in sorted({g["symbol"] for g in gaps + got_gaps}):
-            want = [g for g in gaps if g["symbol"] == sym]
-            got = [g for g in got_gaps if g["symbol"] == sym]
-            if got != want:
-                problems.append(f"/gaps of {sym}: expected {want}, got {got}")
+    by_symbol = {}  # symbol -> window_start -> rows, over every file of the store
+    got_gaps = []
+    bad_schema = {}
+    for part in store_files(args.h5, require=True):
+        with h5py.File(part, "r") as f:
+            tables = f["aggTrade"] if "aggTrade" in f else {}
+            for sym in tables:
+                ds = tables[sym]
+                if ds.attrs["schema_version"] != 3:
+                    bad_schema.setdefault(sym, ds.attrs["schema_version"])
+                by_window = by_symbol.setdefault(sym, {})
+                for r in ds[:]:
+                    nrows += 1
+                    row = {c: (int(r[c]) if c in INT_COLUMNS + ["window_start", "complete"] else float(r[c]))
+                           for c in INT_COLUMNS + FLOAT_COLUMNS + ["window_start", "complete"]}
+                    by_window.setdefault(row["window_start"], []).append(row)
+            if "gaps" in f:
+                for r in f["gaps"][:]:
+                    got_gaps.append({"symbol": text(r["symbol"]), "stream": text(r["stream"]), "from": int(r["from"]),
+                                     "to": int(r["to"]), "cause": text(r["cause"]), "filled": int(r["filled"]),
+                                     "missing": int(r["missing"])})
+    problems.extend(f"{sym}: schema_version {v}" for sym, v in bad_schema.items())
+    for sym, by_window in by_symbol.items():
+        for start, rows in by_window.items():
+            key = (sym, start)
+            if len(rows) > 1 and not args.merge_rows:
+                problems.append(f"{key}: more than one row")
+            merged_windows += len(rows) > 1
+            r = merge_rows(rows) if args.merge_rows else rows[0]
+            tol = max(args.rel_tol, 1e-12) if len(rows) > 1 else args.rel_tol
+            seen.add(key)
+            e = exp.get(key)
+            if e is None:
+                problems.append(f"{key}: unexpected row (count {int(r['count'])})")
+                continue
+            compared += 1
+            for col in INT_COLUMNS:
+                values += 1
+                if int(r[col]) != int(e[col]):
+                    problems.append(f"{key} {col}: expected {int(e[col])}, got {int(r[col])}")
+            for col in FLOAT_COLUMNS:
+                values += 1
+                if not same(float(r[col]), float(e[col]), tol):
+                    problems.append(f"{key} {col}: expected {float(e[col])!r}, got {float(r[col])!r}")
+            if key[1] < closed_before.get(sym, -math.inf) and int(r["complete"]) != 1:
+                problems.append(f"{key}: closed by the input's trades but complete = {int(r['complete'])}")
+    problems.extend(f"{k}: missing row" for k in sorted(set(exp) - seen))
+    # Rows are in arrival order; over Kafka symbols (keys) on different partitions interleave
+    # differently, so the order is checked per symbol.
+    for sym in sorted({g["symbol"] for g in gaps + got_gaps}):
+        want = [g for g in gaps if g["symbol"] == sym]
+        got = [g for g in got_gaps if g["symbol"] == sym]
+        if got != want:
+            problems.append(f"/gaps of {sym}: expected {want}, got {got}")
     flags = [r["gap"] for r in exp.values()]
     summary = {"trades": int(len(df)), "late": late, "rejected": rejected, "rows": nrows,
                "expected_windows": len(exp), "windows_compared": compared, "values_compared": values,

@@ -13,7 +13,9 @@ import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { storeDirOf } from "@cryptostream/common/store/layout";
 import { sleep } from "./service-process.js";
+import { setAsideCopies } from "./store.js";
 
 const run = (cmd: string, args: string[]) => spawnSync(cmd, args, { encoding: "utf8" });
 
@@ -128,12 +130,21 @@ export function pidWithEnv(name: string, value: string): number {
   return Number(hits[0]);
 }
 
-/** Files next to `file` that a writer of it has in flight (its copy being written), not its marker or set-asides. */
+/**
+ * Files that a writer of `file` has in flight (its copy being written), not its marker or
+ * set-asides: next to `file`, and, in a store folder, the copy of any partition file.
+ */
 function copiesInFlight(file: string): string[] {
   const base = path.basename(file) + ".";
-  return fs
+  const near = fs
     .readdirSync(path.dirname(file))
     .filter((n) => n.startsWith(base) && n !== `${base}running` && !n.startsWith(`${base}damaged-`));
+  const dir = storeDirOf(file);
+  const inStore =
+    dir !== file && fs.existsSync(dir) && fs.statSync(dir).isDirectory()
+      ? fs.readdirSync(dir).filter((n) => /\.h5\./.test(n) && !/\.h5\.(running$|damaged-|old-schema-)/.test(n))
+      : [];
+  return [...near, ...inStore];
 }
 
 function allStopped(pid: number): boolean {
@@ -185,13 +196,12 @@ export function garbageBytes(n = 12_345): Buffer {
   return Buffer.concat([Buffer.from("this is not an HDF5 file\n"), randomBytes(n)]);
 }
 
-/** The `<file>.damaged-<YYYYMMDDTHHMMSSZ>` copies a writer set aside, as paths. */
+/**
+ * The `<file>.damaged-<YYYYMMDDTHHMMSSZ>` copies a writer set aside, as paths, for the configured
+ * path `file`: next to it (the single-file layout) and next to the partition files of its store folder.
+ */
 export function damagedCopies(file: string): string[] {
-  const base = path.basename(file) + ".damaged-";
-  return fs
-    .readdirSync(path.dirname(file))
-    .filter((n) => n.startsWith(base))
-    .map((n) => path.join(path.dirname(file), n));
+  return setAsideCopies(file, "damaged");
 }
 
 export const DAMAGED_NAME = /\.damaged-\d{8}T\d{6}Z$/;

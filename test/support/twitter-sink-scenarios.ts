@@ -33,6 +33,7 @@ import {
   OutputDir,
   pidWithEnv,
 } from "./twitter-faults.js";
+import { activePartition, storeExists, storeFiles } from "./store.js";
 
 const FULL_MS = 10_000;
 const WRITE_FAILED = "HDF5 write failed; rows kept for retry";
@@ -60,7 +61,7 @@ function withPipeline(
     try {
       const producer = procs.track(w.producer(sim.url, statePath));
       await streamFor(sim, 6_000);
-      await waitFor("a first write", () => fs.existsSync(h5) || undefined, 20_000);
+      await waitFor("a first write", () => storeExists(h5) || undefined, 20_000);
       await body({ sim, processor, producer, watch });
     } finally {
       await watch.stop();
@@ -156,7 +157,10 @@ export async function diskFillsUp(w: Wiring, work: string): Promise<void> {
  * (b) The HDF5 file is deleted while the processor runs, and later replaced
  * by garbage: the processor keeps running, starts a new file each time, sets
  * the garbage aside unchanged as `<path>.damaged-*`, and every tweet served
- * after a fault is in the files started after it, exactly once.
+ * after a fault is in the files started after it, exactly once. The file is
+ * the one the processor writes: the configured path (single-file layout) or
+ * the newest partition file of the store folder (the other partitions, which
+ * a tweet of another period may go to, are read as files written after it).
  */
 export async function fileDeletedThenGarbage(w: Wiring, work: string): Promise<void> {
   const name = `file-${w.transport}`;
@@ -170,13 +174,21 @@ export async function fileDeletedThenGarbage(w: Wiring, work: string): Promise<v
     const pid = pidWithEnv("TWITTER_H5_PATH", h5);
     const servedIds = () => new Set(sim.served().map((t) => t.id));
     const atDelete = servedIds();
-    const deleteTries = await betweenFlushes(pid, h5, deleteKeeping(h5, beforeDelete));
+    let deleted = h5;
+    const deleteTries = await betweenFlushes(pid, h5, () => {
+      deleted = activePartition(h5);
+      deleteKeeping(deleted, beforeDelete)();
+    });
     await streamFor(sim, 7_000);
-    const newFileAfterDelete = fs.existsSync(h5);
+    const newFileAfterDelete = fs.existsSync(deleted);
 
     const atGarbage = servedIds();
     const garbage = garbageBytes();
-    const garbageTries = await betweenFlushes(pid, h5, garbageKeeping(h5, beforeGarbage, garbage));
+    let target = h5;
+    const garbageTries = await betweenFlushes(pid, h5, () => {
+      target = activePartition(h5);
+      garbageKeeping(target, beforeGarbage, garbage)();
+    });
     await streamFor(sim, 7_000);
     await allMatchingServed(sim);
     const drained = await outcome(w.drained(processor, producer, 30_000));
@@ -186,14 +198,17 @@ export async function fileDeletedThenGarbage(w: Wiring, work: string): Promise<v
 
     const damaged = damagedCopies(h5);
     const damagedSame = damaged.filter((d) => fs.readFileSync(d).equals(garbage));
-    const finalIsNew = fs.existsSync(h5) && !fs.readFileSync(h5).equals(garbage);
-    const files = [beforeDelete, beforeGarbage].filter((f) => fs.existsSync(f)).concat(finalIsNew ? [h5] : []);
+    const finalIsNew = fs.existsSync(target) && !fs.readFileSync(target).equals(garbage);
+    // The store now: the new file at the target, and (folder layout) the other partitions.
+    const now = storeFiles(h5).filter((f) => f !== target || finalIsNew);
+    const files = [beforeDelete, beforeGarbage].filter((f) => fs.existsSync(f)).concat(now);
     const c = checkTwitterFiles(work, name, files, sim, { transport: w.transport, idsByFile: true, oneWriter: true });
     const held = (f: string) => new Set(c.ids_by_file?.[f] ?? []);
+    const heldNow = new Set(now.flatMap((f) => [...held(f)]));
     const afterGarbage = [...servedIds()].filter((id) => !atGarbage.has(id));
     const afterDelete = [...servedIds()].filter((id) => !atDelete.has(id) && atGarbage.has(id));
-    const lostAfterGarbage = afterGarbage.filter((id) => !held(h5).has(id));
-    const lostAfterDelete = afterDelete.filter((id) => !held(beforeGarbage).has(id) && !held(h5).has(id));
+    const lostAfterGarbage = afterGarbage.filter((id) => !heldNow.has(id));
+    const lostAfterDelete = afterDelete.filter((id) => !held(beforeGarbage).has(id) && !heldNow.has(id));
     const moved = logsWith(processor, MOVED_ASIDE);
     const missing = logsWith(processor, MISSING);
     summaryLine(`file deleted, then garbage (${w.transport})`, {
@@ -230,7 +245,7 @@ export async function fileDeletedThenGarbage(w: Wiring, work: string): Promise<v
     assert.equal(missing[0]!.level, "warn");
     assert.equal(moved.length, 1, `one "${MOVED_ASIDE}" line`);
     assert.equal(moved[0]!.level, "error");
-    assert.equal(path.resolve(String(moved[0]!.file)), h5);
+    assert.equal(path.resolve(String(moved[0]!.file)), path.resolve(target));
     assert.equal(path.resolve(String(moved[0]!.movedTo)), damaged[0]);
     assert.deepEqual(exits, [0, 0]);
     assert.deepEqual(c.log_problems, [], "rows carry the documented log_* columns");

@@ -256,7 +256,7 @@ function showEmpty() {
   const el = $("chart-empty");
   const none = state.tables.length === 0;
   el.hidden = !none && candles.data().length > 0;
-  el.textContent = none ? "No market windows in binance.h5 yet." : "Loading…";
+  el.textContent = none ? "No market windows in the binance store yet." : "Loading…";
 }
 
 function onFiles(f) {
@@ -301,6 +301,13 @@ function renderHealth() {
     const b = document.createElement("b");
     b.textContent = name;
     div.append(b, ...lines.map((l) => Object.assign(document.createElement("div"), { textContent: l })));
+    // A processor's store: shown when its disk fills soon (the service stays up meanwhile).
+    if (s?.store) div.dataset.store = s.store.state;
+    if (s?.storeWarning) {
+      const w = Object.assign(document.createElement("div"), { className: "store-warn", textContent: s.storeWarning });
+      if (s.store?.reason) w.title = s.store.reason;
+      div.append(w);
+    }
     return div;
   });
   if (cards.length === 0) {

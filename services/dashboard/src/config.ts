@@ -12,6 +12,11 @@ export interface DashboardConfig {
   readonly port: number;
   readonly host: string;
   readonly dataDir: string;
+  /**
+   * The stores as configured (DASHBOARD_BINANCE_FILE, DASHBOARD_TWITTER_FILE, relative to the
+   * data folder): a store folder, the earlier setting `binance.h5` (meaning the folder
+   * `binance` once it exists), or a single HDF5 file read as a store of one.
+   */
   readonly binanceFile: string;
   readonly twitterFile: string;
   readonly services: readonly ServiceTarget[];

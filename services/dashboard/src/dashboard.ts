@@ -1,57 +1,84 @@
 /**
- * What the page shows and when it changes: watches binance.h5 and twitter.h5, reads them
- * again after every flush (the processors rename a new version into place), polls each
- * service's health, and pushes what changed to the connected pages. Memory is bounded: the
- * newest `maxWindows` windows of at most CACHED_TABLES market tables, the newest `tweets`
- * posts, the newest `maxWindows` sentiment windows.
+ * What the page shows and when it changes: watches the binance and twitter stores (folders
+ * of partition files, or a single file of the earlier layout), reads what changed after every
+ * flush (the processors rename a new version of a partition into place), polls each
+ * service's health, and pushes what changed to the connected pages.
+ *
+ * Cost does not grow with the history a store holds: only the open (newest) partitions are
+ * watched and listed for tables; a chart reads the newest partitions that cover its time
+ * range (the newest `maxWindows` windows), and a partition is opened again only when it
+ * changed (PartitionReader). Memory is bounded: the newest `maxWindows` windows of at most
+ * CACHED_TABLES market tables, the newest `tweets` posts, the newest `maxWindows` sentiment
+ * windows.
  */
 import type { Logger, Registry } from "@cryptostream/common";
+import type { StoreFile } from "@cryptostream/common/store/layout";
 import type { DashboardConfig } from "./config.js";
-import { FileWatch } from "./data/file-watch.js";
-import {
-  type FileStatus,
-  lastRows,
-  type MarketTable,
-  marketTables,
-  readH5,
-  tableRows,
-  windowTail,
-} from "./data/h5-files.js";
+import { StoreWatch } from "./data/file-watch.js";
+import { type FileStatus, lastRows, type MarketTable, tableRows } from "./data/h5-files.js";
+import { PartitionReader, type ReadQuery } from "./data/partition-reader.js";
+import { OPEN_PERIODS, openFiles, type PeriodGroup, periodGroups, storeLabel } from "./data/store-files.js";
+import { lastQuery, newestRows, openTables, type StoreRows, tailQuery, windowRows } from "./data/store-view.js";
 import { HealthPoller } from "./health/poller.js";
 import type { ServiceStatus } from "./health/service-status.js";
 import { type MarketPoint, marketPoints, volumeColumn } from "./series/candles.js";
 import { seriesDelta } from "./series/delta.js";
 import { type SentimentPoint, sentimentSeries } from "./series/sentiment.js";
+import { markDeleted, type PostView, postsChange, postViews } from "./series/tweets.js";
+import { type SseClient, SseHub } from "./server/sse-hub.js";
 
 /** Sources with rows in /sentiment (twitter, bluesky). */
 const SENTIMENT_SOURCES = 2;
-import { markDeleted, type PostView, postViews } from "./series/tweets.js";
-import { type SseClient, SseHub } from "./server/sse-hub.js";
-
 const CACHED_TABLES = 16;
 const KEEP_ALIVE_MS = 15_000;
-/** Newest /deletes rows read per change (the page shows at most a few hundred posts). */
+/** Newest /deletes ids kept per partition (the page shows at most a few hundred posts). */
 const MAX_DELETES_READ = 10_000;
+/** Periods searched for the newest posts when the newest ones hold too few. */
+const POST_PERIODS = OPEN_PERIODS + 1;
+
+type Which = "binance" | "twitter";
 
 interface CachedSeries {
-  rows: number;
+  /** The files and versions the points come from. */
+  signature: string;
   points: MarketPoint[];
   volumeOf: string;
 }
 
+interface DeleteIds {
+  readonly rows: number;
+  readonly ids: readonly string[];
+}
+
+/** The ids of a partition's /deletes rows; after a flush only the rows added since are read. */
+const DELETES_QUERY: ReadQuery = {
+  key: "deletes",
+  fn: (f, previous) => {
+    const rows = tableRows(f, "/deletes");
+    const prev = previous as DeleteIds | undefined;
+    const idsOf = (n: number) => lastRows(f, "/deletes", Math.min(n, MAX_DELETES_READ)).map((r) => String(r.id));
+    const ids = prev && rows >= prev.rows ? [...prev.ids, ...idsOf(rows - prev.rows)] : idsOf(rows);
+    return { rows, ids: ids.slice(-MAX_DELETES_READ) } satisfies DeleteIds;
+  },
+};
+
+interface Store {
+  readonly given: string;
+  readonly reader: PartitionReader;
+  groups: PeriodGroup[];
+  status: FileStatus;
+}
+
 export class Dashboard {
   readonly hub: SseHub;
-  private files: { binance: FileStatus; twitter: FileStatus };
+  private readonly stores: Record<Which, Store>;
   private tables: MarketTable[] = [];
   private readonly series = new Map<string, CachedSeries>();
   private sentiment: SentimentPoint[] = [];
-  private sentimentRows = -1;
+  private sentimentSignature = "";
   private posts: PostView[] = [];
-  private postRows = -1;
-  /** Rows of /deletes seen: newer ones blank posts the page already shows. */
-  private deleteRows = -1;
   private health: ServiceStatus[] = [];
-  private readonly watches: FileWatch[];
+  private readonly watches: StoreWatch[];
   private readonly poller: HealthPoller;
   private keepAlive: NodeJS.Timeout | undefined;
   private readonly reloads;
@@ -62,17 +89,26 @@ export class Dashboard {
     registry: Registry,
   ) {
     this.hub = new SseHub(cfg.maxClients);
-    const pending = (file: string): FileStatus => ({ file, state: "missing", message: "not read yet" });
-    this.files = { binance: pending(cfg.binanceFile), twitter: pending(cfg.twitterFile) };
+    const opens = registry.counter(
+      "dashboard_partition_opens_total",
+      "HDF5 files opened to read rows (a partition is opened again only after it changed), by store.",
+    );
+    const store = (which: Which, given: string): Store => ({
+      given,
+      reader: new PartitionReader(log, () => opens.inc({ store: which })),
+      groups: [],
+      status: { file: storeLabel(given), state: "missing", message: "not read yet" },
+    });
+    this.stores = { binance: store("binance", cfg.binanceFile), twitter: store("twitter", cfg.twitterFile) };
     this.watches = [
-      new FileWatch(cfg.binanceFile, cfg.watchMs, () => this.binanceChanged()),
-      new FileWatch(cfg.twitterFile, cfg.watchMs, () => this.twitterChanged()),
+      new StoreWatch(cfg.binanceFile, cfg.watchMs, (files) => this.binanceChanged(files), log),
+      new StoreWatch(cfg.twitterFile, cfg.watchMs, (files) => this.twitterChanged(files), log),
     ];
     this.poller = new HealthPoller(cfg.services, cfg.metricsPollMs, (s) => {
       this.health = s;
       this.hub.broadcast("health", this.healthView());
     });
-    this.reloads = registry.counter("dashboard_file_reads_total", "Reads of an HDF5 file after it changed, by file.");
+    this.reloads = registry.counter("dashboard_file_reads_total", "Reads of a store after it changed, by file.");
     const clients = registry.gauge("dashboard_pages", "Pages connected for live updates.");
     registry.onCollect(() => clients.set(this.hub.size));
   }
@@ -88,6 +124,12 @@ export class Dashboard {
     this.poller.stop();
     clearInterval(this.keepAlive);
     this.hub.closeAll();
+  }
+
+  /** Files opened so far per store (each open reads a partition version not read before), and the latest ones. */
+  opens(which: Which): { count: number; recent: readonly string[] } {
+    const r = this.stores[which].reader;
+    return { count: r.opens, recent: [...r.recentOpens] };
   }
 
   /** A new page: everything it shows, then live changes. */
@@ -119,15 +161,36 @@ export class Dashboard {
   }
 
   private fileView() {
-    return { dataDir: this.cfg.dataDir, binance: this.files.binance, twitter: this.files.twitter };
+    return { dataDir: this.cfg.dataDir, binance: this.stores.binance.status, twitter: this.stores.twitter.status };
   }
 
-  private setStatus(which: "binance" | "twitter", status: FileStatus): void {
-    const before = this.files[which];
-    this.files[which] = status;
-    if (before.state !== status.state || before.message !== status.message) {
-      if (status.state === "ok") this.log.info("file readable", { file: status.file });
-      // A file not written yet is normal at start; one that cannot be read is not.
+  /** Starts a round of reads after a change: the new listing, grouped by period. */
+  private beginRound(which: Which, files: readonly StoreFile[]): Store {
+    const s = this.stores[which];
+    s.groups = periodGroups(files);
+    s.reader.beginRound();
+    s.reader.retain(new Set(files.map((f) => f.path)));
+    return s;
+  }
+
+  /** The store's line on the page: missing, the first partition that cannot be read, or ok. */
+  private endRound(which: Which, mtimeMs: number | undefined): void {
+    const s = this.stores[which];
+    const label = storeLabel(s.given);
+    const problem = [...s.reader.problems.values()][0];
+    const status: FileStatus =
+      s.groups.length === 0
+        ? {
+            file: label,
+            state: "missing",
+            message: "not written yet: the processor creates it when its first window closes",
+          }
+        : (problem ?? { file: label, state: "ok", mtimeMs });
+    const before = s.status;
+    s.status = status;
+    if (before.state !== status.state || before.message !== status.message || before.file !== status.file) {
+      if (status.state === "ok") this.log.info("store readable", { store: label });
+      // A store not written yet is normal at start; a partition that cannot be read is not.
       else
         this.log[status.state === "missing" ? "info" : "warn"]("file not shown", {
           file: status.file,
@@ -138,20 +201,22 @@ export class Dashboard {
     this.hub.broadcast("files", this.fileView());
   }
 
-  /** Reads a market table the cache lacks (a page asked for it). */
-  private async loadSeries(dataset: string): Promise<CachedSeries | undefined> {
-    const r = await readH5(this.cfg.binanceFile, (f) => ({
-      rows: tableRows(f, dataset),
-      tail: windowTail(f, dataset, this.cfg.maxWindows),
-    }));
-    return r.value ? this.cache(dataset, r.value.rows, r.value.tail) : undefined;
+  private async readSeries(dataset: string): Promise<StoreRows> {
+    const s = this.stores.binance;
+    return windowRows(s.reader, s.groups, dataset, this.cfg.maxWindows, this.cfg.maxWindows, OPEN_PERIODS);
   }
 
-  private cache(dataset: string, rows: number, tail: ReturnType<typeof windowTail>): CachedSeries {
+  /** Reads a market table the cache lacks (a page asked for it). */
+  private async loadSeries(dataset: string): Promise<CachedSeries | undefined> {
+    const r = await this.readSeries(dataset);
+    return r.rows.length > 0 ? this.cache(dataset, r) : undefined;
+  }
+
+  private cache(dataset: string, r: StoreRows): CachedSeries {
     const s = {
-      rows,
-      points: marketPoints(tail, this.cfg.maxWindows),
-      volumeOf: volumeColumn(Object.keys(tail[0] ?? {})),
+      signature: r.signature,
+      points: marketPoints(r.rows, this.cfg.maxWindows),
+      volumeOf: volumeColumn(Object.keys(r.rows[0] ?? {})),
     };
     this.series.delete(dataset);
     this.series.set(dataset, s);
@@ -164,100 +229,83 @@ export class Dashboard {
     return s;
   }
 
-  private async binanceChanged(): Promise<void> {
+  private async binanceChanged(files: readonly StoreFile[]): Promise<void> {
     this.reloads.inc({ file: "binance" });
+    const store = this.beginRound("binance", files);
     const shown = this.hub.datasets();
-    const r = await readH5(this.cfg.binanceFile, (f) => {
-      const tables = marketTables(f);
-      const tails = new Map<string, { rows: number; tail: ReturnType<typeof windowTail> }>();
-      for (const t of tables) {
-        if (this.series.get(t.dataset)?.rows === t.rows) continue;
-        // Tables no page shows are dropped, not read: a page that comes back reads them anew.
-        if (shown.has(t.dataset))
-          tails.set(t.dataset, { rows: t.rows, tail: windowTail(f, t.dataset, this.cfg.maxWindows) });
-        else this.series.delete(t.dataset);
-      }
-      return { tables, tails };
-    });
-    this.setStatus("binance", r.status);
-    const tables = r.value?.tables ?? [];
+    // The tails of the shown tables are read in the same open as the table list.
+    const prefetch = [...shown].map((d) => tailQuery(d, this.cfg.maxWindows));
+    const { tables, mtimeMs } = await openTables(store.reader, store.groups, prefetch);
     const names = (ts: MarketTable[]) => ts.map((t) => `${t.dataset}:${t.rows}`).join(",");
     if (names(tables) !== names(this.tables)) {
       this.tables = tables;
       this.hub.broadcast("tables", tables);
     }
-    if (!r.value) this.series.clear();
-    for (const [dataset, { rows, tail }] of r.value?.tails ?? []) {
+    // Tables no page shows are dropped, not read: a page that comes back reads them anew.
+    for (const dataset of [...this.series.keys()]) if (!shown.has(dataset)) this.series.delete(dataset);
+    for (const dataset of shown) {
+      const r = await this.readSeries(dataset);
       const prev = this.series.get(dataset);
-      const next = this.cache(dataset, rows, tail);
+      if (prev && prev.signature === r.signature) continue;
+      const next = this.cache(dataset, r);
       const delta = seriesDelta(prev?.points, next.points);
       if (delta.mode === "append" && delta.points.length === 0) continue;
       // fileTime: when the processor wrote this version, so a page can tell how late it heard of it.
-      const fileTime = r.status.mtimeMs;
       this.hub.broadcast(
         "market",
-        { dataset, volumeOf: next.volumeOf, fileTime, ...delta },
+        { dataset, volumeOf: next.volumeOf, fileTime: r.mtimeMs, ...delta },
         (c) => c.dataset === dataset,
       );
     }
+    this.endRound("binance", mtimeMs);
   }
 
-  private async twitterChanged(): Promise<void> {
+  private async twitterChanged(files: readonly StoreFile[]): Promise<void> {
     this.reloads.inc({ file: "twitter" });
     const { maxWindows, tweets } = this.cfg;
-    const r = await readH5(this.cfg.twitterFile, (f) => {
-      const sentimentRows = tableRows(f, "/sentiment");
-      const postRows = tableRows(f, "/tweets");
-      const deleteRows = tableRows(f, "/deletes");
-      // Fewer rows than before: a new file; else only the rows added since are new.
-      const fresh = this.postRows < 0 || postRows < this.postRows;
-      const want = fresh ? tweets : Math.min(tweets, postRows - this.postRows);
-      return {
-        sentimentRows,
-        // One row per window and source: read enough rows for maxWindows windows of every source.
-        sentiment:
-          sentimentRows !== this.sentimentRows
-            ? windowTail(f, "/sentiment", maxWindows * SENTIMENT_SOURCES)
-            : undefined,
-        postRows,
-        fresh,
-        posts: postRows !== this.postRows ? lastRows(f, "/tweets", want) : undefined,
-        deleteRows,
-        // A fresh read has the deletes in its rows already.
-        deletes:
-          !fresh && this.deleteRows >= 0 && deleteRows > this.deleteRows
-            ? lastRows(f, "/deletes", Math.min(deleteRows - this.deleteRows, MAX_DELETES_READ))
-            : undefined,
-      };
-    });
-    this.setStatus("twitter", r.status);
-    const v = r.value;
-    if (!v) {
-      this.sentiment = [];
-      this.posts = [];
-      this.sentimentRows = this.postRows = this.deleteRows = -1;
-      return;
+    const store = this.beginRound("twitter", files);
+    // One row per window and source: read enough rows for maxWindows windows of every source.
+    const sentimentRows = maxWindows * SENTIMENT_SOURCES;
+    const deleted = new Set<string>();
+    let mtimeMs: number | undefined;
+    for (const f of openFiles(store.groups)) {
+      const r = await store.reader.read(f.path, [
+        tailQuery("/sentiment", sentimentRows),
+        lastQuery("/tweets", tweets),
+        DELETES_QUERY,
+      ]);
+      if (!r) continue;
+      mtimeMs = Math.max(mtimeMs ?? 0, r.mtimeMs);
+      for (const id of (r.values.get(DELETES_QUERY.key) as DeleteIds).ids) deleted.add(id);
     }
-    if (v.sentiment) {
-      const next = sentimentSeries(v.sentiment, maxWindows);
+
+    const sentiment = await windowRows(
+      store.reader,
+      store.groups,
+      "/sentiment",
+      maxWindows,
+      sentimentRows,
+      OPEN_PERIODS,
+    );
+    if (sentiment.signature !== this.sentimentSignature) {
+      const next = sentimentSeries(sentiment.rows, maxWindows);
       const delta = seriesDelta(this.sentiment, next);
       this.sentiment = next;
-      this.sentimentRows = v.sentimentRows;
+      this.sentimentSignature = sentiment.signature;
       if (delta.mode === "reset" || delta.points.length > 0)
-        this.hub.broadcast("sentiment", { ...delta, fileTime: r.status.mtimeMs });
+        this.hub.broadcast("sentiment", { ...delta, fileTime: sentiment.mtimeMs });
     }
-    if (v.posts) {
-      const reset = v.fresh;
-      const fresh = postViews(v.posts);
-      this.posts = reset ? fresh : [...fresh, ...this.posts].slice(0, tweets);
-      this.postRows = v.postRows;
-      this.hub.broadcast("posts", reset ? { mode: "reset", posts: this.posts } : { mode: "prepend", posts: fresh });
+
+    const rows = await newestRows(store.reader, store.groups, "/tweets", tweets, POST_PERIODS, "id");
+    // Deletes recorded in the open partitions blank posts of older ones too.
+    const next = markDeleted(postViews(rows.rows), deleted).posts;
+    const change = postsChange(this.posts, next, tweets);
+    this.posts = next;
+    if (change.mode === "reset") this.hub.broadcast("posts", { mode: "reset", posts: next });
+    else {
+      if (change.posts.length > 0) this.hub.broadcast("posts", { mode: "prepend", posts: change.posts });
+      if (change.deleted.length > 0) this.hub.broadcast("posts", { mode: "deleted", ids: change.deleted });
     }
-    this.deleteRows = v.deleteRows;
-    if (v.deletes) {
-      const { posts, changed } = markDeleted(this.posts, new Set(v.deletes.map((r) => String(r.id))));
-      this.posts = posts;
-      if (changed.length > 0) this.hub.broadcast("posts", { mode: "deleted", ids: changed });
-    }
+    this.endRound("twitter", mtimeMs);
   }
 }

@@ -8,3 +8,4 @@
  */
 export * from "./fake-consumer.js";
 export * from "./spec-sink.js";
+export * from "./spec-store.js";

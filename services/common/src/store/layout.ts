@@ -76,7 +76,7 @@ export function parseStoreFileName(name: string): Omit<StoreFile, "path"> | unde
   const m = /^([^.]+)(?:\.([A-Za-z0-9_-]+))?\.h5$/.exec(name);
   if (!m) return undefined;
   const replica = m[2] ?? "";
-  if (m[1] === LEGACY_STEM) return { period: undefined, replica };
+  if (m[1] === LEGACY_STEM || new RegExp(`^${LEGACY_STEM}-\\d+$`).test(m[1]!)) return { period: undefined, replica };
   const period = parsePeriod(m[1]!);
   return period ? { period, replica } : undefined;
 }

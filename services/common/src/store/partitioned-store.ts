@@ -129,7 +129,7 @@ export class PartitionedStore {
     let target = path.join(this.dir, partitionFileName(LEGACY_STEM, this.replica));
     for (let i = 1; fs.existsSync(target); i++)
       target = path.join(this.dir, partitionFileName(`${LEGACY_STEM}-${i}`, this.replica));
-    // A name with a suffix (before-partitions-1) is no store file: only the first move is read as one.
+    // Moved in again (a file reappeared at the old path): before-partitions-1, -2, ...
     fs.renameSync(legacy, target);
     this.o.log.warn("moved the single file of the earlier layout into the store folder; it is read, never written", {
       from: legacy,

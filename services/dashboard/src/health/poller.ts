@@ -4,7 +4,7 @@
  */
 import type { ServiceTarget } from "../config.js";
 import { parsePrometheus } from "./prometheus-text.js";
-import { healthDetail, type Scrape, type ServiceStatus, serviceStatus } from "./service-status.js";
+import { healthDetail, type Scrape, type ServiceStatus, serviceStatus, storeHealth } from "./service-status.js";
 
 async function scrape(target: ServiceTarget, timeoutMs: number): Promise<Scrape> {
   const signal = AbortSignal.timeout(timeoutMs);
@@ -15,7 +15,13 @@ async function scrape(target: ServiceTarget, timeoutMs: number): Promise<Scrape>
     ]);
     const body = (await h.json().catch(() => ({}))) as Record<string, unknown>;
     const detail = h.ok ? undefined : healthDetail(body);
-    return { at: Date.now(), healthStatus: h.status, healthDetail: detail, samples: parsePrometheus(await m.text()) };
+    return {
+      at: Date.now(),
+      healthStatus: h.status,
+      healthDetail: detail,
+      store: storeHealth(body),
+      samples: parsePrometheus(await m.text()),
+    };
   } catch (err) {
     const cause = (err as { cause?: { code?: string } }).cause?.code;
     return { at: Date.now(), error: cause ?? (err instanceof Error ? err.name : String(err)) };

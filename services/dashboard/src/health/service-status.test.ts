@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { byLabel, parsePrometheus, total } from "./prometheus-text.js";
-import { healthDetail, serviceStatus } from "./service-status.js";
+import { healthDetail, serviceStatus, storeHealth, storeWarning } from "./service-status.js";
 
 const TEXT = (inTotal: number, lateRejects: number) => `# HELP pipeline_messages_in_total Messages received.
 # TYPE pipeline_messages_in_total counter
@@ -58,4 +58,42 @@ test("the reason shown for an unhealthy service: failing writes first, then a tr
   );
   assert.equal(healthDetail({ status: "unhealthy", stopping: true }), "stopping");
   assert.equal(healthDetail({ status: "unhealthy" }), "unhealthy");
+});
+
+test("a degraded store in /healthz becomes the strip's disk line; an ok one none", () => {
+  const body = {
+    status: "ok",
+    store: {
+      state: "degraded",
+      reason: "free space below a day of growth",
+      freeBytes: 800e6,
+      storeBytes: 12e9,
+      growthBytesPerDay: 1.92e9,
+      partitions: 30,
+      oldestRow: "2026-11-07T00:00:00.000Z",
+    },
+  };
+  const store = storeHealth(body);
+  assert.equal(store?.state, "degraded");
+  const s = serviceStatus("binance-processor", { at: 1, healthStatus: 200, store, samples: [] });
+  assert.equal(s.state, "up", "a degraded store keeps the service up (200)");
+  assert.equal(s.storeWarning, "disk: 0.8 GB free, fills in ~10 h at current growth");
+  assert.equal(
+    storeWarning({ ...store!, freeBytes: 50e6, growthBytesPerDay: null }),
+    "disk: 50 MB free (free space below a day of growth)",
+  );
+  assert.equal(
+    storeWarning({ ...store!, freeBytes: 900e6, growthBytesPerDay: 900e6 * 20 }),
+    "disk: 0.9 GB free, fills in ~72 min at current growth",
+  );
+  const ok = serviceStatus("p", {
+    at: 1,
+    healthStatus: 200,
+    store: storeHealth({ store: { ...body.store, state: "ok" } }),
+    samples: [],
+  });
+  assert.equal(ok.storeWarning, undefined);
+  assert.equal(ok.store?.partitions, 30);
+  assert.equal(storeHealth({ status: "ok" }), undefined, "a service without a store");
+  assert.equal(storeHealth({ store: "full" }), undefined);
 });

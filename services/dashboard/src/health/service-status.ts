@@ -17,6 +17,20 @@ export interface Scrape {
   readonly samples?: readonly Sample[];
   /** Why the service could not be reached. */
   readonly error?: string;
+  /** The /healthz body's `store` (a processor's disk), when it has one. */
+  readonly store?: StoreHealth;
+}
+
+/** A processor's store as its /healthz reports it. */
+export interface StoreHealth {
+  /** "degraded": the disk fills soon (free space below a day of growth, or below 1 GB). */
+  readonly state: "ok" | "degraded";
+  readonly reason?: string;
+  readonly freeBytes: number;
+  readonly storeBytes: number;
+  readonly growthBytesPerDay: number | null;
+  readonly partitions: number;
+  readonly oldestRow: string | null;
 }
 
 export interface ServiceStatus {
@@ -35,6 +49,9 @@ export interface ServiceStatus {
   readonly intakePaused?: boolean;
   /** When the service last answered, ms. */
   readonly seenAt?: number;
+  /** Its store, when it reports one; `storeWarning` says what is wrong with it for the strip. */
+  readonly store?: StoreHealth;
+  readonly storeWarning?: string;
 }
 
 const rate = (now: number, before: number, seconds: number) => (seconds > 0 ? Math.max(0, now - before) / seconds : 0);
@@ -68,7 +85,50 @@ export function serviceStatus(name: string, cur: Scrape, prev?: Scrape, lastSeen
     pendingRows: has("pipeline_pending_rows") ? total(s, "pipeline_pending_rows") : undefined,
     intakePaused: has("pipeline_intake_paused") ? total(s, "pipeline_intake_paused") > 0 : undefined,
     seenAt: cur.at,
+    ...(cur.store ? { store: cur.store } : {}),
+    ...(cur.store?.state === "degraded" ? { storeWarning: storeWarning(cur.store) } : {}),
   };
+}
+
+/** The /healthz body's `store`, when it is one (a processor that writes a store). */
+export function storeHealth(body: Record<string, unknown>): StoreHealth | undefined {
+  const s = body.store as Partial<StoreHealth> | undefined;
+  if (!s || typeof s !== "object" || (s.state !== "ok" && s.state !== "degraded")) return undefined;
+  const n = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : NaN);
+  const growth = n(s.growthBytesPerDay);
+  return {
+    state: s.state,
+    ...(typeof s.reason === "string" ? { reason: s.reason } : {}),
+    freeBytes: n(s.freeBytes),
+    storeBytes: n(s.storeBytes),
+    growthBytesPerDay: Number.isNaN(growth) ? null : growth,
+    partitions: n(s.partitions),
+    oldestRow: typeof s.oldestRow === "string" ? s.oldestRow : null,
+  };
+}
+
+/** Bytes for people: 812 MB, 0.8 GB... (decimal units, as df -H). */
+export function bytesText(b: number): string {
+  if (!Number.isFinite(b)) return "?";
+  if (b < 1e8) return `${Math.round(b / 1e6)} MB`;
+  return `${(b / 1e9).toFixed(b < 1e10 ? 1 : 0)} GB`;
+}
+
+/** A duration for people, rounded: ~40 min, ~10 h, ~3 days. */
+function aboutText(ms: number): string {
+  const min = ms / 60_000;
+  if (min < 90) return `~${Math.max(1, Math.round(min))} min`;
+  const h = min / 60;
+  return h < 48 ? `~${Math.round(h)} h` : `~${Math.round(h / 24)} days`;
+}
+
+/** The strip's line for a degraded store: "disk: 0.8 GB free, fills in ~10 h at current growth". */
+export function storeWarning(s: StoreHealth): string {
+  const free = `disk: ${bytesText(s.freeBytes)} free`;
+  const growth = s.growthBytesPerDay;
+  if (growth !== null && growth > 0 && Number.isFinite(s.freeBytes))
+    return `${free}, fills in ${aboutText((s.freeBytes / growth) * 86_400_000)} at current growth`;
+  return `${free}${s.reason ? ` (${s.reason})` : ""}`;
 }
 
 /** A short reason from an unhealthy /healthz body: failing writes first, then a transport that is away. */

@@ -21,4 +21,5 @@ test("a change before the last window, or a window gone, needs the whole series"
   assert.equal(seriesDelta([p(1), p(2), p(3)], [p(1, 9), p(2), p(3)]).mode, "reset");
   assert.equal(seriesDelta([p(1), p(2), p(3)], [p(1), p(3)]).mode, "reset");
   assert.equal(seriesDelta([p(5), p(6)], [p(1)]).mode, "reset");
+  assert.deepEqual(seriesDelta([p(5), p(6)], []), { mode: "reset", points: [] }, "a series that went away");
 });

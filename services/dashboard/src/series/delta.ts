@@ -13,6 +13,8 @@ export function seriesDelta<P extends { readonly time: number }>(
   next: readonly P[],
 ): Delta<P> {
   if (prev === undefined || prev.length === 0) return { mode: "reset", points: [...next] };
+  // Everything went (the store's files vanished or cannot be read): the page clears its series.
+  if (next.length === 0) return { mode: "reset", points: [] };
   const before = new Map(prev.map((p) => [p.time, JSON.stringify(p)]));
   const changed = next.filter((p) => before.get(p.time) !== JSON.stringify(p));
   const lastTime = prev[prev.length - 1]!.time;

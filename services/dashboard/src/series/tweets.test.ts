@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { markDeleted, type PostView, postViews } from "./tweets.js";
+import { markDeleted, type PostView, postsChange, postViews } from "./tweets.js";
 
 test("posts come newest first with their label, score and whether they were counted", () => {
   const rows = [
@@ -63,4 +63,30 @@ test("posts deleted after the page got them lose their text; others and those al
       ["3", "", true],
     ],
   );
+});
+
+test("a change of the newest posts: new ones on top are prepended, deletes named, anything else a reset", () => {
+  const v = (id: string, deleted = false): PostView => ({
+    id,
+    createdAt: Number(id),
+    lang: "en",
+    text: deleted ? "" : `t${id}`,
+    label: "neutral",
+    score: 0,
+    counted: true,
+    ...(deleted ? { deleted: true as const } : {}),
+  });
+  assert.deepEqual(postsChange([], [v("1")], 3), { mode: "reset" });
+  assert.deepEqual(postsChange([v("2"), v("1")], [v("4"), v("3"), v("2")], 3), {
+    mode: "prepend",
+    posts: [v("4"), v("3")],
+    deleted: [],
+  });
+  assert.deepEqual(postsChange([v("2"), v("1")], [v("2", true), v("1")], 3), {
+    mode: "prepend",
+    posts: [],
+    deleted: ["2"],
+  });
+  assert.deepEqual(postsChange([v("2"), v("1")], [v("2")], 3), { mode: "reset" }, "an older post went away");
+  assert.deepEqual(postsChange([v("2"), v("1")], [v("9"), v("8")], 3), { mode: "reset" });
 });

@@ -49,3 +49,30 @@ export function markDeleted(
   });
   return { posts: next, changed };
 }
+
+/**
+ * What to push when the newest posts changed (pure): the posts new at the top ("prepend"),
+ * and the ids of posts the page shows that have since been deleted; or the whole list
+ * ("reset") when it changed otherwise (a store started anew, older posts gone). `cap` is
+ * how many posts the list holds at most.
+ */
+export function postsChange(
+  prev: readonly PostView[],
+  next: readonly PostView[],
+  cap: number,
+): { mode: "reset" } | { mode: "prepend"; posts: PostView[]; deleted: string[] } {
+  if (prev.length === 0) return next.length === 0 ? { mode: "prepend", posts: [], deleted: [] } : { mode: "reset" };
+  const k = next.findIndex((p) => p.id === prev[0]!.id);
+  if (k < 0) return { mode: "reset" };
+  const overlap = Math.min(prev.length, next.length - k);
+  // Fewer posts below the new ones than before, while the list is not full: some went away.
+  if (overlap < prev.length && next.length < cap) return { mode: "reset" };
+  const deleted: string[] = [];
+  for (let i = 0; i < overlap; i++) {
+    const a = prev[i]!;
+    const b = next[k + i]!;
+    if (a.id !== b.id) return { mode: "reset" };
+    if (b.deleted && !a.deleted) deleted.push(b.id);
+  }
+  return { mode: "prepend", posts: next.slice(0, k), deleted };
+}
