@@ -14,7 +14,7 @@ const dist = (p) => path.join(ROOT, "services", p);
 const { readEnv, Registry, silentLogger, standardMetrics } = await import(dist("common/dist/index.js"));
 const { readSinkConfig } = await import(dist("common/dist/sink/sink-config.js"));
 const { processorEnv, SINK_DEFAULTS } = await import(dist("twitter-processor/dist/config.js"));
-const { H5Appender } = await import(dist("common/dist/hdf5/appender.js"));
+const { readStoreSettings, storeFromSettings } = await import(dist("common/dist/store/store-config.js"));
 const { windowRules } = await import(dist("common/dist/window/window-book.js"));
 const { twitterProcessor } = await import(dist("twitter-processor/dist/processor.js"));
 const { sinkMetrics } = await import(dist("common/dist/sink/sink-metrics.js"));
@@ -32,8 +32,13 @@ const sink = readSinkConfig("TWITTER", SINK_DEFAULTS, {});
 const registry = new Registry();
 const consumer = new FakeConsumer({ replays: false });
 let clock = t0;
+// The store as deployed, in the folder the setting <out.h5> names.
+const store = storeFromSettings(readStoreSettings("TWITTER", out, {}), {
+  latenessSeconds: cfg.ALLOWED_LATENESS_SECONDS,
+  log: silentLogger,
+});
 const processor = twitterProcessor({
-  appender: new H5Appender(out),
+  store,
   consumer,
   topic: "twitter",
   rules: windowRules(cfg.WINDOW_SECONDS, cfg.ALLOWED_LATENESS_SECONDS),
