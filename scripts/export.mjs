@@ -1,65 +1,97 @@
 #!/usr/bin/env node
-// `npm run export -- FILE.h5 [DATASET ...] (--csv DIR | --jsonl DIR) [--raw]`: writes each
-// table (every one when none is named) as DIR/<dataset path>.csv or .jsonl with a header,
-// times as ISO-8601 UTC beside the milliseconds, texts whole (overflow heap included), and
-// window rows merged by the rule of docs/hdf5-layout.md unless --raw.
+// `npm run export -- PATH [DATASET ...] (--csv DIR | --jsonl DIR | --parquet DIR) [--from DAY] [--to DAY] [--raw]`
+// PATH is a store folder of partition files (data/binance), a single .h5 file, or the earlier
+// setting data/binance.h5 (the folder data/binance, and the file itself if it is still there).
+// Writes each table (every one when none is named), its rows concatenated over the files:
+//   --csv / --jsonl: DIR/<dataset path>.csv or .jsonl with a header, times as ISO-8601 UTC
+//     beside the milliseconds;
+//   --parquet: Hive-partitioned Parquet, DIR/<stream>/symbol=<SYMBOL>/date=<day>/part-0.parquet
+//     or DIR/<table>/date=<day>/part-0.parquet (scripts/lib/parquet-out.mjs).
+// Texts come whole (overflow heap of each row's own file), window rows are merged by the rule of
+// docs/hdf5-layout.md over every file and /tweets rows kept once per id, unless --raw.
+// --from/--to (UTC day YYYY-MM-DD or hour YYYY-MM-DDTHH, inclusive) open only the partitions
+// of that range and keep the rows whose time lies in it.
 import fs from "node:fs";
 import path from "node:path";
-import { datasetPaths } from "@cryptostream/common/hdf5/reader";
-import { isWindowTable, mergeWindowRows } from "@cryptostream/common/hdf5/merge-windows";
 import { csvLine, exportColumns, exportRow, jsonLine } from "@cryptostream/common/hdf5/row-format";
-import { columnsOf, forEachRowBlock, readTableRows, rowCountOf, tableAt } from "@cryptostream/common/hdf5/table-rows";
 import { parseArgs } from "./lib/args.mjs";
-import { openOrExit } from "./lib/open-h5.mjs";
+import { ParquetTable } from "./lib/parquet-out.mjs";
+import { parseRange, storeInputsOrExit } from "./lib/store-files.mjs";
+import { readStore } from "./lib/store-tables.mjs";
 
-const USAGE = "usage: npm run export -- FILE.h5 [DATASET ...] (--csv DIR | --jsonl DIR) [--raw]";
-const args = parseArgs(process.argv.slice(2), { values: ["--csv", "--jsonl"], flags: ["--raw"] });
-const format = args.values["--csv"] !== undefined ? "csv" : args.values["--jsonl"] !== undefined ? "jsonl" : undefined;
-const [file, ...named] = args.positional;
-if (!file || !format || args.error || (args.values["--csv"] !== undefined && args.values["--jsonl"] !== undefined)) {
-  console.error(args.error ? `${args.error}\n${USAGE}` : USAGE);
+const USAGE =
+  "usage: npm run export -- PATH [DATASET ...] (--csv DIR | --jsonl DIR | --parquet DIR) [--from YYYY-MM-DD[THH]] [--to YYYY-MM-DD[THH]] [--raw]";
+const FORMATS = ["csv", "jsonl", "parquet"];
+const args = parseArgs(process.argv.slice(2), {
+  values: [...FORMATS.map((f) => `--${f}`), "--from", "--to"],
+  flags: ["--raw"],
+});
+const chosen = FORMATS.filter((f) => args.values[`--${f}`] !== undefined);
+const [given, ...named] = args.positional;
+const { range, error: rangeError } = parseRange(args.values["--from"], args.values["--to"]);
+if (!given || chosen.length !== 1 || args.error || rangeError) {
+  const why = args.error ?? rangeError ?? (chosen.length > 1 ? "choose one of --csv, --jsonl, --parquet" : undefined);
+  console.error(why ? `${why}\n${USAGE}` : USAGE);
   process.exit(2);
 }
-const outDir = path.resolve(args.values[`--${format}`]);
-const f = await openOrExit(file);
-let failed = false;
-try {
-  const tables = named.length > 0 ? named : datasetPaths(f).filter((p) => columnsOf(f.get(p)).length > 0);
-  for (const name of tables) {
-    const ds = tableAt(f, name);
-    if (!ds || columnsOf(ds).length === 0) {
-      console.error(`${file}: no such dataset ${name}${ds ? " (not a table)" : ""}`);
-      failed = true;
-      continue;
-    }
-    const columns = columnsOf(ds);
-    const header = exportColumns(columns);
-    const target = path.join(outDir, `${ds.path.replace(/^\//, "")}.${format}`);
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    const fd = fs.openSync(target, "w");
-    let written = 0;
-    const write = (rows) => {
+const format = chosen[0];
+const outArg = args.values[`--${format}`];
+const outDir = path.resolve(outArg);
+const files = storeInputsOrExit(given, range);
+const started = performance.now();
+
+/** One CSV or JSON-lines file for a table. */
+function lineSink(t) {
+  const target = path.join(outDir, `${t.path.replace(/^\//, "")}.${format}`);
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  const fd = fs.openSync(target, "w");
+  const header = exportColumns(t.columns);
+  if (format === "csv") fs.writeSync(fd, csvLine(header) + "\n");
+  return {
+    target,
+    write(rows) {
       const lines = rows.map((r) => {
-        const row = exportRow(r, columns);
+        const row = exportRow(r, t.columns);
         return format === "csv" ? csvLine(header.map((c) => row[c])) : jsonLine(row);
       });
       if (lines.length > 0) fs.writeSync(fd, lines.join("\n") + "\n");
-      written += rows.length;
-    };
-    try {
-      if (format === "csv") fs.writeSync(fd, csvLine(header) + "\n");
-      // Window tables are small (one row per window); merging needs all rows of a window together.
-      if (isWindowTable(columns) && !args.flags["--raw"])
-        write(mergeWindowRows(readTableRows(f, ds, 0, rowCountOf(ds))));
-      else forEachRowBlock(f, ds, write);
-    } finally {
+    },
+    close() {
       fs.closeSync(fd);
-    }
-    console.log(
-      `${ds.path} -> ${path.join(args.values[`--${format}`], path.relative(outDir, target))} (${written} rows)`,
-    );
-  }
-} finally {
-  f.close();
+    },
+    describe(n) {
+      return `${path.join(outArg, path.relative(outDir, target))} (${n} rows)`;
+    },
+  };
 }
-process.exit(failed ? 1 : 0);
+
+function parquetSink(t) {
+  const table = new ParquetTable(outDir, t);
+  return {
+    write: (rows) => table.write(rows),
+    flushBefore: (ms) => table.flushBefore(ms),
+    close: () => table.close(),
+    describe(n) {
+      const where = path.join(outArg, path.relative(outDir, table.dir));
+      return `${where} (${n} rows, ${table.files.length} files, ${table.bytes} bytes)`;
+    },
+  };
+}
+
+const only = named.length > 0 ? named.map((n) => (n.startsWith("/") ? n : `/${n}`)) : undefined;
+const { tables, problems } = await readStore(files, {
+  only,
+  range,
+  raw: args.flags["--raw"] === true,
+  open: (t) => (format === "parquet" ? parquetSink(t) : lineSink(t)),
+});
+for (const t of tables.values()) {
+  t.sink.close();
+  console.log(`${t.path} -> ${t.sink.describe(t.rows)}`);
+}
+for (const p of problems) console.error(`${given}: ${p}`);
+if (files.length > 1 || format === "parquet")
+  console.log(
+    `${files.length} file${files.length === 1 ? "" : "s"} read in ${((performance.now() - started) / 1000).toFixed(2)} s`,
+  );
+process.exit(problems.length > 0 ? 1 : 0);

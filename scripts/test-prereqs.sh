@@ -4,9 +4,27 @@
 # h5dump, Java 17 + Maven for the local Kafka broker, Debian's Chromium for the dashboard's
 # browser specs (driven by playwright-core, which downloads no browser), kafka-python for the
 # benchmark's Python reference consumer, and the sentiment
-# reference (Python vaderSentiment 3.3.2 from PyPI, into VADER_REFERENCE_DIR). Idempotent;
-# quiet when everything is already there. Needs root (or sudo) only when something is missing.
+# reference (Python vaderSentiment 3.3.2 from PyPI, into VADER_REFERENCE_DIR), and the Parquet
+# readers of the Parquet export's spec (PyPI's pyarrow, pandas, polars, duckdb and h5py in a
+# virtualenv, PYARROW_VENV). Idempotent; quiet when everything is already there. Needs root (or
+# sudo) only when something is missing.
 set -euo pipefail
+
+# The readers test/support/check_parquet.py reads `npm run export -- --parquet` output with:
+# wheels from PyPI in a virtualenv of pyenv's (or the system's) python3, so that no code of ours
+# stands between the files and pyarrow, pandas, polars and DuckDB. h5py there reads the reference.
+PARQUET_READERS=(pyarrow pandas polars duckdb h5py)
+install_parquet_readers() {
+  local venv="${PYARROW_VENV:-$HOME/.cache/cryptostream/pyarrow-venv}"
+  local probe="import pyarrow.dataset, pandas, polars, duckdb, h5py"
+  [ -x "$venv/bin/python" ] && "$venv/bin/python" -c "$probe" 2>/dev/null && return 0
+  echo "test-prereqs: installing ${PARQUET_READERS[*]} into the virtualenv $venv" >&2
+  [ -x "$venv/bin/python" ] || python3 -m venv "$venv" ||
+    { echo "test-prereqs: python3 -m venv $venv failed (Debian: apt-get install python3-venv)" >&2; exit 1; }
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "${PARQUET_READERS[@]}" >&2
+  "$venv/bin/python" -c "$probe" ||
+    { echo "test-prereqs: the virtualenv $venv cannot import ${PARQUET_READERS[*]}" >&2; exit 1; }
+}
 
 # The reference the sentiment agreement spec compares our analyser with: pure Python, so a
 # `pip install --target` folder serves any python3 (test/support/vader_reference.py --site).
@@ -35,6 +53,7 @@ command -v mvn >/dev/null 2>&1 || need+=(maven)
 
 if [ ${#need[@]} -eq 0 ]; then
   install_vader_reference
+  install_parquet_readers
   exit 0
 fi
 echo "test-prereqs: installing ${need[*]}" >&2
@@ -47,3 +66,4 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 install_vader_reference
+install_parquet_readers

@@ -1,29 +1,34 @@
 // For every symbol with both /aggTrade/<SYMBOL> (our candles) and /kline/<SYMBOL> (Binance's):
-// where they differ (the comparison itself: binance-processor klines/kline-diff.ts).
+// where they differ (the comparison itself: binance-processor klines/kline-diff.ts). Over a
+// store of several files the candles are merged over all of them first (scripts/lib/store-tables.mjs).
 import { compareWithKlines } from "@cryptostream/binance-processor/klines/kline-diff";
-import { mergeWindowRows } from "@cryptostream/common/hdf5/merge-windows";
-import { datasetPaths, withFile } from "@cryptostream/common/hdf5/reader";
-import { readTableRows, rowCountOf, tableAt } from "@cryptostream/common/hdf5/table-rows";
+import { readStore } from "./store-tables.mjs";
 
-const plain = (row) =>
-  Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === "bigint" ? Number(v) : v]));
-
-export async function klineReport(filePath) {
-  return withFile(filePath, (f) => {
-    const paths = datasetPaths(f);
-    const out = [];
-    for (const p of paths) {
-      if (!p.startsWith("/kline/")) continue;
-      const symbol = p.slice("/kline/".length);
-      const ours = tableAt(f, `/aggTrade/${symbol}`);
-      if (!ours) continue;
-      const klines = tableAt(f, p);
-      const candles = mergeWindowRows(readTableRows(f, ours, 0, rowCountOf(ours)).map(plain));
-      const r = compareWithKlines(candles, readTableRows(f, klines, 0, rowCountOf(klines)).map(plain));
-      out.push({ symbol, ...r });
-    }
-    return out;
+/**
+ * @param {Array<{ path: string, period?: object }>} files the store's files (storeInputs)
+ * @param {{ start: number, end: number } | undefined} [range]
+ */
+export async function klineReport(files, range) {
+  const rows = new Map();
+  const { tables } = await readStore(files, {
+    range,
+    want: (p) => /^\/(kline|aggTrade)\//.test(p),
+    open: (t) => {
+      const held = [];
+      rows.set(t.path, held);
+      return { write: (block) => held.push(...block) };
+    },
   });
+  const out = [];
+  for (const p of tables.keys()) {
+    if (!p.startsWith("/kline/")) continue;
+    const symbol = p.slice("/kline/".length);
+    const candles = rows.get(`/aggTrade/${symbol}`);
+    if (!candles) continue;
+    const r = compareWithKlines(candles, rows.get(p));
+    out.push({ symbol, ...r });
+  }
+  return out;
 }
 
 export function printKlineReport(report, out = console.log, limit = 10) {

@@ -167,3 +167,40 @@ test("closed windows wait up to flushMs to be written together, and commits wait
   await p.stop();
   assert.ok((await dump(file)) !== undefined);
 });
+
+test("Kafka: a partition's new owner resumes the old owner's watermarks from the commit, so an event late there is late here", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bp-"));
+  const tick = (offset: number, t: number): Delivery => {
+    const data = { e: "24hrTicker", E: t, s: "BTCUSDT", c: "1", b: "1", a: "1", v: "1", q: "1" };
+    const value = Buffer.from(JSON.stringify({ stream: "btcusdt@ticker", data }));
+    return { topic: "binance", key: "BTCUSDT", value, partition: 0, offset: String(offset) };
+  };
+  // b counts three events of window [0, 10 s), then one at 13 s closes it (2 s lateness): written, committed.
+  const b = new FakeConsumer();
+  const owner = await makeProcessor(path.join(dir, "b.h5"), b);
+  await b.deliver([tick(0, BASE + 100), tick(1, BASE + 2_000), tick(2, BASE + 9_000), tick(3, BASE + 13_000)]);
+  assert.equal(b.committed.get(0), 3n, "window [10 s, 20 s) still holds offset 3");
+  assert.ok(b.committedMetadata.get(0), "the commit carries the watermarks");
+  // A rebalance: b writes the open window as a partial row and commits everything it saw.
+  await b.revoke("rebalance");
+  assert.equal(b.committed.get(0), 4n);
+  const meta = b.committedMetadata.get(0)!;
+  await owner.p.stop();
+  // The partition moves to a; its first event is 1.1 s into the window b closed (b rejected such events).
+  for (const [name, resumed] of [
+    ["a", true],
+    ["control", false],
+  ] as const) {
+    const a = new FakeConsumer({ committed: new Map([[0, 4n]]) });
+    const next = await makeProcessor(path.join(dir, `${name}.h5`), a);
+    if (resumed) await a.assign([0], new Map([[0, meta]]));
+    await a.deliver([tick(4, BASE + 1_100), tick(5, BASE + 25_000), tick(6, BASE + 40_000)]);
+    await next.p.stop();
+    const rows = (await dump(path.join(dir, `${name}.h5`)))!["/ticker/BTCUSDT"]!;
+    const starts = rows.get("window_start")!.map((v) => Number(v) - BASE);
+    if (resumed) {
+      assert.equal(next.metrics.rejects.get({ reason: "late" }), 1, "late for the new owner too");
+      assert.ok(!starts.includes(0), "no row for the window the old owner closed");
+    } else assert.ok(starts.includes(0), "without the watermark the new owner counts it (the hole this closes)");
+  }
+});

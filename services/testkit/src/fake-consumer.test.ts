@@ -161,3 +161,78 @@ test("a batch held by pause is dropped when the consumer stops", async () => {
   assert.equal(await c.deliver(log), false, "nothing is delivered after stop");
   assert.equal(calls, 0);
 });
+
+test("commits keep their metadata, and a commit without it leaves none", async () => {
+  const c = new FakeConsumer({ committed: new Map([[0, 5n]]), metadata: new Map([[0, "earlier run"]]) });
+  assert.equal(c.committedMetadata.get(0), "earlier run");
+  await c.commit([
+    { topic: "t", partition: 0, offset: "7", metadata: "wm-7" },
+    { topic: "t", partition: 1, offset: "2", metadata: "wm-2" },
+  ]);
+  assert.equal(c.committedMetadata.get(0), "wm-7");
+  assert.equal(c.commits[0]![0]!.metadata, "wm-7");
+  await c.commit([{ topic: "t", partition: 0, offset: "8" }]);
+  assert.equal(c.committedMetadata.get(0), null);
+  assert.equal(c.committedMetadata.get(1), "wm-2");
+  c.failCommits();
+  await assert.rejects(c.commit([{ topic: "t", partition: 1, offset: "3", metadata: "lost" }]));
+  assert.equal(c.committedMetadata.get(1), "wm-2", "a failed commit records no metadata either");
+});
+
+test("assign runs the assign callbacks with the committed offsets and metadata, in line with deliveries", async () => {
+  const c = new FakeConsumer({ committed: new Map([[2, 40n]]), metadata: new Map([[2, "from before"]]) });
+  const order: string[] = [];
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  c.onAssign(async (assigned) => {
+    order.push(`assign ${JSON.stringify(assigned)}`);
+  });
+  c.onAssign(async (assigned) => void order.push(`second ${assigned.length}`));
+  await c.start("t", async (batch) => {
+    if (batch[0]!.offset === "0") await gate;
+    order.push(`batch ${batch[0]!.offset}`);
+  });
+  await c.assign([1, 2]);
+  assert.deepEqual(order, [
+    `assign ${JSON.stringify([
+      { partition: 1, offset: null, metadata: null },
+      { partition: 2, offset: "40", metadata: "from before" },
+    ])}`,
+    "second 2",
+  ]);
+  order.length = 0;
+  // A rebalance: the batch in progress finishes first, the next batch waits for the callbacks.
+  const first = c.deliver(log.slice(0, 1));
+  await c.commit([{ topic: "t", partition: 1, offset: "1", metadata: "mine" }]);
+  const assigned = c.assign([1, 2], new Map([[2, "another replica's"]]));
+  const next = c.deliver(log.slice(1, 2));
+  await tick();
+  assert.deepEqual(order, [], "assign waits for the batch before it");
+  release();
+  await Promise.all([first, assigned, next]);
+  assert.deepEqual(order, [
+    "batch 0",
+    `assign ${JSON.stringify([
+      { partition: 1, offset: "1", metadata: "mine" },
+      { partition: 2, offset: "40", metadata: "another replica's" },
+    ])}`,
+    "second 2",
+    "batch 1",
+  ]);
+});
+
+test("a failing assign callback rejects assign, and nothing is assigned after stop", async () => {
+  const c = new FakeConsumer();
+  let calls = 0;
+  c.onAssign(async () => {
+    calls += 1;
+    if (calls === 1) throw new Error("cannot seed");
+  });
+  await c.start("t", async () => {});
+  await assert.rejects(c.assign([0]), /cannot seed/);
+  await c.assign([0]);
+  assert.equal(calls, 2);
+  await c.stop();
+  await c.assign([0]);
+  assert.equal(calls, 2);
+});

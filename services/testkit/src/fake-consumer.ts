@@ -1,4 +1,12 @@
-import type { BatchHandler, CommitPoint, Consumer, ConsumerStatus, Delivery, RevokeReason } from "@cryptostream/common";
+import type {
+  AssignedPartition,
+  BatchHandler,
+  CommitPoint,
+  Consumer,
+  ConsumerStatus,
+  Delivery,
+  RevokeReason,
+} from "@cryptostream/common";
 
 export interface FakeConsumerOptions {
   /**
@@ -9,14 +17,18 @@ export interface FakeConsumerOptions {
   readonly replays?: boolean;
   /** Offsets an earlier run committed, by partition: where a restarted consumer resumes. */
   readonly committed?: ReadonlyMap<number, bigint>;
+  /** Metadata an earlier run committed with those offsets, by partition (see CommitPoint.metadata). */
+  readonly metadata?: ReadonlyMap<number, string>;
 }
 
 /**
  * A Consumer that the test drives by hand. `deliver` hands a batch to the handler
  * and resolves when the handler has finished, as a transport waits for it; commits
  * are recorded the way a Kafka group keeps them (the last point per partition
- * wins) and can be made to fail; `revoke` plays a rebalance; `pause`/`resume`
- * hold deliveries back as a paused transport does.
+ * wins, metadata included) and can be made to fail; `revoke` plays a rebalance;
+ * `assign` plays the assignment that follows a join (nothing calls it on its
+ * own, not even start); `pause`/`resume` hold deliveries back as a paused
+ * transport does.
  */
 export class FakeConsumer implements Consumer {
   readonly replays: boolean;
@@ -28,6 +40,8 @@ export class FakeConsumer implements Consumer {
   readonly commits: CommitPoint[][] = [];
   /** Per partition, the offset committed last (the next offset to read after a restart). */
   readonly committed = new Map<number, bigint>();
+  /** Per partition, the metadata of the last commit (null: that commit had none), as Kafka keeps it. */
+  readonly committedMetadata = new Map<number, string | null>();
   stopped = false;
   /** What status() answers (undefined: a transport without a connection to report, as ZeroMQ). */
   link: ConsumerStatus | undefined;
@@ -39,12 +53,14 @@ export class FakeConsumer implements Consumer {
   private queue: Promise<unknown> = Promise.resolve();
   private inFlight: Promise<void> | undefined;
   private readonly revokeCallbacks: Array<(reason: RevokeReason) => Promise<void>> = [];
+  private readonly assignCallbacks: Array<(assigned: readonly AssignedPartition[]) => Promise<void>> = [];
   private readonly commitFailures: Error[] = [];
   private wakeUp: Array<() => void> = [];
 
   constructor(options: FakeConsumerOptions = {}) {
     this.replays = options.replays ?? true;
     for (const [partition, offset] of options.committed ?? []) this.committed.set(partition, offset);
+    for (const [partition, metadata] of options.metadata ?? []) this.committedMetadata.set(partition, metadata);
   }
 
   status(): ConsumerStatus | undefined {
@@ -70,7 +86,10 @@ export class FakeConsumer implements Consumer {
     const failure = this.commitFailures.shift();
     if (failure) throw failure;
     this.commits.push([...points]);
-    for (const p of points) this.committed.set(p.partition, BigInt(p.offset));
+    for (const p of points) {
+      this.committed.set(p.partition, BigInt(p.offset));
+      this.committedMetadata.set(p.partition, p.metadata || null);
+    }
   }
 
   /** Makes the next `times` commit() calls reject with `error`, recording nothing (a broker out of reach). */
@@ -80,6 +99,10 @@ export class FakeConsumer implements Consumer {
 
   onRevoke(cb: (reason: RevokeReason) => Promise<void>): void {
     this.revokeCallbacks.push(cb);
+  }
+
+  onAssign(cb: (assigned: readonly AssignedPartition[]) => Promise<void>): void {
+    this.assignCallbacks.push(cb);
   }
 
   pause(): void {
@@ -117,6 +140,41 @@ export class FakeConsumer implements Consumer {
   /** A rebalance (or `reason`): runs the revoke callbacks while the consumer keeps going. */
   async revoke(reason: RevokeReason = "rebalance"): Promise<void> {
     for (const cb of this.revokeCallbacks) await cb(reason);
+  }
+
+  /**
+   * An assignment (the start, after a rebalance or a restart): runs the assign
+   * callbacks with `partitions` in that order, each with the offset and
+   * metadata committed last for it (this consumer's commits, or the options'),
+   * unless `metadata` gives that partition's metadata (another replica's
+   * commit). In line with deliver(): it waits for the batches asked for
+   * before it, and those asked for after it wait for it (paused or not).
+   * Rejects with a callback's error; nothing runs once the consumer stops.
+   */
+  async assign(partitions: readonly number[], metadata?: ReadonlyMap<number, string | null>): Promise<void> {
+    const turn = this.queue.then(async () => {
+      if (this.stopping) return;
+      const assigned: AssignedPartition[] = partitions.map((partition) => ({
+        partition,
+        offset: this.committed.get(partition)?.toString() ?? null,
+        metadata: (metadata?.has(partition) ? metadata.get(partition) : this.committedMetadata.get(partition)) || null,
+      }));
+      const run = (async () => {
+        for (const cb of this.assignCallbacks) await cb(assigned);
+      })();
+      // stop() waits for the callbacks as it does for a batch.
+      this.inFlight = run.then(
+        () => undefined,
+        () => undefined,
+      );
+      try {
+        await run;
+      } finally {
+        this.inFlight = undefined;
+      }
+    });
+    this.queue = turn.catch(() => undefined);
+    return turn;
   }
 
   /** Stops intake, waits for the batch in progress, runs the revoke callbacks, then closes. */

@@ -95,6 +95,18 @@ export class MarketAggregator {
    * event time, and so closes windows, exactly as it did the first time, but
    * is not counted again.
    */
+  /**
+   * The watermark another reader of the symbol's partition had (a commit's metadata): windows
+   * it closed are closed here too. Unlike observe, it notes no window as having had trades.
+   */
+  resumeWatermark(symbol: string, time: number, nowMs: number): void {
+    const a = this.book.admit(symbol, time, nowMs);
+    if (!a.late && a.closeBefore !== undefined) {
+      this.flushPending();
+      this.closeWindows(symbol, a.closeBefore, true);
+    }
+  }
+
   observe(symbol: string, time: number, nowMs: number): void {
     const a = this.book.admit(symbol, time, nowMs);
     if (this.spec.fillEmpty)

@@ -112,6 +112,7 @@ export class MarketModel implements SinkModel<MarketUnit> {
         "bad_event_time",
         `event time ${p.time} is more than ${this.o.maxFutureSkewMs} ms ahead of the clock`,
       );
+    ctx.keyTime(p.symbol, p.time);
     const start = windowStartOf(p.time, this.sizeMs);
     const inFile = ctx.replays ? this.written.state(p.symbol, start, d.partition, ctx.offset) : "open";
     if (inFile !== "open") {
@@ -231,6 +232,11 @@ export class MarketModel implements SinkModel<MarketUnit> {
 
   tick(now: number): void {
     this.aggregator.tick(now);
+  }
+
+  resumeWatermark(symbol: string, ms: number, now: number): void {
+    if (this.o.symbols && !this.o.symbols.has(symbol)) return;
+    this.aggregator.resumeWatermark(symbol, ms, now);
   }
 
   takeReady(): Ready<MarketUnit>[] {

@@ -25,6 +25,12 @@ export interface AcceptContext {
   replayed(): void;
   /** The event time (ms) of an accepted event: the newest goes to pipeline_last_event_time_seconds. */
   eventTime(ms: number): void;
+  /**
+   * The event time (ms) of a valid event of window key `key` (a symbol, a source), on time or
+   * late: the key's watermark on this delivery's partition, carried in the commit's metadata to
+   * whoever reads the partition next (SinkModel.resumeWatermark).
+   */
+  keyTime(key: string, ms: number): void;
 }
 
 /** A unit ready to be written: a closed window or a row. `key` is released once it is written. */
@@ -73,6 +79,12 @@ export interface SinkModel<U> {
   editsStored?(unit: U): boolean;
   /** The table writes that append `units` (all bound for the partition of `period`), in order. */
   layout(units: readonly Written<U>[], period: Period): SinkWrite;
+  /**
+   * Log transports: the watermark the partition's previous reader had for `key` when it last
+   * committed (another replica before a rebalance, this one before a restart). Events of windows
+   * it closed are late here too; it closes nothing else and counts nothing.
+   */
+  resumeWatermark?(key: string, ms: number, now: number): void;
   /** After the write of `units` is durable. */
   onWritten?(units: readonly Written<U>[]): void;
   /** Forgets every open window and unwritten unit (a rebuild from the file and the log follows). */

@@ -27,7 +27,15 @@ import type { StandardMetrics } from "../metrics/registry.js";
 import { Rejections } from "../metrics/rejections.js";
 import { type BackoffPolicy, backoffDelay } from "../retry/backoff.js";
 import { Serial } from "../service/serial.js";
-import type { Consumer, Delivery, RevokeReason } from "../transport/transport.js";
+import {
+  type AssignedPartition,
+  type CommitPoint,
+  type Consumer,
+  type Delivery,
+  decodeWatermarkMetadata,
+  encodeWatermarks,
+  type RevokeReason,
+} from "../transport/transport.js";
 import { CommitBook } from "./commit-book.js";
 import { NO_ORIGIN } from "./origin.js";
 import { RunMarker } from "./run-marker.js";
@@ -134,6 +142,8 @@ export class SinkRuntime<U> {
   private transportAwayAt = -Infinity;
   private transportAway = false;
   private readonly ctx: AcceptContext & { offset: number; now: number; partition: number };
+  /** Log transports: partition -> window key -> newest event time seen (committed as metadata). */
+  private readonly marks = new Map<number, Map<string, number>>();
   rowsWritten = 0;
 
   constructor(private readonly o: SinkRuntimeOptions<U>) {
@@ -154,6 +164,12 @@ export class SinkRuntime<U> {
       },
       reject: (reason, detail) => this.rejections.reject(reason, detail),
       replayed: () => o.metrics.replayed.inc(),
+      keyTime(key: string, ms: number) {
+        if (!self.replays) return;
+        let m = self.marks.get(this.partition);
+        if (!m) self.marks.set(this.partition, (m = new Map()));
+        if (ms > (m.get(key) ?? -Infinity)) m.set(key, ms);
+      },
       eventTime: (ms) => {
         if (ms > this.newestEvent) {
           this.newestEvent = ms;
@@ -173,6 +189,7 @@ export class SinkRuntime<U> {
     await this.restore("start", crashed);
     this.storeGauges();
     consumer.onRevoke?.((reason) => this.serial.run(() => this.guard(() => this.onRevoke(reason))));
+    consumer.onAssign?.((assigned) => this.serial.run(() => this.guard(() => this.onAssign(assigned))));
     await consumer.start(this.o.topic, (batch) => this.serial.run(() => this.guard(() => this.onBatch(batch))));
     const tickMs = this.o.tickMs ?? 1000;
     if (tickMs > 0) this.timer = setInterval(() => void this.tick(), tickMs);
@@ -414,7 +431,7 @@ export class SinkRuntime<U> {
   private async commit(points: ReturnType<CommitBook["safePoints"]>): Promise<void> {
     if (!this.replays || points.length === 0) return;
     try {
-      await this.o.consumer.commit(points);
+      await this.o.consumer.commit(points.map((p) => this.withWatermarks(p)));
       this.book.markCommitted(points);
       this.o.sink.commits.inc();
     } catch (err) {
@@ -422,6 +439,48 @@ export class SinkRuntime<U> {
       this.o.sink.commitFailures.inc();
       this.o.log.warn("commit failed", { err });
     }
+  }
+
+  /**
+   * The commit carries the partition's watermarks: every window they close was written before
+   * this commit (commits wait until nothing is pending), so the next reader of the partition
+   * may treat events of those windows as late, as this one did.
+   */
+  private withWatermarks(p: CommitPoint): CommitPoint {
+    const m = this.marks.get(p.partition);
+    if (!m || m.size === 0) return p;
+    return { ...p, metadata: encodeWatermarks(m) };
+  }
+
+  /**
+   * Partitions were handed to us (at the start, after a rebalance or a restart of the client):
+   * what their previous reader committed as watermarks becomes ours, so that an event that was
+   * late for it is late here too.
+   */
+  private async onAssign(assigned: readonly AssignedPartition[]): Promise<void> {
+    const now = this.now();
+    const keep = new Set(assigned.map((a) => a.partition));
+    for (const partition of [...this.marks.keys()]) if (!keep.has(partition)) this.marks.delete(partition);
+    let resumed = 0;
+    let dropped = 0;
+    for (const a of assigned) {
+      const meta = decodeWatermarkMetadata(a.metadata);
+      if (!meta) continue;
+      dropped += meta.dropped;
+      let m = this.marks.get(a.partition);
+      if (!m) this.marks.set(a.partition, (m = new Map()));
+      for (const [key, ms] of meta.watermarks) {
+        if (ms > (m.get(key) ?? -Infinity)) m.set(key, ms);
+        this.o.model.resumeWatermark?.(key, ms, now);
+        resumed++;
+      }
+    }
+    if (resumed > 0 || dropped > 0)
+      this.o.log.info("watermarks resumed from the partitions' last commits", {
+        partitions: assigned.length,
+        keys: resumed,
+        ...(dropped > 0 ? { keysLeftOut: dropped } : {}),
+      });
   }
 
   /**

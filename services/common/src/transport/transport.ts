@@ -45,6 +45,22 @@ export interface CommitPoint {
   readonly partition: number;
   /** The offset of the next message to read after a restart (Kafka convention). */
   readonly offset: string;
+  /**
+   * Kept with the offset for whoever reads the partition next, this consumer
+   * after a restart or another after a rebalance (Consumer.onAssign): Kafka's
+   * commit metadata, at most the broker's offset.metadata.max.bytes (4096 by
+   * default; see encodeWatermarks). A commit without it leaves none.
+   */
+  readonly metadata?: string;
+}
+
+/** A partition handed to a consumer, with what was committed for it (see Consumer.onAssign). */
+export interface AssignedPartition {
+  readonly partition: number;
+  /** The committed offset (the next message to read), as a decimal string; null when none was committed. */
+  readonly offset: string | null;
+  /** The metadata of that commit (CommitPoint.metadata); null when nothing, or an empty string, was committed. */
+  readonly metadata: string | null;
 }
 
 /** Whether a consumer can reach its transport (Kafka: the brokers), for /healthz. */
@@ -83,6 +99,19 @@ export interface Consumer {
    * stop, forgets what it holds in memory for those partitions.
    */
   onRevoke?(cb: (reason: RevokeReason) => Promise<void>): void;
+  /**
+   * Registers (before start) a callback run, between batches, each time the
+   * consumer has been given its partitions: at the start, after a rebalance or
+   * a rejoin, and after a restart of the client; always after the onRevoke
+   * callbacks of what came before, and before the first batch of those
+   * partitions. It gets every partition now assigned (Kafka takes all of them
+   * back at a rebalance, so one kept across it is listed again, possibly none),
+   * each with the offset and metadata last committed for it, by this consumer
+   * or by the one that had it before. Log transports only (Kafka); ZeroMQ has
+   * no commits to read. A callback that throws is fatal, as a throwing batch
+   * handler is: batches must not go on without it.
+   */
+  onAssign?(cb: (assigned: readonly AssignedPartition[]) => Promise<void>): void;
   /** Stops taking new messages (the batch in progress finishes); bounded memory under back-pressure. */
   pause(): void;
   resume(): void;
@@ -97,3 +126,11 @@ export interface Consumer {
    */
   lastContact?(): number | undefined;
 }
+
+export {
+  DEFAULT_WATERMARK_BUDGET,
+  type WatermarkMetadata,
+  encodeWatermarks,
+  decodeWatermarks,
+  decodeWatermarkMetadata,
+} from "./kafka/watermark-metadata.js";

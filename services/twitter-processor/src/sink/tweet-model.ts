@@ -123,6 +123,7 @@ export class TweetModel implements SinkModel<TweetUnit> {
         "bad_tweet",
         `tweet ${t.id} created_at ${t.createdAt} is more than ${this.o.maxFutureSkewMs} ms ahead of the clock`,
       );
+    ctx.keyTime(t.source, t.createdAt);
     const start = windowStartOf(t.createdAt, this.o.rules.sizeMs);
     const s = scoreTweet(t.text);
     const source = t.source;
@@ -163,6 +164,10 @@ export class TweetModel implements SinkModel<TweetUnit> {
 
   tick(now: number): void {
     this.windows.tick(now);
+  }
+
+  resumeWatermark(source: string, ms: number, now: number): void {
+    this.windows.observe(ms, now, source);
   }
 
   takeReady(): Ready<TweetUnit>[] {

@@ -13,6 +13,7 @@ export { KafkaProducer, type KafkaProducerOptions } from "./producer.js";
 export { KafkaConsumer, type KafkaConsumerOptions, toDelivery } from "./consumer.js";
 export { kafkajsLogCreator } from "./log-bridge.js";
 export { chunkMessages } from "./chunk.js";
+export * from "./watermark-metadata.js";
 
 export interface KafkaTransport {
   readonly config: KafkaTransportConfig;
