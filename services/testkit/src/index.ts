@@ -9,3 +9,4 @@
 export * from "./fake-consumer.js";
 export * from "./spec-sink.js";
 export * from "./spec-store.js";
+export * from "./store-contract.js";

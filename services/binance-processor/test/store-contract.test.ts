@@ -1,0 +1,56 @@
+/** The store contract (testkit) on the binance-processor: ticker events across midnight UTC, one symbol. */
+import { Registry, silentLogger, standardMetrics, type Consumer } from "@cryptostream/common";
+import { readColumns, withFile } from "@cryptostream/common/hdf5/reader";
+import { sinkMetrics } from "@cryptostream/common/sink/sink-metrics";
+import { windowRules } from "@cryptostream/common/window/window-book";
+import { specSinkConfig, specStore, storeContract } from "@cryptostream/testkit";
+import { MarketAggregator } from "@cryptostream/binance-processor/aggregate/market-aggregator";
+import { loadDanfo } from "@cryptostream/binance-processor/aggregate/reduce-danfo";
+import { TICKER } from "@cryptostream/binance-processor/aggregate/spec";
+import { marketProcessor } from "@cryptostream/binance-processor/processor";
+
+storeContract("binance-processor", {
+  windowMs: 10_000,
+  latenessMs: 2_000,
+  async make(file: string, consumer: Consumer, now: () => number) {
+    const registry = new Registry();
+    const p = marketProcessor({
+      spec: TICKER,
+      dfd: await loadDanfo(),
+      aggregator: () => new MarketAggregator({ spec: TICKER, rules: windowRules(10, 2) }),
+      store: specStore(file, { latenessMs: 2_000 }),
+      consumer,
+      topic: "binance",
+      symbols: new Set(["BTCUSDT"]),
+      windowSeconds: 10,
+      latenessSeconds: 2,
+      maxFutureSkewMs: 3_600_000,
+      sink: specSinkConfig(),
+      log: silentLogger,
+      metrics: standardMetrics(registry),
+      sinkMetrics: sinkMetrics(registry),
+      now,
+      tickMs: 0,
+    });
+    await p.start();
+    return p;
+  },
+  event(time: number, offset: number) {
+    const c = (100 + (offset % 7)).toFixed(2);
+    const data = { e: "24hrTicker", E: time, s: "BTCUSDT", c, b: c, a: c, v: "1", q: "2" };
+    const value = Buffer.from(JSON.stringify({ stream: "btcusdt@ticker", data }));
+    return { topic: "binance", key: "BTCUSDT", value, partition: 0, offset: String(offset) };
+  },
+  async counts(files: readonly string[]) {
+    const out = new Map<number, number>();
+    for (const file of files)
+      await withFile(file, (f) => {
+        const cols = readColumns(f, "/ticker/BTCUSDT", ["window_start", "count"]);
+        cols.get("window_start")!.forEach((w, i) => {
+          const start = Number(w);
+          out.set(start, (out.get(start) ?? 0) + Number(cols.get("count")![i]));
+        });
+      });
+    return out;
+  },
+});
