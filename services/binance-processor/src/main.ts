@@ -21,7 +21,11 @@ await runService({ name: "binance-processor", defaultHealthPort: 9102 }, async (
     log,
   });
   const dfd = await loadDanfo();
-  const store = storeFromSettings(stored, { latenessSeconds: cfg.ALLOWED_LATENESS_SECONDS, log });
+  const store = storeFromSettings(stored, {
+    latenessSeconds: cfg.ALLOWED_LATENESS_SECONDS,
+    log,
+    maxWriteShare: sink.maxWriteShare,
+  });
   const rules = windowRules(cfg.WINDOW_SECONDS, cfg.ALLOWED_LATENESS_SECONDS);
   const gapsAfterWrite = registry.counter(
     "binance_gaps_after_write_total",

@@ -16,5 +16,5 @@ export * from "./sink/sink-model.js";
 export * from "./sink/sink-metrics.js";
 export * from "./sink/sink-config.js";
 export * from "./sink/origin.js";
-export * from "./sink/written-windows.js";
+export * from "./store/written-windows.js";
 export * from "./retry/backoff.js";

@@ -13,6 +13,7 @@ export interface SpecStoreOptions {
   readonly replicaId?: string;
   readonly now?: () => number;
   readonly openAppender?: (file: string) => H5Appender;
+  readonly maxWriteShare?: number;
 }
 
 /** The store a processor configured with `file` (the earlier single-file setting, `x.h5`) writes: folder `x`. */
@@ -27,6 +28,7 @@ export function specStore(file: string, o: SpecStoreOptions = {}): PartitionedSt
     log: silentLogger,
     ...(o.now ? { now: o.now } : {}),
     ...(o.openAppender ? { openAppender: o.openAppender } : {}),
+    ...(o.maxWriteShare !== undefined ? { maxWriteShare: o.maxWriteShare } : {}),
   });
 }
 

@@ -12,7 +12,11 @@ await runService({ name: "twitter-processor", defaultHealthPort: 9104 }, async (
   const sink = readSinkConfig("TWITTER", SINK_DEFAULTS);
   // Replicas in one Kafka consumer group each write their own files (HDF5 has one writer).
   const stored = readStoreSettings("TWITTER", DEFAULT_STORE_PATH);
-  const store = storeFromSettings(stored, { latenessSeconds: cfg.ALLOWED_LATENESS_SECONDS, log });
+  const store = storeFromSettings(stored, {
+    latenessSeconds: cfg.ALLOWED_LATENESS_SECONDS,
+    log,
+    maxWriteShare: sink.maxWriteShare,
+  });
   const { consumer, topic, kind } = await consumerFromEnv({
     stream: "twitter",
     defaultEndpoint: "tcp://127.0.0.1:5556",

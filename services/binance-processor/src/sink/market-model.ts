@@ -17,8 +17,9 @@ import type {
   SinkWrite,
   Written,
 } from "@cryptostream/common/sink/sink-model";
-import { readWrittenRows, WrittenWindows } from "@cryptostream/common/sink/written-windows";
-import { ResumeFrontier } from "@cryptostream/common/window/resume-frontier";
+import type { WindowTable } from "@cryptostream/common/store/written-windows";
+import { WrittenWindows } from "@cryptostream/common/store/written-windows";
+import { ResumeFrontier } from "@cryptostream/common/store/resume-frontier";
 import { windowStartOf } from "@cryptostream/common/window/window-book";
 import { LateBackfill } from "../aggregate/late-backfill.js";
 import { type ClosedWindow, MAX_EMPTY_WINDOWS, type MarketAggregator } from "../aggregate/market-aggregator.js";
@@ -72,8 +73,11 @@ export class MarketModel implements SinkModel<MarketUnit> {
   private seq = 0;
   /** symbol -> end of the newest window handed to the writer (a later marker cannot flag it). */
   private handedEnd = new Map<string, number>();
+  /** What the store holds of the window tables (replays), and the crash frontier (no log): the store's, set at restore. */
   private written = new WrittenWindows();
   private frontier = new ResumeFrontier(false);
+  readonly windowTables: readonly WindowTable[];
+  readonly windowRules: { readonly sizeMs: number; readonly latenessMs: number };
   /**
    * After a crash without a log (ZeroMQ): symbol -> end of its newest window in the store. The
    * symbol's first event after the restart records the windows in between as a `crash` gap.
@@ -91,6 +95,8 @@ export class MarketModel implements SinkModel<MarketUnit> {
     this.scratch = new Float64Array(o.spec.fields.length);
     this.sizeMs = Math.round(o.windowSeconds * 1000);
     this.lateBackfill = new LateBackfill(o.spec.fields.length, this.sizeMs);
+    this.windowTables = [{ prefix: `/${o.spec.stream}/` }];
+    this.windowRules = { sizeMs: this.sizeMs, latenessMs: Math.round(o.latenessSeconds * 1000) };
   }
 
   accept(d: Delivery, ctx: AcceptContext): void {
@@ -310,12 +316,8 @@ export class MarketModel implements SinkModel<MarketUnit> {
   }
 
   restore(files: readonly H5File[], ctx: RestoreContext): void {
-    this.frontier = new ResumeFrontier(
-      !ctx.replays && ctx.crashed,
-      this.sizeMs,
-      Math.round(this.o.latenessSeconds * 1000),
-    );
-    this.written = new WrittenWindows();
+    this.frontier = ctx.frontier;
+    this.written = ctx.written;
     this.flags = new GapFlags(this.o.spec.stream);
     this.handedEnd = new Map();
     this.writtenGaps = new Set();
@@ -332,8 +334,7 @@ export class MarketModel implements SinkModel<MarketUnit> {
       for (const path of paths) {
         if (!path.startsWith(prefix)) continue;
         const symbol = path.slice(prefix.length);
-        if (ctx.replays) readWrittenRows(file, path, symbol, this.written);
-        else if (ctx.crashed) {
+        if (!ctx.replays && ctx.crashed) {
           const end = readColumns(file, path, ["window_end"], 1).get("window_end")![0];
           if (end !== undefined && Number(end) > (this.crashFrom.get(symbol) ?? -Infinity))
             this.crashFrom.set(symbol, Number(end));

@@ -6,6 +6,8 @@
 import type { H5File } from "../hdf5/h5.js";
 import type { TableWrite } from "../hdf5/appender.js";
 import type { Period } from "../store/layout.js";
+import type { ResumeFrontier } from "../store/resume-frontier.js";
+import type { WindowTable, WrittenWindows } from "../store/written-windows.js";
 import type { Delivery } from "../transport/transport.js";
 import type { Origin } from "./origin.js";
 
@@ -59,9 +61,23 @@ export interface RestoreContext {
   /** The previous run ended without a graceful stop (meaningful when nothing replays). */
   readonly crashed: boolean;
   readonly now: number;
+  /**
+   * What the store's newest partitions hold of the model's window tables (which windows, and
+   * which log ranges of them): filled where the transport replays, empty otherwise.
+   */
+  readonly written: WrittenWindows;
+  /**
+   * After a crash on a transport without a log: which windows may miss events the dead run
+   * held. One per process run (the same object at every restore); off otherwise.
+   */
+  readonly frontier: ResumeFrontier;
 }
 
 export interface SinkModel<U> {
+  /** The tables whose rows say which windows the store holds (read back for RestoreContext.written). */
+  readonly windowTables: readonly WindowTable[];
+  /** Window length and allowed lateness (ms), for RestoreContext.frontier. */
+  readonly windowRules: { readonly sizeMs: number; readonly latenessMs: number };
   accept(d: Delivery, ctx: AcceptContext): void;
   /** The wall clock closes windows of keys that went quiet. */
   tick(now: number): void;
@@ -91,7 +107,7 @@ export interface SinkModel<U> {
   reset(): void;
   /**
    * Reads back what the store holds: its newest partition files, oldest first (none: an empty
-   * store). Starts from nothing each time.
+   * store), with what their window tables say (ctx.written). Starts from nothing each time.
    */
   restore(files: readonly H5File[], ctx: RestoreContext): void;
 }

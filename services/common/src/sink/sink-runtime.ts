@@ -19,9 +19,9 @@
  * rejoin or a restart of the consumer, memory is then reset and rebuilt from
  * the file and the log, so it never disagrees with the committed offsets.
  */
-import { type H5Appender, SchemaMismatchError } from "../hdf5/appender.js";
-import { loadH5, type H5File } from "../hdf5/h5.js";
+import type { H5Appender } from "../hdf5/appender.js";
 import type { PartitionedStore } from "../store/partitioned-store.js";
+import { ResumeFrontier } from "../store/resume-frontier.js";
 import type { Logger } from "../log/logger.js";
 import type { StandardMetrics } from "../metrics/registry.js";
 import { Rejections } from "../metrics/rejections.js";
@@ -38,7 +38,6 @@ import {
 } from "../transport/transport.js";
 import { CommitBook } from "./commit-book.js";
 import { NO_ORIGIN } from "./origin.js";
-import { RunMarker } from "./run-marker.js";
 import type { SinkConfig } from "./sink-config.js";
 import type { SinkMetrics } from "./sink-metrics.js";
 import type { AcceptContext, RestoreContext, SinkModel, Written } from "./sink-model.js";
@@ -70,7 +69,6 @@ export function sinkRuntime<U>(model: SinkModel<U>, d: SinkDeps): SinkRuntime<U>
     sink: d.sinkMetrics,
     flushMs: d.sink.flushMs,
     maxPendingRows: d.sink.maxPendingRows,
-    maxWriteShare: d.sink.maxWriteShare,
     transportHoldMs: d.sink.transportHoldMs,
     retry: d.sink.retry,
     ...(d.now ? { now: d.now } : {}),
@@ -93,12 +91,6 @@ export interface SinkRuntimeOptions<U> {
   readonly maxPendingRows: number;
   /** Write at once when this many rows wait, failing or not (default 50,000). */
   readonly maxBatchRows?: number;
-  /**
-   * Most of the wall-clock time spent in writes (default 1: no bound). Each write copies the
-   * whole file, so its cost grows with the file; after a write that took d ms the next one
-   * waits until d * (1 / share - 1) ms have passed (unless forced or maxBatchRows wait).
-   */
-  readonly maxWriteShare?: number;
   /**
    * While the transport is away (Consumer.status: reconnecting) and this long after, the wall
    * clock closes no window: a broker outage stalls the producers too, and what they held must
@@ -127,13 +119,12 @@ export class SinkRuntime<U> {
   private readonly serial = new Serial();
   private readonly book: CommitBook;
   private readonly rejections: Rejections;
-  private readonly marker: RunMarker;
+  /** Set at start: which windows may miss events of a crashed run (no log). */
+  private frontier = new ResumeFrontier(false);
   private readonly now: () => number;
   private readonly replays: boolean;
   private pending: Array<Written<U>> = [];
   private pendingSince = 0;
-  /** No unforced write before this time (the write-share bound). */
-  private writeNotBefore = -Infinity;
   private failure: Failure | undefined;
   private paused = false;
   private timer: NodeJS.Timeout | undefined;
@@ -149,7 +140,6 @@ export class SinkRuntime<U> {
   constructor(private readonly o: SinkRuntimeOptions<U>) {
     this.book = new CommitBook(o.topic);
     this.rejections = new Rejections(o.metrics.rejects, o.log);
-    this.marker = new RunMarker(o.store.markerBase());
     this.now = o.now ?? Date.now;
     this.replays = o.consumer.replays;
     // One context object, reused for every delivery (this is the hot path).
@@ -183,9 +173,12 @@ export class SinkRuntime<U> {
   async start(): Promise<void> {
     const { store, consumer } = this.o;
     await store.prepare();
-    await this.setAsideIfUnreadable();
-    const crashed = this.replays ? false : this.marker.begin();
+    this.setAsideCount("damaged", await store.setAsideUnreadable());
+    const crashed = this.replays ? false : store.beginRun();
     if (crashed) this.o.log.warn("the previous run did not stop cleanly; windows it had open are written as partial");
+    const { model } = this.o;
+    const { sizeMs, latenessMs } = model.windowRules;
+    this.frontier = new ResumeFrontier(!this.replays && crashed, sizeMs, latenessMs);
     await this.restore("start", crashed);
     this.storeGauges();
     consumer.onRevoke?.((reason) => this.serial.run(() => this.guard(() => this.onRevoke(reason))));
@@ -287,7 +280,7 @@ export class SinkRuntime<U> {
       ? force || now >= this.failure.nextAt
       : force ||
         this.pending.length >= (this.o.maxBatchRows ?? 50_000) ||
-        (now - this.pendingSince >= this.o.flushMs && now >= this.writeNotBefore);
+        (now - this.pendingSince >= this.o.flushMs && this.o.store.mayWrite(now));
     if (!due) return false;
     if (await this.write()) return true;
     // The file was set aside: the rows go to a new file at once.
@@ -330,9 +323,7 @@ export class SinkRuntime<U> {
       model.onWritten?.(g.items);
     }
     metrics.flushSeconds.inc(undefined, (performance.now() - t0) / 1000);
-    const share = this.o.maxWriteShare ?? 1;
-    const ended = this.now();
-    this.writeNotBefore = ended + (ended - started) * (1 / share - 1);
+    store.noteWriteTime(started, this.now());
     metrics.flushes.inc();
     metrics.messagesOut.inc(undefined, done.size);
     this.rowsWritten += done.size;
@@ -394,11 +385,11 @@ export class SinkRuntime<U> {
   }
 
   private async onWriteFailure(err: unknown, appender: H5Appender): Promise<void> {
-    const { log, sink } = this.o;
+    const { log, sink, store } = this.o;
     sink.flushFailures.inc();
-    const why = err instanceof SchemaMismatchError ? "old-schema" : (await appender.readable()) ? undefined : "damaged";
-    if (why) {
-      this.setAside(appender, why, err);
+    const aside = await store.failed(err, appender);
+    if (aside) {
+      this.setAsideCount(aside.setAside, 1);
       this.failure = undefined;
       return;
     }
@@ -520,51 +511,25 @@ export class SinkRuntime<U> {
     this.gauges();
   }
 
-  /** Reads back the store's newest partitions; one that cannot be read back is set aside and the rest read again. */
+  /** Reads back the store's newest partitions into the model (a partition that cannot be read back is set aside). */
   private async restore(reason: RestoreContext["reason"], crashed: boolean): Promise<void> {
-    const ctx: RestoreContext = { replays: this.replays, reason, crashed, now: this.now() };
-    const h5 = await loadH5();
-    for (;;) {
-      const files: H5File[] = [];
-      const paths = this.o.store.restoreFiles().map((f) => f.path);
-      let current: string | undefined;
-      try {
-        for (const p of paths) {
-          current = p;
-          files.push(new h5.File(p, "r"));
-        }
-        current = undefined;
-        this.o.model.restore(files, ctx);
-        return;
-      } catch (err) {
-        // Opens as HDF5 but its tables cannot be read back: damaged all the same.
-        const bad = current ?? paths.at(-1);
-        if (bad === undefined) throw err;
-        this.setAside(this.o.store.appenderOfFile(bad), "damaged", err);
-      } finally {
-        for (const f of files) f.close();
-      }
-    }
-  }
-
-  /** Sets aside the partitions a restart reads back that are not readable HDF5. */
-  private async setAsideIfUnreadable(): Promise<void> {
-    for (const f of this.o.store.restoreFiles()) {
-      const appender = this.o.store.appenderOfFile(f.path);
-      if (!(await appender.readable())) this.setAside(appender, "damaged");
-    }
-  }
-
-  private setAside(appender: H5Appender, why: "damaged" | "old-schema", err?: unknown): void {
-    const { log, sink } = this.o;
-    const movedTo = appender.setAside(why);
-    sink.filesSetAside.inc({ reason: why });
-    log.error(
-      why === "damaged"
-        ? "output file is not readable HDF5; moved aside"
-        : "output file holds tables of another schema; moved aside",
-      { file: appender.filePath, movedTo, ...(err ? { err } : {}) },
+    const { model, store } = this.o;
+    const tables = this.replays ? model.windowTables : [];
+    const aside = await store.readBack(tables, (files, written) =>
+      model.restore(files, {
+        replays: this.replays,
+        reason,
+        crashed,
+        now: this.now(),
+        written,
+        frontier: this.frontier,
+      }),
     );
+    this.setAsideCount("damaged", aside);
+  }
+
+  private setAsideCount(why: "damaged" | "old-schema", n: number): void {
+    if (n > 0) this.o.sink.filesSetAside.inc({ reason: why }, n);
   }
 
   private gauges(): void {
@@ -631,7 +596,7 @@ export class SinkRuntime<U> {
       }
       if (ok) {
         await this.commit(this.book.safePoints());
-        if (!this.replays) this.marker.end();
+        if (!this.replays) this.o.store.endRun();
       }
       this.rejections.rollOver();
       if (!ok)

@@ -15,12 +15,18 @@
  * - restore: a restart reads back the newest partitions only;
  * - retention: sealed partitions older than the retention are removed;
  * - disk: free space, the store's size and growth, degraded before it fills;
- * - upgrade: a single file of the earlier layout is moved in, sealed as is.
+ * - upgrade: a single file of the earlier layout is moved in, sealed as is;
+ * - read-back: which windows (and log ranges) the newest partitions hold;
+ * - failures: a file that is not readable HDF5, or holds tables of another
+ *   schema, is renamed aside (never overwritten) and a new one starts;
+ * - the run marker: whether the previous run stopped cleanly;
+ * - the write share: how often the open partition may be copied.
  */
 import fs from "node:fs";
 import path from "node:path";
-import { H5Appender } from "../hdf5/appender.js";
-import { loadH5 } from "../hdf5/h5.js";
+import { H5Appender, SchemaMismatchError } from "../hdf5/appender.js";
+import { loadH5, type H5File } from "../hdf5/h5.js";
+import { datasetPaths } from "../hdf5/reader.js";
 import type { Logger } from "../log/logger.js";
 import {
   LEGACY_STEM,
@@ -34,6 +40,8 @@ import {
   type StoreFile,
 } from "./layout.js";
 import { DiskWatch, type DiskStatus } from "./disk-watch.js";
+import { RunMarker } from "./run-marker.js";
+import { readWindowTables, type WindowTable, WrittenWindows } from "./written-windows.js";
 
 export interface StoreOptions {
   /** The store folder. */
@@ -55,7 +63,15 @@ export interface StoreOptions {
   readonly minFreeBytes?: number;
   /** Makes the appender of a partition file (tests substitute one that fails on demand). */
   readonly openAppender?: (file: string) => H5Appender;
+  /**
+   * Most of the wall-clock time spent writing (default 1: no bound): after a write that took d ms
+   * the next one waits d * (1 / share - 1) ms, unless forced.
+   */
+  readonly maxWriteShare?: number;
 }
+
+/** What a failed write leaves: the file was set aside (the rows go to a new one at once), or a retry. */
+export type WriteFailure = { readonly setAside: "damaged" | "old-schema"; readonly movedTo: string } | undefined;
 
 export interface StoreStatus extends DiskStatus {
   readonly partitions: number;
@@ -86,11 +102,15 @@ export class PartitionedStore {
   /** Rows whose period was sealed, written to the oldest open partition instead. */
   lateRows = 0;
   retired = 0;
+  private readonly marker: RunMarker;
+  /** No unforced write before this time (the write-share bound). */
+  private writeNotBefore = -Infinity;
 
   constructor(private readonly o: StoreOptions) {
     this.dir = path.resolve(o.dir);
     this.replica = safeReplica(o.replicaId);
     this.now = o.now ?? Date.now;
+    this.marker = new RunMarker(this.markerBase());
     this.disk = new DiskWatch(this.dir, () => this.ownFiles(), {
       now: this.now,
       minFreeBytes: o.minFreeBytes ?? 1e9,
@@ -246,6 +266,101 @@ export class PartitionedStore {
     }
     this.markSealed(period);
     this.o.log.info("partition sealed", { file, period: period.id });
+  }
+
+  /** Starts a run: true when the previous one did not stop cleanly (its marker is still there). */
+  beginRun(): boolean {
+    return this.marker.begin();
+  }
+
+  /** A clean stop: the next run will not take itself for a restart after a crash. */
+  endRun(): void {
+    this.marker.end();
+  }
+
+  /** Whether an unforced write may start now (the write-share bound). */
+  mayWrite(now: number): boolean {
+    return now >= this.writeNotBefore;
+  }
+
+  /** A write that ran from `started` to `ended` (ms): the next unforced one waits its share. */
+  noteWriteTime(started: number, ended: number): void {
+    const share = this.o.maxWriteShare ?? 1;
+    this.writeNotBefore = ended + (ended - started) * (1 / share - 1);
+  }
+
+  /**
+   * A write to `appender`'s file failed: a file of another schema, or one that is no
+   * longer readable HDF5, is set aside (the caller writes its rows again at once, to a new
+   * file); anything else (no space, I/O) is for the caller to retry.
+   */
+  async failed(err: unknown, appender: H5Appender): Promise<WriteFailure> {
+    const why = err instanceof SchemaMismatchError ? "old-schema" : (await appender.readable()) ? undefined : "damaged";
+    if (!why) return undefined;
+    return { setAside: why, movedTo: this.setAside(appender, why, err) };
+  }
+
+  /** Renames a file aside (`<file>.<why>-<UTC time>`), never overwriting or deleting it. */
+  setAside(appender: H5Appender, why: "damaged" | "old-schema", err?: unknown): string {
+    const movedTo = appender.setAside(why);
+    this.o.log.error(
+      why === "damaged"
+        ? "output file is not readable HDF5; moved aside"
+        : "output file holds tables of another schema; moved aside",
+      { file: appender.filePath, movedTo, ...(err ? { err } : {}) },
+    );
+    return movedTo;
+  }
+
+  /** Sets aside the partitions a restart reads back that are not readable HDF5; returns how many. */
+  async setAsideUnreadable(): Promise<number> {
+    let n = 0;
+    for (const f of this.restoreFiles()) {
+      const appender = this.appenderOfFile(f.path);
+      if (!(await appender.readable())) {
+        this.setAside(appender, "damaged");
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Opens the newest partitions read-only and hands them to `fn` with what `tables` say of
+   * the windows they hold. A partition that cannot be read back is set aside and the rest
+   * read again; returns how many were set aside.
+   */
+  async readBack(
+    tables: readonly WindowTable[],
+    fn: (files: H5File[], written: WrittenWindows) => void,
+  ): Promise<number> {
+    const h5 = await loadH5();
+    let setAside = 0;
+    for (;;) {
+      const files: H5File[] = [];
+      const paths = this.restoreFiles().map((f) => f.path);
+      let current: string | undefined;
+      try {
+        const written = new WrittenWindows();
+        for (const p of paths) {
+          current = p;
+          const file = new h5.File(p, "r");
+          files.push(file);
+          readWindowTables(file, datasetPaths(file), tables, written);
+        }
+        current = undefined;
+        fn(files, written);
+        return setAside;
+      } catch (err) {
+        // Opens as HDF5 but its tables cannot be read back: damaged all the same.
+        const bad = current ?? paths.at(-1);
+        if (bad === undefined) throw err;
+        this.setAside(this.appenderOfFile(bad), "damaged", err);
+        setAside++;
+      } finally {
+        for (const f of files) f.close();
+      }
+    }
   }
 
   /** The newest files of this replica, oldest first: what a restart reads back. */

@@ -49,7 +49,10 @@ export function readStoreSettings(
 }
 
 /** The store a processor writes, from its settings. */
-export function storeFromSettings(s: StoreSettings, o: { latenessSeconds: number; log: Logger }): PartitionedStore {
+export function storeFromSettings(
+  s: StoreSettings,
+  o: { latenessSeconds: number; log: Logger; maxWriteShare?: number },
+): PartitionedStore {
   return new PartitionedStore({
     dir: s.dir,
     span: s.span,
@@ -58,5 +61,6 @@ export function storeFromSettings(s: StoreSettings, o: { latenessSeconds: number
     retentionMs: s.retentionMs,
     legacyFile: s.legacyFile,
     log: o.log,
+    ...(o.maxWriteShare !== undefined ? { maxWriteShare: o.maxWriteShare } : {}),
   });
 }

@@ -14,7 +14,7 @@ import { ORIGIN_COLUMNS, originColumns } from "@cryptostream/common/sink/origin"
 import { sinkMetrics } from "@cryptostream/common/sink/sink-metrics";
 import type { AcceptContext, Ready, RestoreContext, SinkModel, Written } from "@cryptostream/common/sink/sink-model";
 import { SinkRuntime } from "@cryptostream/common/sink/sink-runtime";
-import { readWrittenRows, WrittenWindows } from "@cryptostream/common/sink/written-windows";
+import { WrittenWindows } from "@cryptostream/common/store/written-windows";
 
 /** A toy model: each message "w:<window>" adds 1 to that window; "close:<w>" closes every window before w. */
 interface Win {
@@ -35,6 +35,8 @@ const SPEC: TableSpec = {
   gzip: 1,
 };
 class CountModel implements SinkModel<Win> {
+  readonly windowTables = [{ path: "/w", keyColumn: "none", defaultKey: "k" }];
+  readonly windowRules = { sizeMs: 1, latenessMs: 0 };
   open = new Map<number, Win>();
   closed: Win[] = [];
   written = new WrittenWindows();
@@ -86,9 +88,8 @@ class CountModel implements SinkModel<Win> {
     this.open.clear();
     this.closed = [];
   }
-  restore(files: Parameters<SinkModel<Win>["restore"]>[0], _ctx: RestoreContext) {
-    this.written = new WrittenWindows();
-    for (const file of files) readWrittenRows(file, "/w", "k", this.written);
+  restore(_files: Parameters<SinkModel<Win>["restore"]>[0], ctx: RestoreContext) {
+    this.written = ctx.written;
   }
 }
 
@@ -119,7 +120,10 @@ function setup(replays: boolean, opts: { maxPendingRows?: number; file?: string;
   const model = new CountModel();
   const rt = new SinkRuntime({
     model,
-    store: specStore(base, { openAppender: () => appender }),
+    store: specStore(base, {
+      openAppender: () => appender,
+      ...(opts.maxWriteShare !== undefined ? { maxWriteShare: opts.maxWriteShare } : {}),
+    }),
     consumer,
     topic: "t",
     log: silentLogger,
@@ -127,7 +131,6 @@ function setup(replays: boolean, opts: { maxPendingRows?: number; file?: string;
     sink,
     flushMs: 0,
     maxPendingRows: opts.maxPendingRows ?? 1_000,
-    ...(opts.maxWriteShare !== undefined ? { maxWriteShare: opts.maxWriteShare } : {}),
     retry: { baseMs: 1_000, maxMs: 1_000, floorMs: 1_000 },
     tickMs: 0,
     stopRetryMs: 0,

@@ -29,8 +29,8 @@ import type {
   SinkWrite,
   Written,
 } from "@cryptostream/common/sink/sink-model";
-import { readWrittenRows, WrittenWindows } from "@cryptostream/common/sink/written-windows";
-import { ResumeFrontier } from "@cryptostream/common/window/resume-frontier";
+import { type WindowTable, WrittenWindows } from "@cryptostream/common/store/written-windows";
+import { ResumeFrontier } from "@cryptostream/common/store/resume-frontier";
 import { windowStartOf, type WindowRules } from "@cryptostream/common/window/window-book";
 import { readRecentIds } from "../dedupe/load-ids.js";
 import { logPosition, type RecentIds } from "../dedupe/recent-ids.js";
@@ -79,12 +79,18 @@ export class TweetModel implements SinkModel<TweetUnit> {
   private readonly deletes: DeleteBook;
   /** /tweets row count before the write in progress appended (its rows' indexes follow). */
   private rowBase: number | undefined;
+  /** What the store holds of /sentiment (replays), and the crash frontier (no log): the store's, set at restore. */
   private written = new WrittenWindows();
   private frontier = new ResumeFrontier(false);
+  readonly windowTables: readonly WindowTable[];
+  readonly windowRules: { readonly sizeMs: number; readonly latenessMs: number };
 
   constructor(private readonly o: TweetModelOptions) {
     this.windows = new SentimentWindows(o.rules);
     this.deletes = new DeleteBook(o.ids.capacity);
+    // Rows of files without a source column (schema 3) are Twitter's.
+    this.windowTables = [{ path: SENTIMENT_PATH, keyColumn: "source", defaultKey: "twitter", tailRows: o.restoreRows }];
+    this.windowRules = { sizeMs: o.rules.sizeMs, latenessMs: o.rules.latenessMs };
   }
 
   accept(d: Delivery, ctx: AcceptContext): void {
@@ -258,9 +264,8 @@ export class TweetModel implements SinkModel<TweetUnit> {
   }
 
   restore(files: readonly H5File[], ctx: RestoreContext): void {
-    if (ctx.reason === "start")
-      this.frontier = new ResumeFrontier(!ctx.replays && ctx.crashed, this.o.rules.sizeMs, this.o.rules.latenessMs);
-    this.written = new WrittenWindows();
+    this.frontier = ctx.frontier;
+    this.written = ctx.written;
     if (files.length === 0) return;
     if (ctx.reason === "start") {
       const t0 = performance.now();
@@ -275,9 +280,6 @@ export class TweetModel implements SinkModel<TweetUnit> {
       this.o.onIdsLoaded?.({ ...counts, ms: Math.round(performance.now() - t0) });
     }
     if (!ctx.replays) return;
-    // Rows of files without a source column (schema 3) are Twitter's.
-    for (const file of files)
-      readWrittenRows(file, SENTIMENT_PATH, "twitter", this.written, this.o.restoreRows, "source");
     for (const source of [...this.written.keys()]) {
       const newest = this.written.newestComplete(source);
       if (newest !== undefined) this.windows.restore(newest + this.o.rules.sizeMs, ctx.now, source);

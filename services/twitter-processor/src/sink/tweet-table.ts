@@ -90,7 +90,7 @@ export function tweetsTableSpec(a: TableAttrsInput): TableSpec {
     // 1 MiB chunk cache; 512 rows (1.2 MB) did not, which cost every flush 15-25% more CPU
     // in re-reading, re-inflating and re-deflating the partial chunk at the table's end.
     chunkRows: 256,
-    gzip: 4,
+    gzip: 1,
     attrs: {
       ...commonAttrs(a),
       text_heap: TEXT_HEAP_PATH,
@@ -108,7 +108,7 @@ export function tweetsTableSpec(a: TableAttrsInput): TableSpec {
 export const TEXT_HEAP: ByteHeapSpec = {
   path: TEXT_HEAP_PATH,
   chunkBytes: 64 * 1024,
-  gzip: 4,
+  gzip: 1,
   attrs: {
     schema_version: TWITTER_SCHEMA_VERSION,
     encoding: "utf-8",

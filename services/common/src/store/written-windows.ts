@@ -9,7 +9,7 @@
  * its own row is in the file, whatever rows of other windows say.
  */
 import type { H5Dataset, H5File } from "../hdf5/h5.js";
-import type { Origin } from "./origin.js";
+import type { Origin } from "../sink/origin.js";
 
 interface WindowRows {
   complete: boolean;
@@ -113,4 +113,28 @@ export function readWrittenRows(
       first: num(row, first),
       last: num(row, last),
     });
+}
+
+/**
+ * A table whose rows say which windows the store holds: every dataset under
+ * `prefix` (its key: the rest of its path, e.g. `/ticker/` + BTCUSDT), or one
+ * dataset at `path` whose `keyColumn` names each row's key (`defaultKey`
+ * where it is missing or empty).
+ */
+export type WindowTable =
+  | { readonly prefix: string }
+  | { readonly path: string; readonly keyColumn: string; readonly defaultKey: string; readonly tailRows?: number };
+
+/** Reads what `tables` say into `into`, from one file (`paths`: its dataset paths). */
+export function readWindowTables(
+  file: H5File,
+  paths: readonly string[],
+  tables: readonly WindowTable[],
+  into: WrittenWindows,
+): void {
+  for (const t of tables) {
+    if ("prefix" in t) {
+      for (const p of paths) if (p.startsWith(t.prefix)) readWrittenRows(file, p, p.slice(t.prefix.length), into);
+    } else if (paths.includes(t.path)) readWrittenRows(file, t.path, t.defaultKey, into, t.tailRows, t.keyColumn);
+  }
 }
