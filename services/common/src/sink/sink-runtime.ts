@@ -303,7 +303,7 @@ export class SinkRuntime<U> {
     const done = new Set<Written<U>>();
     for (const g of groups) {
       const appender = store.appender(g.period);
-      if (store.missing(g.period)) log.warn("partition file is missing; starting it anew", { file: appender.filePath });
+      if (store.missing(g.period)) log.warn("output file is missing; starting a new one", { file: appender.filePath });
       try {
         const w = model.layout(g.items, g.period);
         await appender.append(w.writes, w.inTransaction);
