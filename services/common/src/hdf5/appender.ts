@@ -121,6 +121,29 @@ export class H5Appender {
   async append(writes: readonly TableWrite[], inTransaction?: (file: H5File) => void): Promise<void> {
     const pending = writes.filter((w) => rowCount(w.data) > 0);
     if (pending.length === 0) return;
+    await this.transaction((file) => {
+      inTransaction?.(file);
+      for (const w of pending) appendRows(file, w.spec, w.data, this.known);
+    });
+  }
+
+  /** Sets attributes on the file's root group in one copy+rename transaction (the file must exist). */
+  async setRootAttributes(attrs: Readonly<Record<string, string | number>>): Promise<void> {
+    if (!this.exists()) throw new Error(`${this.filePath}: no such file`);
+    await this.transaction((file) => {
+      for (const [k, v] of Object.entries(attrs)) {
+        if (file.attrs[k] !== undefined) file.delete_attribute(k);
+        file.create_attribute(k, v);
+      }
+    });
+  }
+
+  /**
+   * Copies the file (or starts a new one), runs `change` on the open copy, closes and fsyncs
+   * it, renames it over the file and fsyncs the folder. On any failure the copy is removed and
+   * the file is untouched.
+   */
+  private async transaction(change: (file: H5File) => void): Promise<void> {
     const h5 = await loadH5();
     const existed = this.exists();
     // The copy runs on libuv's thread pool: the event loop keeps taking input while it lasts.
@@ -133,50 +156,18 @@ export class H5Appender {
     let file: H5File | undefined;
     try {
       file = new h5.File(this.tmpPath, existed ? "a" : "w");
-      inTransaction?.(file);
-      for (const w of pending) appendRows(file, w.spec, w.data, this.known);
+      change(file);
       file.close();
       file = undefined;
-      await this.commitCopy();
+      await fsyncPath(this.tmpPath);
+      fs.renameSync(this.tmpPath, this.filePath);
+      await fsyncPath(path.dirname(this.filePath));
     } catch (err) {
       this.known.clear();
       try {
         file?.close();
       } catch {
         // The write already failed; the original file is untouched.
-      }
-      fs.rmSync(this.tmpPath, { force: true });
-      throw err;
-    }
-  }
-
-  /** The copy is complete and closed: fsync it, rename it over the file, fsync the folder. */
-  private async commitCopy(): Promise<void> {
-    await fsyncPath(this.tmpPath);
-    fs.renameSync(this.tmpPath, this.filePath);
-    await fsyncPath(path.dirname(this.filePath));
-  }
-
-  /** Sets attributes on the file's root group in one copy+rename transaction (the file must exist). */
-  async setRootAttributes(attrs: Readonly<Record<string, string | number>>): Promise<void> {
-    const h5 = await loadH5();
-    await fs.promises.copyFile(this.filePath, this.tmpPath, fs.constants.COPYFILE_FICLONE);
-    let file: H5File | undefined;
-    try {
-      file = new h5.File(this.tmpPath, "a");
-      for (const [k, v] of Object.entries(attrs)) {
-        if (file.attrs[k] !== undefined) file.delete_attribute(k);
-        file.create_attribute(k, v);
-      }
-      file.close();
-      file = undefined;
-      await this.commitCopy();
-    } catch (err) {
-      this.known.clear();
-      try {
-        file?.close();
-      } catch {
-        // The original file is untouched.
       }
       fs.rmSync(this.tmpPath, { force: true });
       throw err;
