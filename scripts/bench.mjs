@@ -3,21 +3,23 @@
 // contender fed the same bytes by the same load generator; prints one JSON document with
 // every run, per-contender medians and the ratios the goals are stated in (progress on stderr).
 //   BENCH_QUICK=1   a short version (under 3 minutes) that only checks everything runs
+//                   (or `npm run bench -- --quick`)
 //   BENCH_EVENTS    events per ZeroMQ round (default 1,000,000)
 //   BENCH_LONG_EVENTS  events of the RSS-flatness runs (default 10,000,000)
 //   BENCH_KAFKA_EVENTS events in the Kafka topic (default 1,000,000)
 //   BENCH_TWEETS    tweets per twitter round (default 50,000)
 //   BENCH_ABSOLUTE=1 also the older absolute benchmarks (Kafka lag, pipeline end to end)
-//   BENCH_ONLY      comma-separated parts to run (zmq, long, kafka, twitter; default all),
+//   BENCH_ONLY      comma-separated parts to run (zmq, long, kafka, twitter, growth; default all),
 //                   for iterating on one part; its ratios are judged like a whole run's
 import os from "node:os";
 import { calibrate } from "../bench/calibrate.mjs";
+import { growthBench, growthGoals } from "../bench/growth.mjs";
 import { kafkaRounds } from "../bench/side-by-side/kafka-rounds.mjs";
 import { contenderSummary, flatness, ratio } from "../bench/side-by-side/summary.mjs";
 import { twitterRounds } from "../bench/side-by-side/twitter-rounds.mjs";
 import { runZmqContender, zmqRounds } from "../bench/side-by-side/zmq-rounds.mjs";
 
-const quick = process.env.BENCH_QUICK === "1";
+const quick = process.env.BENCH_QUICK === "1" || process.argv.includes("--quick");
 const num = (name, full, short) => Number(process.env[name] ?? (quick ? short : full));
 const cfg = {
   zmqEvents: num("BENCH_EVENTS", 1_000_000, 200_000),
@@ -28,7 +30,7 @@ const cfg = {
   tweets: num("BENCH_TWEETS", 50_000, 5_000),
   twitterRounds: quick ? 1 : 2,
 };
-const only = new Set((process.env.BENCH_ONLY ?? "zmq,long,kafka,twitter").split(",").map((s) => s.trim()));
+const only = new Set((process.env.BENCH_ONLY ?? "zmq,long,kafka,twitter,growth").split(",").map((s) => s.trim()));
 const log = (s) => process.stderr.write(`bench: ${s}\n`);
 const t0 = performance.now();
 const atStart = calibrate();
@@ -57,6 +59,9 @@ const kafka = only.has("kafka")
   ? await kafkaRounds({ events: cfg.kafkaEvents, rounds: cfg.kafkaRounds, log })
   : { runs: [] };
 const twitter = only.has("twitter") ? await twitterRounds({ tweets: cfg.tweets, rounds: cfg.twitterRounds, log }) : [];
+// Cost over time is a ratio: the processor writing today with 30 days of history in the store
+// vs an empty one (bench/growth.mjs; about 6 minutes, a tiny version under 30 s when quick).
+const growth = only.has("growth") ? await growthBench({ quick, log }) : undefined;
 
 const absolute = [];
 if (process.env.BENCH_ABSOLUTE === "1") {
@@ -75,6 +80,7 @@ const goals = [
   { comparison: "zmq, socket read on the main thread", ...ratio(zmqRuns, "oursSingleFrameMainThread", "naive", 0.9) },
   { comparison: "kafka", ...ratio(kafka.runs, "ours", "python", 2) },
   { comparison: "twitter", ...ratio(twitter, "ours", "python", 3) },
+  ...(growth ? growthGoals(growth) : []),
 ];
 for (const r of longRuns)
   goals.push({
@@ -109,6 +115,7 @@ console.log(
         runs: strip(kafka.runs),
       },
       twitter: { contenders: contenderSummary(twitter), runs: strip(twitter) },
+      growth: growth ? { ...growth, rounds: growth.rounds.map(({ life, ...r }) => r) } : undefined,
       absolute,
     },
     null,

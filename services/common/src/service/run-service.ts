@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { CONFIG_EXIT_CODE, ConfigError, int, readEnv, str } from "../config/env.js";
 import { createLogger, type Logger } from "../log/logger.js";
 import { Registry, standardMetrics, type StandardMetrics } from "../metrics/registry.js";
@@ -40,6 +41,7 @@ export async function runService(
   const log = createLogger({ service: opts.name }, { redact: opts.redact });
   const registry = new Registry();
   const metrics = standardMetrics(registry);
+  watchEventLoopDelay(registry);
   const stopTimeoutMs = opts.stopTimeoutMs ?? 9_000;
   let running: RunningService | undefined;
   let health: HealthServer | undefined;
@@ -99,4 +101,38 @@ export async function runService(
     log.error("start failed", { err });
     await shutdown(1, "start failed");
   }
+}
+
+/** How long one window of the event-loop delay histogram lasts. */
+const LOOP_DELAY_WINDOW_MS = 10_000;
+
+/**
+ * process_event_loop_delay_p99_seconds and _max_seconds: how late the event loop ran timers
+ * (perf_hooks.monitorEventLoopDelay, 10 ms resolution) over the last complete window of
+ * LOOP_DELAY_WINDOW_MS; before the first window ends, over the time since start. A long
+ * synchronous step (an HDF5 append, a collection) shows up here as delay for everything else.
+ */
+function watchEventLoopDelay(registry: Registry): void {
+  const p99 = registry.gauge(
+    "process_event_loop_delay_p99_seconds",
+    `99th percentile of the event loop's delay over the last ${LOOP_DELAY_WINDOW_MS / 1000} s window.`,
+  );
+  const max = registry.gauge(
+    "process_event_loop_delay_max_seconds",
+    `Longest event loop delay over the last ${LOOP_DELAY_WINDOW_MS / 1000} s window.`,
+  );
+  const h = monitorEventLoopDelay({ resolution: 10 });
+  h.enable();
+  let last: { p99: number; max: number } | undefined;
+  // The histogram counts in nanoseconds; it is empty until the first sample.
+  const read = () => (h.count > 0 ? { p99: h.percentile(99) / 1e9, max: h.max / 1e9 } : { p99: 0, max: 0 });
+  setInterval(() => {
+    last = read();
+    h.reset();
+  }, LOOP_DELAY_WINDOW_MS).unref();
+  registry.onCollect(() => {
+    const v = last ?? read();
+    p99.set(v.p99);
+    max.set(v.max);
+  });
 }
