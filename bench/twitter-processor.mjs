@@ -1,9 +1,14 @@
 // Benchmark: the twitter-processor's pipeline in one process, fed pickled search
 // responses of 100 tweets (as the API pages them) in transport batches of 10
 // responses: pickle decode -> validation + dedupe -> preprocessing + VADER sentiment ->
-// windows -> HDF5 (one crash-safe copy+rename flush per batch). Wall time and CPU
-// time are both reported because the machine is shared. Also times the start-up
-// read of stored ids (dedupe) from the file the run wrote.
+// windows -> HDF5, on the calling thread. Wall time and CPU time are both reported
+// because the machine is shared. Also times the start-up read of stored ids (dedupe)
+// from the file the run wrote.
+// A component benchmark: it runs the pipeline in this process with the service's sink
+// defaults (TWITTER_FLUSH_SECONDS, SINK_MAX_WRITE_SHARE) and the real clock, so the
+// writes are paced as the service paces them; the service itself, its transport and its
+// scoring thread are measured against the Python reference by
+// bench/side-by-side/twitter-rounds.mjs (`npm run bench`), not here.
 // Needs `npm run build` first.
 import fs from "node:fs";
 import os from "node:os";
@@ -23,6 +28,8 @@ export async function benchTwitterProcessor({ tweets = 100_000, perResponse = 10
   const { resolveStoreFiles } = await import(dist("common/dist/store/layout.js"));
   const { FakeConsumer, specStore } = await import(dist("testkit/dist/index.js"));
   const { RecentIds } = await import(dist("twitter-processor/dist/dedupe/recent-ids.js"));
+  const { readSinkConfig } = await import(dist("common/dist/sink/sink-config.js"));
+  const { SINK_DEFAULTS } = await import(dist("twitter-processor/dist/config.js"));
   const { TWEETS_PATH } = await import(dist("twitter-processor/dist/sink/tweet-table.js"));
   const { scoreTweet } = await import(dist("twitter-processor/dist/tweets/tweet-row.js"));
   const { makeSyntheticTweets } = await import(dist("twitter-processor/test/dist/text/synthetic-tweets.js"));
@@ -72,9 +79,10 @@ export async function benchTwitterProcessor({ tweets = 100_000, perResponse = 10
   const registry = new Registry();
   const metrics = standardMetrics(registry);
   const consumer = new FakeConsumer({ replays: false });
-  let clock = t0;
+  // The service's sink settings with no variables set, and its write share on the store.
+  const sink = readSinkConfig("TWITTER", SINK_DEFAULTS, {});
   const processor = twitterProcessor({
-    store: specStore(file, { latenessMs: 5_000 }),
+    store: specStore(file, { latenessMs: 5_000, maxWriteShare: sink.maxWriteShare }),
     consumer,
     topic: "twitter",
     rules: windowRules(60, 5),
@@ -82,11 +90,10 @@ export async function benchTwitterProcessor({ tweets = 100_000, perResponse = 10
     windowSeconds: 60,
     latenessSeconds: 5,
     maxFutureSkewMs: 3_600_000,
-    sink: { flushMs: 0, maxPendingRows: 1_000_000, retry: { baseMs: 500, maxMs: 30_000, floorMs: 100 } },
+    sink,
     log: silentLogger,
     metrics,
     sinkMetrics: sinkMetrics(registry),
-    now: () => clock,
     tickMs: 0,
   });
   await processor.start();
@@ -97,7 +104,6 @@ export async function benchTwitterProcessor({ tweets = 100_000, perResponse = 10
     const batch = messages
       .slice(i, i + responsesPerBatch)
       .map((value) => ({ topic: "twitter", key: undefined, value, partition: 0, offset: String(offset++) }));
-    clock = t0 + Math.min(tweets, (i + responsesPerBatch) * perResponse) * 20;
     await consumer.deliver(batch);
   }
   await processor.stop();

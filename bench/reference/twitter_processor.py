@@ -4,23 +4,26 @@
 Each message is one pickled search response (pickle.loads); every tweet's text is cleaned
 (links, mentions, the hash of hashtags, HTML entities, symbols and extra spaces removed,
 lower case), scored with vaderSentiment 3.3.2, and the scores and the text are appended
-to h5py datasets once per transport batch. Reads a file of length-prefixed pickles
-(bench/side-by-side/twitter-input.mjs).
+to h5py datasets once per transport batch of 10 responses. The transport is pyzmq: a PULL
+socket connected to the producer's PUSH (one pickled response per message, as the
+twitter-producer sends them; bench/side-by-side/twitter-push.py in the benchmark).
 
-  twitter_processor.py --input FILE --out FILE.h5 [--site VADER_DIR]
+  twitter_processor.py --zmq ENDPOINT --tweets N --out FILE.h5 [--site VADER_DIR]
 
-Prints "ready" once loaded and "progress <tweets>" after every batch.
+Prints "ready" once loaded and connected, "progress <tweets>" after every batch, and
+"done <epoch ms>" (time.time()) once N tweets are appended and the file is closed.
 """
 import argparse
 import html
 import pickle
 import re
 import signal
-import struct
 import sys
+import time
 
 import h5py
 import numpy as np
+import zmq
 
 LINK = re.compile(r"https?://\S+|www\.\S+")
 MENTION = re.compile(r"@\w+")
@@ -36,17 +39,6 @@ def clean(text):
     text = text.replace("#", "")
     text = SYMBOLS.sub(" ", text)
     return SPACES.sub(" ", text).strip().lower()
-
-
-def read_records(path):
-    with open(path, "rb") as f:
-        data = f.read()
-    out, at = [], 0
-    while at < len(data):
-        (n,) = struct.unpack_from("<I", data, at)
-        out.append(data[at + 4 : at + 4 + n])
-        at += 4 + n
-    return out
 
 
 class TweetTable:
@@ -74,7 +66,8 @@ class TweetTable:
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--input", required=True)
+    ap.add_argument("--zmq", required=True, help="endpoint of the producer's PUSH socket")
+    ap.add_argument("--tweets", type=int, required=True, help="tweets to take before reporting done")
     ap.add_argument("--out", required=True)
     ap.add_argument("--site", help="folder vaderSentiment 3.3.2 was installed into (pip install --target)")
     args = ap.parse_args()
@@ -83,22 +76,27 @@ def main():
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     analyzer = SentimentIntensityAnalyzer()
-    records = read_records(args.input)
     table = TweetTable(args.out)
+    sock = zmq.Context().socket(zmq.PULL)
+    sock.setsockopt(zmq.RCVHWM, 100)
+    sock.connect(args.zmq)
     print("ready", flush=True)
     done = 0
-    for i in range(0, len(records), PER_BATCH):
+    while done < args.tweets:
         rows = []
-        for raw in records[i : i + PER_BATCH]:
-            response = pickle.loads(raw)
+        for _ in range(PER_BATCH):
+            response = pickle.loads(sock.recv())
             for tweet in response["data"]:
                 text = clean(tweet["text"])
                 s = analyzer.polarity_scores(text)
                 rows.append((tweet["id"], tweet["created_at"], text, (s["compound"], s["pos"], s["neu"], s["neg"])))
+            if done + len(rows) >= args.tweets:
+                break
         table.append(rows)
         done += len(rows)
         print(f"progress {done}", flush=True)
     table.file.close()
+    print(f"done {time.time() * 1000:.1f}", flush=True)
     signal.pause()  # stay alive until the harness has read the last count and stops us
 
 

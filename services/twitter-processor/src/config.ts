@@ -1,4 +1,4 @@
-import { int, num } from "@cryptostream/common";
+import { int, num, oneOf } from "@cryptostream/common";
 
 /** TWITTER_FLUSH_SECONDS and TWITTER_MAX_PENDING_ROWS (common/sink/sink-config.ts): a flush per batch by default. */
 export const SINK_DEFAULTS = { flushSeconds: 0, maxPendingRows: 100_000 };
@@ -24,4 +24,6 @@ export const processorEnv = {
   TWITTER_DEDUPE_IDS: int(500_000, 1, 50_000_000),
   /** Tweets dated further than this ahead of the wall clock are rejected (they would close every window). */
   MAX_FUTURE_SKEW_SECONDS: num(3_600, 0),
+  /** Where texts are scored under ZeroMQ: "worker" (a second thread, score/scoring-consumer.ts) or "main". */
+  TWITTER_SCORE_THREAD: oneOf(["worker", "main"] as const, "worker"),
 };

@@ -37,6 +37,7 @@ await runService({ name: "twitter-processor", defaultHealthPort: 9104 }, async (
     latenessSeconds: cfg.ALLOWED_LATENESS_SECONDS,
     maxFutureSkewMs: cfg.MAX_FUTURE_SKEW_SECONDS * 1000,
     sink,
+    scoreThread: cfg.TWITTER_SCORE_THREAD,
     log,
     metrics,
     sinkMetrics: sinkMetrics(registry),

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { loadH5, type H5Dataset, type H5File } from "./h5.js";
 import { type MemberLayout, writePackedRows } from "./packed-rows.js";
-import { type ColumnData, type TableSpec, h5Dtype, rowCount } from "./table-schema.js";
+import { type ColumnData, type TableSpec, h5Dtype, rowBytes, rowCount } from "./table-schema.js";
 
 /** The file holds a table whose columns differ from what this version writes. */
 export class SchemaMismatchError extends Error {
@@ -45,6 +45,13 @@ export interface TableWrite {
  */
 export class H5Appender {
   readonly filePath: string;
+  /**
+   * Whether the copy and the fsyncs run on libuv's thread pool, letting the event loop take input
+   * meanwhile (default), or block it. A processor on a log transport blocks: a Kafka consumer
+   * that handles its group's heartbeats in the middle of a write learns of a rebalance before the
+   * write's commit goes out, and the partition's next owner then reads the written messages again.
+   */
+  yieldDuringWrites = true;
   private readonly tmpPath: string;
   private readonly known = new Map<string, DatasetMeta>();
 
@@ -121,10 +128,14 @@ export class H5Appender {
   async append(writes: readonly TableWrite[], inTransaction?: (file: H5File) => void): Promise<void> {
     const pending = writes.filter((w) => rowCount(w.data) > 0);
     if (pending.length === 0) return;
-    await this.transaction((file) => {
-      inTransaction?.(file);
-      for (const w of pending) appendRows(file, w.spec, w.data, this.known);
-    });
+    await this.transaction(
+      (file) => {
+        inTransaction?.(file);
+        for (const w of pending) appendRows(file, w.spec, w.data, this.known);
+      },
+      // The new rows, and each table's last chunk written anew (uncompressed: an upper bound).
+      pending.reduce((n, w) => n + (rowCount(w.data) + w.spec.chunkRows) * rowBytes(w.spec), 0),
+    );
   }
 
   /** Sets attributes on the file's root group in one copy+rename transaction (the file must exist). */
@@ -135,7 +146,7 @@ export class H5Appender {
         if (file.attrs[k] !== undefined) file.delete_attribute(k);
         file.create_attribute(k, v);
       }
-    });
+    }, 0);
   }
 
   /**
@@ -143,12 +154,15 @@ export class H5Appender {
    * it, renames it over the file and fsyncs the folder. On any failure the copy is removed and
    * the file is untouched.
    */
-  private async transaction(change: (file: H5File) => void): Promise<void> {
+  private async transaction(change: (file: H5File) => void, extraBytes: number): Promise<void> {
     const h5 = await loadH5();
     const existed = this.exists();
-    // The copy runs on libuv's thread pool: the event loop keeps taking input while it lasts.
-    if (existed) await fs.promises.copyFile(this.filePath, this.tmpPath, fs.constants.COPYFILE_FICLONE);
-    else {
+    ensureRoom(path.dirname(this.filePath), existed ? fs.statSync(this.filePath).size + extraBytes : extraBytes);
+    if (existed) {
+      if (this.yieldDuringWrites)
+        await fs.promises.copyFile(this.filePath, this.tmpPath, fs.constants.COPYFILE_FICLONE);
+      else fs.copyFileSync(this.filePath, this.tmpPath, fs.constants.COPYFILE_FICLONE);
+    } else {
       this.known.clear();
       // Someone may have removed the folder with the file.
       fs.mkdirSync(path.dirname(this.filePath), { recursive: true });
@@ -159,9 +173,9 @@ export class H5Appender {
       change(file);
       file.close();
       file = undefined;
-      await fsyncPath(this.tmpPath);
+      await fsyncPath(this.tmpPath, this.yieldDuringWrites);
       fs.renameSync(this.tmpPath, this.filePath);
-      await fsyncPath(path.dirname(this.filePath));
+      await fsyncPath(path.dirname(this.filePath), this.yieldDuringWrites);
     } catch (err) {
       this.known.clear();
       try {
@@ -175,13 +189,46 @@ export class H5Appender {
   }
 }
 
-async function fsyncPath(p: string): Promise<void> {
+async function fsyncPath(p: string, yieldMeanwhile: boolean): Promise<void> {
+  if (!yieldMeanwhile) {
+    const fd = fs.openSync(p, "r");
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    return;
+  }
   const fh = await fs.promises.open(p, "r");
   try {
     await fh.sync();
   } finally {
     await fh.close();
   }
+}
+
+/** Room a write needs beyond the copy, the rows and the rewritten chunks: HDF5's metadata. */
+const WRITE_MARGIN_BYTES = 1024 * 1024;
+
+/**
+ * Fails with ENOSPC when the disk cannot hold the copy and the new rows. HDF5 reports a failed
+ * write on stderr only: h5wasm's calls and close still return success, and a copy written on a
+ * nearly full disk would hold zeros where the rows should be. So the room is checked first.
+ */
+function ensureRoom(dir: string, bytes: number): void {
+  let free: number;
+  try {
+    const s = fs.statfsSync(dir);
+    free = s.bavail * s.bsize;
+  } catch {
+    return; // the folder is missing: the write creates it or fails on its own
+  }
+  const need = bytes + WRITE_MARGIN_BYTES;
+  if (free < need)
+    throw Object.assign(
+      new Error(`ENOSPC: no space left on device: the write needs ${need} bytes, ${free} are free in ${dir}`),
+      { code: "ENOSPC" },
+    );
 }
 
 function ensureGroups(file: H5File, datasetPath: string): void {

@@ -45,6 +45,14 @@ export function h5Dtype(columns: readonly ColumnSpec[]): Array<[string, string]>
   return columns.map((c) => [c.name, STRUCT_CODES[c.type] ?? c.type]);
 }
 
+/** Bytes of one row of the table's compound type, uncompressed. */
+export function rowBytes(spec: TableSpec): number {
+  let n = 0;
+  for (const c of spec.columns)
+    n += c.type.startsWith("S") ? Number(c.type.slice(1)) : c.type === "|u1" ? 1 : c.type === "<i4" ? 4 : 8;
+  return n;
+}
+
 export function rowCount(data: ColumnData): number {
   let n: number | undefined;
   for (const [name, col] of data) {

@@ -115,6 +115,9 @@ interface Failure {
   readonly nextAt: number;
 }
 
+/** No batch for this long: intake is idle, and a write the write share held back goes out. */
+const INPUT_IDLE_MS = 100;
+
 export class SinkRuntime<U> {
   private readonly serial = new Serial();
   private readonly book: CommitBook;
@@ -128,6 +131,10 @@ export class SinkRuntime<U> {
   private failure: Failure | undefined;
   private paused = false;
   private timer: NodeJS.Timeout | undefined;
+  /** A retry of a write the write share held back (flushSoon). */
+  private soon: NodeJS.Timeout | undefined;
+  /** Wall-clock time of the last batch taken in. */
+  private lastInputAt = -Infinity;
   private newestEvent = -Infinity;
   /** When the transport was last seen away (reconnecting), and whether it was at the last tick. */
   private transportAwayAt = -Infinity;
@@ -172,6 +179,7 @@ export class SinkRuntime<U> {
   /** Reads back the store's newest partitions, then starts consuming and the wall-clock tick. */
   async start(): Promise<void> {
     const { store, consumer } = this.o;
+    store.setYieldDuringWrites(!this.replays);
     await store.prepare();
     this.setAsideCount("damaged", await store.setAsideUnreadable());
     const crashed = this.replays ? false : store.beginRun();
@@ -230,6 +238,7 @@ export class SinkRuntime<U> {
     const { model, metrics } = this.o;
     const ctx = this.ctx;
     ctx.now = this.now();
+    this.lastInputAt = ctx.now;
     metrics.messagesIn.inc(undefined, batch.length);
     for (const d of batch) {
       if (this.replays) {
@@ -276,12 +285,16 @@ export class SinkRuntime<U> {
   private async flush(force: boolean): Promise<boolean> {
     if (this.pending.length === 0) return true;
     const now = this.now();
+    const waited = now - this.pendingSince >= this.o.flushMs;
+    // The write share leaves time for intake; once no input came for INPUT_IDLE_MS, waiting gains nothing.
+    const shareAllows = this.o.store.mayWrite(now) || now - this.lastInputAt >= INPUT_IDLE_MS;
     const due = this.failure
       ? force || now >= this.failure.nextAt
-      : force ||
-        this.pending.length >= (this.o.maxBatchRows ?? 50_000) ||
-        (now - this.pendingSince >= this.o.flushMs && this.o.store.mayWrite(now));
-    if (!due) return false;
+      : force || this.pending.length >= (this.o.maxBatchRows ?? 50_000) || (waited && shareAllows);
+    if (!due) {
+      if (!this.failure && waited) this.flushSoon();
+      return false;
+    }
     if (await this.write()) return true;
     // The file was set aside: the rows go to a new file at once.
     if (this.failure === undefined) return this.write();
@@ -572,6 +585,20 @@ export class SinkRuntime<U> {
   /** Stops the timer and nothing else, as a crash would (tests). */
   abandon(): void {
     if (this.timer) clearInterval(this.timer);
+    if (this.soon) clearTimeout(this.soon);
+  }
+
+  /**
+   * A due write held back by the write share is tried again once input has been idle for
+   * INPUT_IDLE_MS (or the share allows it), not only at the next wall-clock tick. Only with a
+   * real timer (tickMs > 0; specs drive the clock themselves).
+   */
+  private flushSoon(): void {
+    if (this.soon || (this.o.tickMs ?? 1000) <= 0) return;
+    this.soon = setTimeout(() => {
+      this.soon = undefined;
+      void this.serial.run(() => this.guard(() => this.afterInput()));
+    }, INPUT_IDLE_MS);
   }
 
   /**
@@ -582,6 +609,7 @@ export class SinkRuntime<U> {
    */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    if (this.soon) clearTimeout(this.soon);
     await this.o.consumer.stop();
     await this.serial.run(async () => {
       const { model } = this.o;

@@ -105,6 +105,7 @@ export class PartitionedStore {
   private readonly marker: RunMarker;
   /** No unforced write before this time (the write-share bound). */
   private writeNotBefore = -Infinity;
+  private yieldDuringWrites = true;
 
   constructor(private readonly o: StoreOptions) {
     this.dir = path.resolve(o.dir);
@@ -213,7 +214,18 @@ export class PartitionedStore {
   }
 
   private open(file: string): H5Appender {
-    return this.o.openAppender ? this.o.openAppender(file) : new H5Appender(file);
+    const a = this.o.openAppender ? this.o.openAppender(file) : new H5Appender(file);
+    a.yieldDuringWrites = this.yieldDuringWrites;
+    return a;
+  }
+
+  /**
+   * Whether writes let the event loop run during their copy and fsyncs (the default), or block
+   * it: a processor on a log transport blocks (H5Appender.yieldDuringWrites says why).
+   */
+  setYieldDuringWrites(yieldMeanwhile: boolean): void {
+    this.yieldDuringWrites = yieldMeanwhile;
+    for (const a of this.appenders.values()) a.yieldDuringWrites = yieldMeanwhile;
   }
 
   /**
@@ -303,6 +315,9 @@ export class PartitionedStore {
   /** Renames a file aside (`<file>.<why>-<UTC time>`), never overwriting or deleting it. */
   setAside(appender: H5Appender, why: "damaged" | "old-schema", err?: unknown): string {
     const movedTo = appender.setAside(why);
+    // The next write starts the file anew on purpose: not a file that went missing.
+    const f = parseStoreFileName(path.basename(appender.filePath));
+    if (f?.period) this.wrote.delete(f.period.id);
     this.o.log.error(
       why === "damaged"
         ? "output file is not readable HDF5; moved aside"

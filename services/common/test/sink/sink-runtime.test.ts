@@ -205,31 +205,41 @@ test("a failed write keeps the rows, reports unhealthy, retries with backoff, an
   await s.rt.stop();
 });
 
-test("writes that take long (a big file to copy) space out: at most maxWriteShare of the time is spent writing", async () => {
+test("writes that take long (a big file to copy) space out while input flows: at most maxWriteShare of the time is spent writing", async () => {
   const s = setup(true, { maxWriteShare: 0.25 });
   await s.rt.start();
   s.appender.costMs = 100;
   await s.send("w:0", "close:10");
   assert.deepEqual((await rows(s.file)).length, 1, "the first write is not held back");
   await s.send("w:10", "close:20");
-  assert.equal((await rows(s.file)).length, 1, "100 ms of writing: the next write waits 300 ms");
+  assert.equal((await rows(s.file)).length, 1, "100 ms of writing: while input flows, the next write waits 300 ms");
   assert.equal(s.consumer.committed.get(0), 2n, "commits wait for the rows");
-  s.clock.now += 299;
-  await s.rt.tick();
-  assert.equal((await rows(s.file)).length, 1);
-  s.clock.now += 1;
-  await s.rt.tick();
+  for (let i = 0; i < 5; i++) {
+    s.clock.now += 50; // input keeps coming, 50 ms apart
+    await s.send("w:25");
+  }
+  assert.equal((await rows(s.file)).length, 1, "250 ms later, still held");
+  s.clock.now += 50;
+  await s.send("w:25");
   assert.deepEqual(
     (await rows(s.file)).map((r) => r.slice(0, 2)),
     [
       [0, 1],
       [10, 1],
     ],
+    "300 ms after the write: due",
   );
-  assert.equal(s.consumer.committed.get(0), 4n);
-  await s.send("w:20", "close:30");
+  await s.send("close:30");
+  assert.equal((await rows(s.file)).length, 2, "held again after the second write");
+  s.clock.now += 99;
+  await s.rt.tick();
+  assert.equal((await rows(s.file)).length, 2);
+  s.clock.now += 1;
+  await s.rt.tick();
+  assert.equal((await rows(s.file)).length, 3, "no input for 100 ms: waiting gains nothing, the write goes out");
+  await s.send("w:30", "close:40");
   await s.rt.stop();
-  assert.equal((await rows(s.file)).length, 3, "a stop writes at once");
+  assert.equal((await rows(s.file)).length, 4, "a stop writes at once");
 });
 
 test("past maxPendingRows intake pauses, and resumes once a write succeeds", async () => {

@@ -1,6 +1,7 @@
 /** Bytes from the transport -> a decoded search response, or the reason it was refused. */
 import { CodecError } from "@cryptostream/common";
 import { pickleCodec } from "@cryptostream/common/codecs/pickle/index";
+import { decodedAhead } from "../score/scored-batch.js";
 
 export type DecodedResponse =
   | { readonly ok: true; readonly value: unknown }
@@ -10,6 +11,16 @@ export type DecodedResponse =
 const REFUSED_OPCODE = /opcode \S+ .*is refused/;
 
 export function decodeResponse(bytes: Uint8Array): DecodedResponse {
+  const ahead = decodedAhead.get(bytes);
+  if (ahead !== undefined) {
+    decodedAhead.delete(bytes);
+    return ahead;
+  }
+  return decodeNow(bytes);
+}
+
+/** Decodes without looking at what was decoded ahead (score/scoring-consumer.ts). */
+export function decodeNow(bytes: Uint8Array): DecodedResponse {
   try {
     return { ok: true, value: pickleCodec.decode(bytes) };
   } catch (err) {

@@ -3,6 +3,7 @@
  * fixed-width fields with their overflow decision. Pure; no IO.
  */
 import { preprocess, scoreSentiment, type Sentiment } from "../text/index.js";
+import { scoredAhead } from "../score/scored-batch.js";
 import type { InputTweet } from "./tweet-input.js";
 import { clipUtf8, fitUtf8, type FittedField } from "./utf8-field.js";
 
@@ -47,6 +48,11 @@ export interface Scored {
 
 /** Cleaned tokens for storage; sentiment from the text itself (see text/sentiment.ts for why). */
 export function scoreTweet(text: string): Scored {
+  return scoredAhead.get(text) ?? scoreNow(text);
+}
+
+/** Scores without looking at what the scoring thread computed ahead. */
+export function scoreNow(text: string): Scored {
   const { cleaned, tokens } = preprocess(text);
   return { cleaned, tokenCount: tokens.length, sentiment: scoreSentiment(text) };
 }
