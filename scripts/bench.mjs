@@ -79,7 +79,7 @@ const goals = [
   // The same processor with ZMQ_RECEIVE_THREAD=main: what reading the socket in a worker changes.
   { comparison: "zmq, socket read on the main thread", ...ratio(zmqRuns, "oursSingleFrameMainThread", "naive", 0.9) },
   { comparison: "kafka", ...ratio(kafka.runs, "ours", "python", 2) },
-  { comparison: "twitter", ...ratio(twitter, "ours", "python", 3) },
+  { comparison: "twitter", ...ratio(twitter, "ours", "python", 2) },
   ...(growth ? growthGoals(growth) : []),
 ];
 for (const r of longRuns)
