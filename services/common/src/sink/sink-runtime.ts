@@ -375,6 +375,11 @@ export class SinkRuntime<U> {
     }
     const removed = store.retire();
     if (removed.length > 0) this.o.sink.partitionsRemoved.inc(undefined, removed.length);
+    try {
+      await store.refreshIndex();
+    } catch (err) {
+      log.warn("could not rewrite the store's index file; it is tried again", { err });
+    }
     this.storeGauges();
   }
 

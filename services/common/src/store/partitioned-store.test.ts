@@ -70,6 +70,19 @@ test("rows go to the file of their period; a flush touches only those files; the
   );
   assert.equal(fs.statSync(first).ino, inode, "the first day's file was not copied again");
   assert.equal(fs.statSync(first).mtimeMs, before);
+  await s.refreshIndex();
+  const h5 = await loadH5();
+  const index = new h5.File(path.join(dir, "all-partitions.hdf5"), "r");
+  try {
+    assert.deepEqual(index.keys().sort(), ["2026-12-07", "2026-12-08"], "one external link per partition");
+    assert.deepEqual(
+      (index.get("2026-12-07/t") as unknown as { shape: number[] }).shape,
+      [2],
+      "the link reaches the partition's tables",
+    );
+  } finally {
+    index.close();
+  }
 });
 
 test("a period is sealed once rows past its end plus the lateness are written; late rows then go to the open partition; edits still reach the sealed file", async () => {

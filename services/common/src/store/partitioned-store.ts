@@ -20,7 +20,10 @@
  * - failures: a file that is not readable HDF5, or holds tables of another
  *   schema, is renamed aside (never overwritten) and a new one starts;
  * - the run marker: whether the previous run stopped cleanly;
- * - the write share: how often the open partition may be copied.
+ * - the write share: how often the open partition may be copied;
+ * - the index: `all-partitions.hdf5` (a replica's: `all-partitions.<replica>.hdf5`), one
+ *   external link per partition file named by its period, so that h5py or HDFView opens the
+ *   whole store as one file (`f["2026-12-07/ticker/BTCUSDT"]`).
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -85,6 +88,9 @@ export interface Routed<T> {
   readonly items: T[];
 }
 
+/** The stem of the index file (its extension, .hdf5, keeps it out of `*.h5` globs). */
+export const INDEX_STEM = "all-partitions";
+
 export class PartitionedStore {
   readonly dir: string;
   private readonly replica: string;
@@ -106,6 +112,8 @@ export class PartitionedStore {
   /** No unforced write before this time (the write-share bound). */
   private writeNotBefore = -Infinity;
   private yieldDuringWrites = true;
+  /** The partition files the index links, as last written. */
+  private indexed: string | undefined;
 
   constructor(private readonly o: StoreOptions) {
     this.dir = path.resolve(o.dir);
@@ -140,8 +148,9 @@ export class PartitionedStore {
     fs.mkdirSync(this.dir, { recursive: true });
     this.adoptLegacy();
     for (const name of fs.readdirSync(this.dir))
-      if (/\.h5\.tmp-\d+$/.test(name)) fs.rmSync(path.join(this.dir, name), { force: true });
+      if (/\.(h5|hdf5)\.tmp-\d+$/.test(name)) fs.rmSync(path.join(this.dir, name), { force: true });
     await this.learnSeals();
+    await this.refreshIndex();
   }
 
   private adoptLegacy(): void {
@@ -376,6 +385,33 @@ export class PartitionedStore {
         for (const f of files) f.close();
       }
     }
+  }
+
+  /** The index file: external links to this replica's partitions. */
+  indexFile(): string {
+    return path.join(this.dir, this.replica === "" ? `${INDEX_STEM}.hdf5` : `${INDEX_STEM}.${this.replica}.hdf5`);
+  }
+
+  /**
+   * Rewrites the index when the set of partition files changed (a new period, retention, a
+   * set-aside): a new small file, renamed over the old one. Links are relative, and HDF5
+   * resolves them from the index's own folder, so the folder can be moved or mounted anywhere.
+   */
+  async refreshIndex(): Promise<void> {
+    const files = this.ownFiles();
+    const key = files.map((f) => path.basename(f.path)).join("/");
+    if (key === this.indexed && fs.existsSync(this.indexFile())) return;
+    const h5 = await loadH5();
+    const tmp = `${this.indexFile()}.tmp-${process.pid}`;
+    const index = new h5.File(tmp, "w");
+    try {
+      index.create_attribute("content", "one external link per partition file of this store, named by its period");
+      for (const f of files) index.create_external_link(path.basename(f.path), "/", f.period?.id ?? LEGACY_STEM);
+    } finally {
+      index.close();
+    }
+    fs.renameSync(tmp, this.indexFile());
+    this.indexed = key;
   }
 
   /** The newest files of this replica, oldest first: what a restart reads back. */
