@@ -6,7 +6,7 @@ import path from "node:path";
 import { H5Appender } from "@cryptostream/common/hdf5/appender";
 import { withFile } from "@cryptostream/common/hdf5/reader";
 import { ORIGIN_COLUMNS } from "@cryptostream/common/sink/origin";
-import { readWrittenRows, WrittenWindows } from "@cryptostream/common/sink/written-windows";
+import { readWrittenRows, WrittenWindows } from "@cryptostream/common/store/written-windows";
 
 test("a table with a key column (several sources' windows) is read back per key", async () => {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "ww-")), "w.h5");
