@@ -92,8 +92,13 @@ async function topicHolds(topic: string, events: number, timeoutMs = 30_000): Pr
   assert.equal(await messageCount(broker.brokers, topic), events, "each event is in the topic exactly once");
 }
 
-/** Every window closed (the wall clock closes the last ones once the stream is idle) and committed. */
-async function caughtUp(group: string, topic: string, timeoutMs = 30_000): Promise<void> {
+/**
+ * Every window closed (the wall clock closes the last ones once the stream is idle) and committed.
+ * A consumer that crashed at its start (a freshly started broker answers "coordinator is loading")
+ * was away: the wall clock then closes no window for SINK_TRANSPORT_HOLD_SECONDS (30 s), so the
+ * wait covers that hold.
+ */
+async function caughtUp(group: string, topic: string, timeoutMs = 75_000): Promise<void> {
   await waitFor(
     `group ${group} to commit the whole topic`,
     async () => (await groupCaughtUp(broker.brokers, group, topic)) || undefined,
@@ -114,7 +119,7 @@ function assertCleanReference(r: ReturnType<typeof runReference>): void {
 
 test(
   "replayed ticker events become exactly the windows an independent reference computes (Kafka)",
-  { timeout: 120_000 },
+  { timeout: 240_000 },
   async () => {
     const { input, fixture } = await writeFixture(dir, "steady", EVENTS);
     const topic = uniqueName("binance-steady");
@@ -308,7 +313,7 @@ test(
 
 test(
   "two processors in one group split the partitions; the union of their files is the single-processor result",
-  { timeout: 120_000 },
+  { timeout: 240_000 },
   async () => {
     const { input, fixture } = await writeFixture(dir, "group", EVENTS);
     const topic = uniqueName("binance-group");
@@ -330,7 +335,7 @@ test(
           const all = new Set([...pa, ...pb]);
           return all.size === partitions && pa.length + pb.length === partitions ? true : undefined;
         },
-        45_000,
+        90_000,
         200,
       );
       const sim = await stack.sim({ replayFile: input });
@@ -394,7 +399,7 @@ test(
       await waitFor(
         "the group to give the new member partitions",
         () => ((assignedPartitions(b, topic)?.length ?? 0) > 0 ? true : undefined),
-        45_000,
+        90_000,
         200,
       );
       const linesAtRebalance = sim.stats().replay?.cursor ?? 0;
