@@ -55,6 +55,26 @@ test("periods and file names: day and hour, replicas, the legacy file, set-aside
   assert.equal(parseStoreFileName("2026-12-07.h5.tmp-123"), undefined);
 });
 
+test("a start removes the copies its own replica's crashed writer left, never another replica's", async () => {
+  const dir = tmp();
+  const names = [
+    "2026-12-07.a.h5.tmp-11",
+    "all-partitions.a.hdf5.tmp-12",
+    "2026-12-07.b.h5.tmp-13",
+    "all-partitions.b.hdf5.tmp-14",
+    "2026-12-07.h5.tmp-15",
+  ];
+  for (const n of names) fs.writeFileSync(path.join(dir, n), "x");
+  await store(dir, { replicaId: "a" }).prepare();
+  assert.deepEqual(
+    fs
+      .readdirSync(dir)
+      .filter((n) => n.includes(".tmp-"))
+      .sort(),
+    ["2026-12-07.b.h5.tmp-13", "2026-12-07.h5.tmp-15", "all-partitions.b.hdf5.tmp-14"],
+  );
+});
+
 test("rows go to the file of their period; a flush touches only those files; the old file stays as it was", async () => {
   const dir = tmp();
   const s = store(dir);

@@ -147,8 +147,14 @@ export class PartitionedStore {
   async prepare(): Promise<void> {
     fs.mkdirSync(this.dir, { recursive: true });
     this.adoptLegacy();
-    for (const name of fs.readdirSync(this.dir))
-      if (/\.(h5|hdf5)\.tmp-\d+$/.test(name)) fs.rmSync(path.join(this.dir, name), { force: true });
+    // Copies a crashed writer of this replica left behind (other replicas' are theirs: maybe in flight).
+    const index = path.basename(this.indexFile());
+    for (const name of fs.readdirSync(this.dir)) {
+      const m = /^(.*)\.tmp-\d+$/.exec(name);
+      if (!m) continue;
+      const own = m[1] === index || parseStoreFileName(m[1]!)?.replica === this.replica;
+      if (own) fs.rmSync(path.join(this.dir, name), { force: true });
+    }
     await this.learnSeals();
     await this.refreshIndex();
   }
