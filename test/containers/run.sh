@@ -265,7 +265,7 @@ run_transport() {
   check "$t: dashboard page and chart library served" bash -c \
     "curl -fsS http://127.0.0.1:$DASHBOARD_PORT/ | grep -q 'cryptostream dashboard' && curl -fsS -o /dev/null http://127.0.0.1:$DASHBOARD_PORT/vendor/lightweight-charts.js"
   check "$t: dashboard reads both files" bash -c \
-    "curl -sN --max-time 3 http://127.0.0.1:$DASHBOARD_PORT/events | grep -m1 '^data: {\"dataDir' | grep -q '\"binance\":{[^}]*\"state\":\"ok\"}.*\"twitter\":{[^}]*\"state\":\"ok\"}'"
+    "curl -sN --max-time 3 http://127.0.0.1:$DASHBOARD_PORT/events | grep -m1 '^data: {\"dataDir' | grep -q '\"binance\":{[^}]*\"state\":\"ok\"[,}].*\"twitter\":{[^}]*\"state\":\"ok\"[,}]'"
   timing "$t: up to rows in both HDF5 files" $((SECONDS - t0))
 
   # Graceful shutdown: SIGTERM must end each service with exit code 0, well before the
