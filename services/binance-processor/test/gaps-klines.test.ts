@@ -9,19 +9,14 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Registry, silentLogger, standardMetrics } from "@cryptostream/common";
 import type { Consumer, Delivery } from "@cryptostream/common";
-import { FakeConsumer, specSinkConfig, specStore, newestStoreFile } from "@cryptostream/testkit";
-import { sinkMetrics } from "@cryptostream/common/sink/sink-metrics";
+import { FakeConsumer, newestStoreFile } from "@cryptostream/testkit";
+import { specMarketProcessor } from "./spec-processor.js";
 import { datasetPaths, readColumns, withFile } from "@cryptostream/common/hdf5/reader";
-import { windowRules } from "@cryptostream/common/window/window-book";
-import { MarketAggregator } from "@cryptostream/binance-processor/aggregate/market-aggregator";
-import { loadDanfo } from "@cryptostream/binance-processor/aggregate/reduce-danfo";
 import { AGG_TRADE } from "@cryptostream/binance-processor/aggregate/spec";
 import { marketColumns } from "@cryptostream/binance-processor/sink/market-table";
 import { GAP_COLUMNS } from "@cryptostream/binance-processor/gaps/gap-table";
 import { KLINE_COLUMNS } from "@cryptostream/binance-processor/klines/kline-table";
-import { marketProcessor } from "@cryptostream/binance-processor/processor";
 import { mergeWindowRows } from "@cryptostream/common/hdf5/merge-windows";
 
 const BASE = 1_700_000_040_000; // a multiple of 10 s
@@ -100,37 +95,19 @@ const LOG = [
   trade(BASE + 9 * W, 17, true),
 ];
 
-async function makeProcessor(
+function makeProcessor(
   file: string,
   consumer: Consumer,
   onGapAfterWrite?: (g: { from: number }) => void,
   now: () => number = () => 0,
   onLateBackfill?: (symbol: string, windowStart: number) => void,
 ) {
-  const registry = new Registry();
-  const metrics = standardMetrics(registry);
-  const p = marketProcessor({
+  return specMarketProcessor(file, consumer, {
     spec: AGG_TRADE,
-    dfd: await loadDanfo(),
-    aggregator: () => new MarketAggregator({ spec: AGG_TRADE, rules: windowRules(10, 2) }),
-    store: specStore(file, { latenessMs: 2_000 }),
-    consumer,
-    topic: "binance",
-    symbols: new Set(["BTCUSDT"]),
-    windowSeconds: 10,
-    latenessSeconds: 2,
-    maxFutureSkewMs: Number.MAX_SAFE_INTEGER,
-    onGapAfterWrite,
-    onLateBackfill,
-    sink: specSinkConfig(),
-    log: silentLogger,
-    metrics,
-    sinkMetrics: sinkMetrics(registry),
+    symbols: ["BTCUSDT"],
     now,
-    tickMs: 0,
+    overrides: { onGapAfterWrite, onLateBackfill },
   });
-  await p.start();
-  return { p, metrics };
 }
 
 async function dump(file: string) {

@@ -3,17 +3,12 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Registry, silentLogger, standardMetrics } from "@cryptostream/common";
 import type { Consumer, Delivery } from "@cryptostream/common";
-import { FakeConsumer, specSinkConfig, specStore, newestStoreFile } from "@cryptostream/testkit";
-import { sinkMetrics } from "@cryptostream/common/sink/sink-metrics";
+import { FakeConsumer, specSinkConfig, newestStoreFile } from "@cryptostream/testkit";
+import { specMarketProcessor } from "./spec-processor.js";
 import { datasetPaths, readColumns, withFile } from "@cryptostream/common/hdf5/reader";
-import { windowRules } from "@cryptostream/common/window/window-book";
-import { MarketAggregator } from "@cryptostream/binance-processor/aggregate/market-aggregator";
-import { loadDanfo } from "@cryptostream/binance-processor/aggregate/reduce-danfo";
 import { TICKER } from "@cryptostream/binance-processor/aggregate/spec";
 import { marketColumns } from "@cryptostream/binance-processor/sink/market-table";
-import { marketProcessor } from "@cryptostream/binance-processor/processor";
 
 const SYMBOLS = ["BTCUSDT", "ETHUSDT", "BNBUSDT"];
 const BASE = 1_700_000_000_000;
@@ -32,30 +27,14 @@ function makeLog(n: number): Delivery[] {
   });
 }
 
-async function makeProcessor(file: string, consumer: Consumer, clock = { now: 0 }, flushMs = 0) {
-  const dfd = await loadDanfo();
-  const registry = new Registry();
-  const metrics = standardMetrics(registry);
-  const p = marketProcessor({
+function makeProcessor(file: string, consumer: Consumer, clock = { now: 0 }, flushMs = 0) {
+  // The wall clock never closes windows here: event time alone decides.
+  return specMarketProcessor(file, consumer, {
     spec: TICKER,
-    dfd,
-    aggregator: () => new MarketAggregator({ spec: TICKER, rules: windowRules(10, 2) }),
-    store: specStore(file, { latenessMs: 2_000 }),
-    consumer,
-    topic: "binance",
-    symbols: new Set(SYMBOLS),
-    windowSeconds: 10,
-    latenessSeconds: 2,
-    maxFutureSkewMs: Number.MAX_SAFE_INTEGER,
-    sink: specSinkConfig({ flushMs }),
-    log: silentLogger,
-    metrics,
-    sinkMetrics: sinkMetrics(registry),
-    now: () => clock.now, // the wall clock never closes windows here: event time alone decides
-    tickMs: 0,
+    symbols: SYMBOLS,
+    now: () => clock.now,
+    overrides: { sink: specSinkConfig({ flushMs }) },
   });
-  await p.start();
-  return { p, metrics };
 }
 
 async function feed(c: FakeConsumer, log: Delivery[], batch = 25) {

@@ -1,38 +1,20 @@
 /** The store contract (testkit) on the binance-processor: ticker events across midnight UTC, one symbol. */
-import { Registry, silentLogger, standardMetrics, type Consumer } from "@cryptostream/common";
+import type { Consumer } from "@cryptostream/common";
 import { readColumns, withFile } from "@cryptostream/common/hdf5/reader";
-import { sinkMetrics } from "@cryptostream/common/sink/sink-metrics";
-import { windowRules } from "@cryptostream/common/window/window-book";
-import { specSinkConfig, specStore, storeContract } from "@cryptostream/testkit";
-import { MarketAggregator } from "@cryptostream/binance-processor/aggregate/market-aggregator";
-import { loadDanfo } from "@cryptostream/binance-processor/aggregate/reduce-danfo";
+import { storeContract } from "@cryptostream/testkit";
 import { TICKER } from "@cryptostream/binance-processor/aggregate/spec";
-import { marketProcessor } from "@cryptostream/binance-processor/processor";
+import { specMarketProcessor } from "./spec-processor.js";
 
 storeContract("binance-processor", {
   windowMs: 10_000,
   latenessMs: 2_000,
   async make(file: string, consumer: Consumer, now: () => number) {
-    const registry = new Registry();
-    const p = marketProcessor({
+    const { p } = await specMarketProcessor(file, consumer, {
       spec: TICKER,
-      dfd: await loadDanfo(),
-      aggregator: () => new MarketAggregator({ spec: TICKER, rules: windowRules(10, 2) }),
-      store: specStore(file, { latenessMs: 2_000 }),
-      consumer,
-      topic: "binance",
-      symbols: new Set(["BTCUSDT"]),
-      windowSeconds: 10,
-      latenessSeconds: 2,
-      maxFutureSkewMs: 3_600_000,
-      sink: specSinkConfig(),
-      log: silentLogger,
-      metrics: standardMetrics(registry),
-      sinkMetrics: sinkMetrics(registry),
+      symbols: ["BTCUSDT"],
       now,
-      tickMs: 0,
+      overrides: { maxFutureSkewMs: 3_600_000 },
     });
-    await p.start();
     return p;
   },
   event(time: number, offset: number) {

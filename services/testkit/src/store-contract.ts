@@ -45,17 +45,30 @@ export interface StoreRuntime {
 /** Midnight UTC between the two days the stream covers. */
 const MIDNIGHT = Date.UTC(2024, 0, 2);
 
-function stream(subject: StoreSubject, from: number, to: number, stepMs: number): Delivery[] {
-  const out: Delivery[] = [];
-  for (let t = from, offset = 0; t <= to; t += stepMs) out.push(subject.event(t, offset++));
+/** A stream of events every `stepMs` from `from` to `to`: each delivery with its event time. */
+interface Timed {
+  readonly time: number;
+  readonly delivery: Delivery;
+}
+
+function stream(subject: StoreSubject, from: number, to: number, stepMs: number): Timed[] {
+  const out: Timed[] = [];
+  for (let t = from, offset = 0; t <= to; t += stepMs) out.push({ time: t, delivery: subject.event(t, offset++) });
   return out;
 }
 
-async function feed(c: FakeConsumer, clock: { now: number }, log: readonly Delivery[], times: readonly number[]) {
-  for (let i = 0; i < log.length; i += 10) {
-    clock.now = times[Math.min(i + 9, log.length - 1)]!;
-    await c.deliver(log.slice(i, i + 10));
-  }
+/** A started runtime on `consumer` whose wall clock follows the events fed to it, 10 per batch. */
+async function run(subject: StoreSubject, file: string, consumer: FakeConsumer, from: number) {
+  const clock = { now: from };
+  const rt = await subject.make(file, consumer, () => clock.now);
+  const feed = async (events: readonly Timed[]) => {
+    for (let i = 0; i < events.length; i += 10) {
+      const batch = events.slice(i, i + 10);
+      clock.now = batch.at(-1)!.time;
+      await consumer.deliver(batch.map((e) => e.delivery));
+    }
+  };
+  return { rt, clock, feed };
 }
 
 function storeFiles(file: string): string[] {
@@ -72,20 +85,16 @@ export function storeContract(name: string, subject: StoreSubject): void {
   const from = MIDNIGHT - 6 * windowMs;
   const to = MIDNIGHT + 6 * windowMs;
   const step = Math.max(1, Math.floor(windowMs / 7));
-  const setup = () => {
-    const times: number[] = [];
-    for (let t = from; t <= to; t += step) times.push(t);
-    const log = stream(subject, from, to, step);
-    return { times, log, dir: fs.mkdtempSync(path.join(os.tmpdir(), "store-contract-")) };
-  };
+  const setup = () => ({
+    log: stream(subject, from, to, step),
+    dir: fs.mkdtempSync(path.join(os.tmpdir(), "store-contract-")),
+  });
 
   test(`${name} store: each row lands in the partition of its event-time day`, async () => {
-    const { times, log, dir } = setup();
+    const { log, dir } = setup();
     const file = path.join(dir, "s.h5");
-    const clock = { now: from };
-    const c = new FakeConsumer();
-    const rt = await subject.make(file, c, () => clock.now);
-    await feed(c, clock, log, times);
+    const { rt, feed } = await run(subject, file, new FakeConsumer(), from);
+    await feed(log);
     await rt.stop();
     const files = storeFiles(file);
     assert.deepEqual(
@@ -100,34 +109,31 @@ export function storeContract(name: string, subject: StoreSubject): void {
   });
 
   test(`${name} store: a crash whose log replay spans two partitions counts nothing twice`, async () => {
-    const { times, log, dir } = setup();
+    const { log, dir } = setup();
     // The uninterrupted run.
     const refFile = path.join(dir, "ref.h5");
-    const refClock = { now: from };
-    const ref = new FakeConsumer();
-    const refRt = await subject.make(refFile, ref, () => refClock.now);
-    await feed(ref, refClock, log, times);
-    await refRt.stop();
+    const ref = await run(subject, refFile, new FakeConsumer(), from);
+    await ref.feed(log);
+    await ref.rt.stop();
     const want = await subject.counts(storeFiles(refFile));
     // The crash: just after midnight, while the last window of the first day is still open.
     const file = path.join(dir, "crash.h5");
-    const clock = { now: from };
     const first = new FakeConsumer();
-    const rt1 = await subject.make(file, first, () => clock.now);
-    const cut = times.findIndex((t) => t >= MIDNIGHT + Math.min(latenessMs, windowMs) / 2);
-    await feed(first, clock, log.slice(0, cut), times.slice(0, cut));
-    rt1.abandon();
+    const before = await run(subject, file, first, from);
+    const cut = log.findIndex((e) => e.time >= MIDNIGHT + Math.min(latenessMs, windowMs) / 2);
+    await before.feed(log.slice(0, cut));
+    before.rt.abandon();
     const committed = Number(first.committed.get(0) ?? 0n);
-    assert.ok(times[committed]! < MIDNIGHT, "the commit point is before midnight: the replay spans both days");
+    assert.ok(log[committed]!.time < MIDNIGHT, "the commit point is before midnight: the replay spans both days");
     assert.ok(
       storeFiles(file).some((f) => path.basename(f) === "2024-01-01.h5"),
       "rows of the first day were written before the crash",
     );
     const second = new FakeConsumer({ committed: new Map([[0, BigInt(committed)]]) });
-    const rt2 = await subject.make(file, second, () => clock.now);
+    const after = await run(subject, file, second, log[cut - 1]!.time);
     await second.assign([0], first.committedMetadata);
-    await feed(second, clock, log.slice(committed), times.slice(committed));
-    await rt2.stop();
+    await after.feed(log.slice(committed));
+    await after.rt.stop();
     const got = await subject.counts(storeFiles(file));
     assert.deepEqual(
       [...got.entries()].sort(),
@@ -137,12 +143,11 @@ export function storeContract(name: string, subject: StoreSubject): void {
   });
 
   test(`${name} store: a partition whose day is over is sealed and never written again`, async () => {
-    const { times, log, dir } = setup();
+    const { log, dir } = setup();
     const file = path.join(dir, "s.h5");
-    const clock = { now: from };
     const c = new FakeConsumer();
-    const rt = await subject.make(file, c, () => clock.now);
-    await feed(c, clock, log, times);
+    const { rt, clock, feed } = await run(subject, file, c, from);
+    await feed(log);
     await rt.tick();
     const first = storeFiles(file)[0]!;
     const h5 = await loadH5();
@@ -162,16 +167,14 @@ export function storeContract(name: string, subject: StoreSubject): void {
   });
 
   test(`${name} store: an open partition replaced by garbage is set aside and a new file of its day takes the rows`, async () => {
-    const { times, log, dir } = setup();
+    const { log, dir } = setup();
     const file = path.join(dir, "s.h5");
-    const clock = { now: from };
-    const c = new FakeConsumer({ replays: false });
-    const rt = await subject.make(file, c, () => clock.now);
-    const half = Math.floor(log.length / 4);
-    await feed(c, clock, log.slice(0, half), times.slice(0, half));
+    const { rt, feed } = await run(subject, file, new FakeConsumer({ replays: false }), from);
+    const quarter = Math.floor(log.length / 4);
+    await feed(log.slice(0, quarter));
     const open = storeFiles(file).at(-1)!;
     fs.writeFileSync(open, "not an HDF5 file");
-    await feed(c, clock, log.slice(half), times.slice(half));
+    await feed(log.slice(quarter));
     await rt.stop();
     assert.equal(rt.healthy(), true);
     const aside = fs.readdirSync(path.dirname(open)).filter((n) => n.startsWith(`${path.basename(open)}.damaged-`));
