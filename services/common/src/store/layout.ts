@@ -31,10 +31,6 @@ export interface Period {
   readonly end: number;
 }
 
-export function spanMs(span: PartitionSpan): number {
-  return SPAN_MS[span];
-}
-
 /** The period that holds a row of this time (ms). */
 export function periodOf(timeMs: number, span: PartitionSpan): Period {
   const ms = SPAN_MS[span];

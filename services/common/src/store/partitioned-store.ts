@@ -107,7 +107,6 @@ export class PartitionedStore {
   private readonly now: () => number;
   /** Rows whose period was sealed, written to the oldest open partition instead. */
   lateRows = 0;
-  retired = 0;
   private readonly marker: RunMarker;
   /** No unforced write before this time (the write-share bound). */
   private writeNotBefore = -Infinity;
@@ -437,7 +436,6 @@ export class PartitionedStore {
       removed.push(f.path);
     }
     if (removed.length > 0) {
-      this.retired += removed.length;
       this.o.log.info("partitions past the retention removed", { files: removed.map((f) => path.basename(f)) });
     }
     return removed;
